@@ -1,0 +1,244 @@
+"""`contract add|list|show|edit|terminate`."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import StrEnum
+from typing import Annotated, Optional
+
+import typer
+
+from ..dates import describe_span
+from ..errors import InvalidInput
+from ..services import (
+    BreakInput, ContractFields, edit_contract, get_contract, register_contract, term_between, terminate,
+)
+from ..views import contract_detail, register_rows
+from .context import console, context, emit_json, table
+from .parsing import day, money
+
+app = typer.Typer(help="Register, list, show, edit and terminate contracts.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+Opt = Optional[str]
+Title = Annotated[Opt, typer.Option(help="What the contract is for.")]
+Start = Annotated[Opt, typer.Option(help="First day of the contract (e.g. 2025-09-01 or 1 Sep 2025).")]
+Term = Annotated[Opt, typer.Option(help="Initial term, e.g. 3y, 36m (or give --end).")]
+End = Annotated[Opt, typer.Option(help="Last day of the initial term, instead of --term.")]
+Description = Annotated[Opt, typer.Option(help="Longer description.")]
+Buyer = Annotated[Opt, typer.Option(help="The contracting authority.")]
+ServiceArea = Annotated[Opt, typer.Option("--service-area", help="Service area or department.")]
+Owner = Annotated[Opt, typer.Option(help="Owner, as a role (e.g. 'Head of Commissioning').")]
+OwnerContact = Annotated[Opt, typer.Option("--owner-contact", help="Team or shared mailbox for the owner.")]
+Status = Annotated[Opt, typer.Option(help="planned or live (use terminate to end a contract).")]
+RegimeOpt = Annotated[Opt, typer.Option("--regime", help="PA2023, PCR2015 or other.")]
+ProcedureOpt = Annotated[Opt, typer.Option("--procedure", help="open, competitive flexible, restricted, call-off, direct award, ...")]
+AnnualValue = Annotated[Opt, typer.Option("--annual-value", help="Estimated annual value in pounds.")]
+WholeLife = Annotated[Opt, typer.Option("--whole-life-value", help="Estimated whole-life value in pounds, all options included.")]
+Notice = Annotated[Opt, typer.Option("--decision-notice", help="Notice needed before an extension, e.g. 6m (default 6m).")]
+Lead = Annotated[Opt, typer.Option("--reprocurement-lead", help="Time a re-procurement takes, e.g. 12m (default 12m).")]
+Suppliers = Annotated[Optional[list[str]], typer.Option("--supplier", help="A supplier (repeat for several).")]
+
+
+def _fields(**given) -> dict:
+    """The contract fields a person gave, parsed; omitted ones are left out."""
+    today = given.pop("today")
+    out = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name == "start_date":
+            out[name] = day(value, name="--start", today=today)
+        elif name in ("annual_value", "whole_life_value"):
+            out[name] = money(value, name="--" + name.replace("_", "-"))
+        else:
+            out[name] = value
+    return out
+
+
+def _term(start, term: str | None, end: str | None, today) -> str | None:
+    if term and end:
+        raise InvalidInput("give --term or --end, not both")
+    if end:
+        if start is None:
+            raise InvalidInput("--end needs --start")
+        return term_between(start, day(end, name="--end", today=today))
+    return term
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Option("--ref", help="Unique reference, e.g. WCC-SEND-MED-2025.")],
+    title: Annotated[str, typer.Option(help="What the contract is for.")],
+    start: Start = None, term: Term = None, end: End = None,
+    option: Annotated[Optional[list[str]], typer.Option("--option", help="An extension option's length, e.g. 3y (repeat, in order).")] = None,
+    supplier: Suppliers = None,
+    description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
+    owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
+    regime: RegimeOpt = None, procedure: ProcedureOpt = None,
+    light_touch: Annotated[bool, typer.Option("--light-touch", help="Light-touch services (social, health, education).")] = False,
+    annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
+    decision_notice: Notice = None, reprocurement_lead: Lead = None,
+    break_after: Annotated[Opt, typer.Option("--break-after", help="A break clause from this long after the start, e.g. 12m.")] = None,
+    break_date: Annotated[Opt, typer.Option("--break-date", help="A break clause on this date.")] = None,
+    break_notice: Annotated[str, typer.Option("--break-notice", help="Notice to use the break clause.")] = "3m",
+    break_party: Annotated[str, typer.Option("--break-party", help="Who may break: buyer, supplier or either.")] = "either",
+    replaces: Annotated[Optional[list[str]], typer.Option("--replaces", help="Reference of a contract this one replaces (repeat).")] = None,
+) -> None:
+    """Register a contract, with its options, suppliers and break clause."""
+    cli = context(ctx)
+    values = _fields(today=cli.today, start_date=start, description=description, buyer=buyer,
+                     service_area=service_area, owner_role=owner, owner_contact=owner_contact, status=status,
+                     regime=regime, procedure=procedure, annual_value=annual_value,
+                     whole_life_value=whole_life_value, decision_notice=decision_notice,
+                     reprocurement_lead=reprocurement_lead)
+    values["initial_term"] = _term(values.get("start_date"), term, end, cli.today)
+    breaks = []
+    if break_after or break_date:
+        breaks.append(BreakInput(notice=break_notice, after=break_after, party=break_party,
+                                 earliest_date=day(break_date, name="--break-date", today=cli.today)))
+    data = ContractFields(reference=reference, title=title, light_touch=light_touch, options=option or [],
+                          suppliers=supplier or [], breaks=breaks, replaces=replaces or [], **values)
+    with cli.store().session() as session:
+        contract = register_contract(session, data, actor=cli.settings.user)
+        detail = contract_detail(session, contract, as_of=cli.today)
+    typer.echo(f"registered {detail['reference']}: ends {detail['current_end'] or 'n/a'}, "
+               f"at most {detail['maximum_extent'] or 'n/a'}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[Opt, typer.Option(help="Only this status (planned, initial term, extended, expired, terminated, ...).")] = None,
+    owner: Annotated[Opt, typer.Option(help="Only this owner role.")] = None,
+    service_area: Annotated[Opt, typer.Option("--service-area", help="Only this service area.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table for people; json or csv for scripts.")] = Format.table,
+) -> None:
+    """List the register with each contract's current end and next deadline."""
+    cli = context(ctx)
+    with cli.store().session() as session:
+        rows = register_rows(session, as_of=cli.today, status=status, owner=owner, service_area=service_area)
+    if format == Format.json:
+        emit_json({"as_of": cli.today.isoformat(), "contracts": [row.as_dict() for row in rows]})
+    elif format == Format.csv:
+        fields = list(rows[0].as_dict()) if rows else ["reference"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row.as_dict() for row in rows)
+    else:
+        console().print(table(
+            f"{len(rows)} contracts as of {cli.today.isoformat()}",
+            ["Reference", "Title", "Suppliers", "Status", "Ends", "Next deadline", "Days", "Overdue"],
+            [[r.reference, r.title, r.suppliers, r.status, r.current_end,
+              r.next_deadline and f"{r.next_deadline} {r.next_deadline_title}", r.days_left, r.overdue or ""]
+             for r in rows],
+        ))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The contract's reference.")],
+    format: Annotated[Format, typer.Option("--format", help="table for people; json for scripts.")] = Format.table,
+) -> None:
+    """Show a contract: its facts, term and options, breaks, milestones and deadlines."""
+    cli = context(ctx)
+    with cli.store().session() as session:
+        detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
+    if format != Format.table:
+        emit_json(detail)
+        return
+    _print_detail(detail)
+
+
+def _print_detail(d: dict) -> None:
+    out = console()
+    out.print(f"[bold]{d['reference']}[/bold]  {d['title']}")
+    facts = [
+        ("Status", f"{d['status_as_of']} (as of {d['as_of']})"),
+        ("Buyer", d["buyer"]), ("Service area", d["service_area"]), ("Owner", d["owner_role"]),
+        ("Suppliers", "; ".join(d["suppliers"])),
+        ("Regime", f"{d['regime']}, {d['procedure']}{', light-touch' if d['light_touch'] else ''}"),
+        ("Start", d["start_date"]), ("Initial term", f"{d['initial_term']} to {d['initial_end']}"),
+        ("Current end", d["current_end"]), ("Maximum extent", d["maximum_extent"]),
+        ("Re-procure from", d["reprocurement_start"]),
+        ("Annual value", d["annual_value"] and f"£{float(d['annual_value']):,.2f}"),
+        ("Whole-life value", d["whole_life_value"] and f"£{float(d['whole_life_value']):,.2f}"),
+        ("Replaces", ", ".join(d["replaces"])), ("Successor", d["successor"]),
+        ("Terminated", d["terminated_on"] and f"{d['terminated_on']}: {d['termination_reason']}"),
+    ]
+    out.print(table(None, ["Fact", "Value"], [[k, v] for k, v in facts if v]))
+    if d["options"]:
+        out.print(table("Extension options", ["Option", "Length", "Period", "Decide by", "Status"], [
+            [o["option"], o["length"], f"{o['period_start']} to {o['period_end']}", o["decide_by"], o["status_as_of"]]
+            for o in d["options"]]))
+    if d["milestones"]:
+        out.print(table("Milestones", ["Id", "Kind", "Milestone", "Due", "Status"], [
+            [m["id"], m["kind"], m["name"],
+             describe_span(_d(m["start_date"]), _d(m["due_date"])), m["status"]] for m in d["milestones"]]))
+    open_deadlines = [x for x in d["deadlines"] if x["state"] == "open"]
+    if open_deadlines:
+        out.print(table("Open deadlines", ["Due", "Days", "Deadline"], [
+            [x["due_date"], x["days_left"], x["title"]] for x in open_deadlines]))
+
+
+def _d(text):
+    from datetime import date
+
+    return date.fromisoformat(text) if text else None
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The contract's reference.")],
+    new_reference: Annotated[Opt, typer.Option("--new-ref", help="Change the reference.")] = None,
+    title: Title = None, start: Start = None, term: Term = None, end: End = None,
+    supplier: Suppliers = None,
+    description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
+    owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
+    regime: RegimeOpt = None, procedure: ProcedureOpt = None,
+    light_touch: Annotated[Optional[bool], typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
+    annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
+    decision_notice: Notice = None, reprocurement_lead: Lead = None,
+) -> None:
+    """Change a contract's facts; every change is recorded in its history."""
+    cli = context(ctx)
+    changes = _fields(today=cli.today, reference=new_reference, title=title, start_date=start,
+                      description=description, buyer=buyer, service_area=service_area, owner_role=owner,
+                      owner_contact=owner_contact, status=status, regime=regime, procedure=procedure,
+                      light_touch=light_touch, annual_value=annual_value, whole_life_value=whole_life_value,
+                      decision_notice=decision_notice, reprocurement_lead=reprocurement_lead)
+    with cli.store().session() as session:
+        contract = get_contract(session, reference)
+        new_term = _term(changes.get("start_date", contract.start_date), term, end, cli.today)
+        if new_term:
+            changes["initial_term"] = new_term
+        if not changes and supplier is None:
+            raise InvalidInput("nothing to change: give at least one option (see --help)")
+        contract = edit_contract(session, reference, changes, suppliers=supplier, actor=cli.settings.user)
+        detail = contract_detail(session, contract, as_of=cli.today)
+    typer.echo(f"updated {detail['reference']}: ends {detail['current_end'] or 'n/a'}")
+
+
+@app.command("terminate")
+def terminate_(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The contract's reference.")],
+    on: Annotated[str, typer.Option("--on", help="Last day of the contract.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it ends early (recorded in the history).")],
+) -> None:
+    """End a contract early; options not yet exercised lapse."""
+    cli = context(ctx)
+    with cli.store().session() as session:
+        contract = terminate(session, reference, on=day(on, name="--on", today=cli.today), reason=reason,
+                             actor=cli.settings.user)
+    typer.echo(f"terminated {contract.reference} with effect from {contract.terminated_on}")

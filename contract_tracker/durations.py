@@ -1,0 +1,96 @@
+"""Contract periods such as "3y", "6m", "12w" or "90d": parsing, adding and counting back.
+
+Periods are kept as short text in the store so that they read well in SQL and JSON, and are
+turned into `relativedelta`s here. A term of N years from a start date ends the day before the
+Nth anniversary, so every end date is `start + period - 1 day`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .errors import InvalidInput
+
+_UNITS = {
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "wk": "weeks", "week": "weeks", "weeks": "weeks",
+    "m": "months", "mo": "months", "month": "months", "months": "months",
+    "y": "years", "yr": "years", "year": "years", "years": "years",
+}
+_PATTERN = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
+_SHORT = {"days": "d", "weeks": "w", "months": "m", "years": "y"}
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A whole number of days, weeks, months or years."""
+
+    amount: int
+    unit: str  # one of days, weeks, months, years
+
+    def delta(self) -> relativedelta:
+        return relativedelta(**{self.unit: self.amount})
+
+    def __str__(self) -> str:
+        return f"{self.amount}{_SHORT[self.unit]}"
+
+    def describe(self) -> str:
+        singular = self.unit[:-1]
+        return f"{self.amount} {singular if self.amount == 1 else self.unit}"
+
+    def in_months(self) -> float:
+        """Approximate length in months, for sorting and sums of terms."""
+        return {"days": self.amount / 30.4375, "weeks": self.amount * 7 / 30.4375,
+                "months": float(self.amount), "years": self.amount * 12.0}[self.unit]
+
+
+def parse_duration(text: str | Duration) -> Duration:
+    """Parse "3y", "36 months", "12w" or "90d"; raise InvalidInput with an example otherwise."""
+    if isinstance(text, Duration):
+        return text
+    match = _PATTERN.match(str(text).lower())
+    if not match or match.group(2) not in _UNITS:
+        raise InvalidInput(
+            f"not a period: {text!r} (write a whole number and a unit, e.g. 3y, 6m, 12w or 90d)"
+        )
+    amount = int(match.group(1))
+    if amount <= 0:
+        raise InvalidInput(f"a period must be longer than zero: {text!r}")
+    return Duration(amount, _UNITS[match.group(2)])
+
+
+def normalise_duration(text: str) -> str:
+    """The canonical short form of a period, for storing."""
+    return str(parse_duration(text))
+
+
+def add(day: date, period: Duration | str) -> date:
+    """The date `period` after `day` (month ends clamp: 31 Jan + 1m = 28/29 Feb)."""
+    return day + parse_duration(period).delta()
+
+
+def period_end(start: date, period: Duration | str) -> date:
+    """The last day of a period beginning on `start`: 1 Sep 2025 + 3y ends 31 Aug 2028."""
+    return add(start, period) - ONE_DAY
+
+
+def last_day_to_give_notice(end: date, notice: Duration | str) -> date:
+    """The latest day on which notice of `notice` can be given so that it has run by `end`.
+
+    Notice given on day D runs to period_end(D, notice); the answer is the latest D with
+    period_end(D, notice) <= end. Month arithmetic clamps at month ends, so counting back is
+    not the exact inverse of counting forward; the candidate is nudged until it is.
+    """
+    notice = parse_duration(notice)
+    candidate = end + ONE_DAY - notice.delta()
+    while period_end(candidate + ONE_DAY, notice) <= end:
+        candidate += ONE_DAY
+    while period_end(candidate, notice) > end:
+        candidate -= ONE_DAY
+    return candidate

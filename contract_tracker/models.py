@@ -1,0 +1,163 @@
+"""SQLModel tables: the facts of the register, and the deadline stream kept in step with them.
+
+Dates are `date` (deadlines are days, not instants); money is Decimal pounds stored as pence;
+enumerations are stored as their text values; periods are short text such as "3y" or "6m"
+(see durations.py). Nothing here holds a rule: those live in lifecycle, deadlines and services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .money import Pence
+
+
+def _fk(target: str, *, ondelete: str = "CASCADE", nullable: bool = False) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
+    title: str = Field(sa_type=String(300))
+    description: str = Field(default="", sa_type=Text)
+    buyer: str = Field(default="", sa_type=String(200))
+    service_area: str = Field(default="", sa_type=String(200), index=True)
+    owner_role: str = Field(default="", sa_type=String(200), index=True)
+    owner_contact: str = Field(default="", sa_type=String(200))
+    status: str = Field(default="live", sa_type=String(20), index=True)
+    regime: str = Field(default="PA2023", sa_type=String(20))
+    procedure: str = Field(default="open", sa_type=String(40))
+    light_touch: bool = False
+    start_date: date | None = None
+    initial_term: str | None = Field(default=None, sa_type=String(20))
+    annual_value: Decimal | None = Field(default=None, sa_type=Pence)
+    whole_life_value: Decimal | None = Field(default=None, sa_type=Pence)
+    currency: str = Field(default="GBP", sa_type=String(3))
+    decision_notice: str = Field(default="6m", sa_type=String(20))
+    reprocurement_lead: str = Field(default="12m", sa_type=String(20))
+    successor_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contract.id", ondelete="SET NULL"), nullable=True),
+    )
+    terminated_on: date | None = None
+    termination_reason: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContractSupplier(SQLModel, table=True):
+    __tablename__ = "contract_supplier"
+    __table_args__ = (UniqueConstraint("contract_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    position: int = 1
+    name: str = Field(sa_type=String(300))
+    identifier: str = Field(default="", sa_type=String(100))  # e.g. Companies House number
+
+
+class ExtensionOption(SQLModel, table=True):
+    __tablename__ = "extension_option"
+    __table_args__ = (UniqueConstraint("contract_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    ordinal: int  # 1 for the first option; options are taken in order
+    length: str = Field(sa_type=String(20))
+    notice: str | None = Field(default=None, sa_type=String(20))  # overrides the contract's
+    status: str = Field(default="available", sa_type=String(20))
+    decided_on: date | None = None
+    decided_by: str = Field(default="", sa_type=String(200))
+    note: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)
+
+
+class BreakClause(SQLModel, table=True):
+    __tablename__ = "break_clause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    earliest_date: date | None = None  # a fixed break date, or
+    after: str | None = Field(default=None, sa_type=String(20))  # a period after the start
+    notice: str = Field(default="3m", sa_type=String(20))
+    party: str = Field(default="either", sa_type=String(20))
+    note: str = Field(default="", sa_type=Text)
+
+
+class Milestone(SQLModel, table=True):
+    __tablename__ = "milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    kind: str = Field(sa_type=String(40))
+    name: str = Field(sa_type=String(300))
+    start_date: date | None = None  # set for a span such as "July/August 2025"
+    due_date: date  # the day, or the last day of the span
+    status: str = Field(default="planned", sa_type=String(20))
+    met_on: date | None = None
+    owner: str = Field(default="", sa_type=String(200))
+    notes: str = Field(default="", sa_type=Text)
+    template_key: str | None = Field(default=None, sa_type=String(100))  # set by schedule apply
+    version: int = Field(default=1)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One changed field (or one action with no field) by one person at one moment."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(sa_type=String(200))
+    contract_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contract.id", ondelete="SET NULL"), index=True),
+    )
+    contract_reference: str = Field(default="", sa_type=String(100))
+    entity: str = Field(sa_type=String(40))  # contract, option, milestone, break, supplier
+    entity_id: int | None = None
+    action: str = Field(sa_type=String(40))  # created, edited, exercised, declined, ...
+    field: str = Field(default="", sa_type=String(100))
+    old_value: str = Field(default="", sa_type=Text)
+    new_value: str = Field(default="", sa_type=Text)
+    reason: str = Field(default="", sa_type=Text)
+
+
+class Deadline(SQLModel, table=True):
+    """The deadline stream, materialised: rewritten for a contract whenever it changes.
+
+    Identity is (contract_id, kind, ordinal), stable across edits, which gives calendar events
+    stable UIDs. Contract fields used for filtering are copied in so that reports are a single
+    indexed date-range query.
+    """
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "kind", "ordinal"),
+        Index("ix_deadline_due_state", "due_date", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    kind: str = Field(sa_type=String(40))
+    ordinal: int = 0
+    start_date: date | None = None
+    due_date: date
+    state: str = Field(default="open", sa_type=String(20))
+    title: str = Field(sa_type=String(400))
+    action: str = Field(default="", sa_type=Text)
+    owner: str = Field(default="", sa_type=String(200), index=True)
+    contract_reference: str = Field(sa_type=String(100))
+    contract_title: str = Field(sa_type=String(300))
+    service_area: str = Field(default="", sa_type=String(200))
+    fingerprint: str = Field(default="", sa_type=String(64))  # hash of dates and text
+    sequence: int = 0  # grows whenever the fingerprint changes (iCalendar SEQUENCE)
+    updated_at: datetime

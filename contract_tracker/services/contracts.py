@@ -1,0 +1,277 @@
+"""Use cases on contracts: register, edit, link a successor, terminate. One transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from ..durations import parse_duration, period_end
+from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
+from ..errors import InvalidInput, RuleViolation
+from ..lifecycle import current_end
+from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
+from .audit import record, utcnow
+from .lookup import get_contract
+from .options import lapse_later_options
+from .sync import load_snapshot, refresh_deadlines
+
+
+@dataclass
+class BreakInput:
+    notice: str = "3m"
+    earliest_date: date | None = None
+    after: str | None = None
+    party: str = BreakParty.EITHER.value
+    note: str = ""
+
+
+@dataclass
+class ContractFields:
+    """What a person gives when registering a contract; every field is checked by `validate`."""
+
+    reference: str
+    title: str
+    start_date: date | None = None
+    initial_term: str | None = None
+    description: str = ""
+    buyer: str = ""
+    service_area: str = ""
+    owner_role: str = ""
+    owner_contact: str = ""
+    status: str = ContractStatus.LIVE.value
+    regime: str = Regime.PA2023.value
+    procedure: str = Procedure.OPEN.value
+    light_touch: bool = False
+    annual_value: Decimal | None = None
+    whole_life_value: Decimal | None = None
+    decision_notice: str = "6m"
+    reprocurement_lead: str = "12m"
+    suppliers: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # lengths, in order: ["3y", "3y"]
+    option_notices: list[str | None] = field(default_factory=list)
+    breaks: list[BreakInput] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)  # references of predecessor contracts
+
+
+EDITABLE = (
+    "title", "description", "buyer", "service_area", "owner_role", "owner_contact", "status",
+    "regime", "procedure", "light_touch", "start_date", "initial_term", "annual_value",
+    "whole_life_value", "decision_notice", "reprocurement_lead",
+)
+
+
+def _choice(value: str, enum, name: str) -> str:
+    try:
+        return enum(value).value
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"{name}: {value!r} is not one of: {allowed}") from None
+
+
+def _clean(values: dict) -> dict:
+    """Check and normalise contract fields; raise InvalidInput naming the first bad one."""
+    out = dict(values)
+    for name in ("reference", "title"):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+            if not out[name]:
+                raise InvalidInput(f"{name} must not be empty")
+    if "reference" in out and any(ch.isspace() for ch in out["reference"]):
+        raise InvalidInput(f"reference must not contain spaces: {out['reference']!r}")
+    if "status" in out:
+        out["status"] = _choice(out["status"], ContractStatus, "status")
+    if "regime" in out:
+        out["regime"] = _choice(out["regime"], Regime, "regime")
+    if "procedure" in out:
+        out["procedure"] = _choice(out["procedure"], Procedure, "procedure")
+    for name in ("initial_term", "decision_notice", "reprocurement_lead"):
+        if out.get(name):
+            out[name] = str(parse_duration(out[name]))
+    for name in ("annual_value", "whole_life_value"):
+        value = out.get(name)
+        if value is not None and Decimal(value) < 0:
+            raise InvalidInput(f"{name} must not be negative: {value}")
+    return out
+
+
+def _check_dates(contract: Contract) -> None:
+    if contract.start_date is not None and contract.initial_term is None:
+        raise InvalidInput("a contract with a start date needs an initial term (e.g. --term 3y or --end DATE)")
+    if contract.status != ContractStatus.PLANNED and contract.start_date is None:
+        raise InvalidInput("a live contract needs a start date (or register it with status planned)")
+
+
+def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
+    values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
+    if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
+        raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
+    now = utcnow()
+    contract = Contract(**values, created_at=now, updated_at=now)
+    _check_dates(contract)
+    session.add(contract)
+    session.flush()
+    record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id, action="created", at=now)
+    _set_suppliers(session, contract, data.suppliers, actor=actor)
+    for ordinal, length in enumerate(data.options, start=1):
+        notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
+        add_option(session, contract, length=length, notice=notice, actor=actor, refresh=False)
+    for clause in data.breaks:
+        add_break(session, contract, clause, actor=actor, refresh=False)
+    for predecessor_reference in data.replaces:
+        link_successor(session, get_contract(session, predecessor_reference), contract, actor=actor)
+    refresh_deadlines(session, contract)
+    return contract
+
+
+def _set_suppliers(session: Session, contract: Contract, names: list[str], *, actor: str) -> None:
+    cleaned = [name.strip() for name in names if name and name.strip()]
+    current = session.exec(
+        select(ContractSupplier).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
+    ).all()
+    old = [row.name for row in current]
+    if old == cleaned:
+        return
+    for row in current:
+        session.delete(row)
+    session.flush()
+    for position, name in enumerate(cleaned, start=1):
+        session.add(ContractSupplier(contract_id=contract.id, position=position, name=name))
+    record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+           action="edited", field="suppliers", old=old, new=cleaned)
+
+
+def suppliers_of(session: Session, contract: Contract) -> list[str]:
+    return list(session.exec(
+        select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
+    ))
+
+
+def edit_contract(session: Session, reference: str, changes: dict, *, actor: str, suppliers: list[str] | None = None) -> Contract:
+    """Change any of EDITABLE (and optionally the suppliers); each changed field is audited."""
+    unknown = set(changes) - set(EDITABLE) - {"reference"}
+    if unknown:
+        raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
+    contract = get_contract(session, reference)
+    cleaned = _clean(changes)
+    if "reference" in cleaned and cleaned["reference"] != contract.reference:
+        if session.exec(select(Contract.id).where(Contract.reference == cleaned["reference"])).first():
+            raise InvalidInput(f"a contract with reference {cleaned['reference']!r} already exists")
+    if cleaned.get("status") == ContractStatus.TERMINATED and contract.status != ContractStatus.TERMINATED:
+        raise RuleViolation("use terminate (with a date and a reason) to end a contract early")
+    now = utcnow()
+    changed = False
+    for name, value in cleaned.items():
+        old = getattr(contract, name)
+        if old != value:
+            setattr(contract, name, value)
+            record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+                   action="edited", field=name, old=old, new=value, at=now)
+            changed = True
+    _check_dates(contract)
+    if suppliers is not None:
+        _set_suppliers(session, contract, suppliers, actor=actor)
+        changed = True
+    if changed:
+        contract.updated_at = now
+        contract.version += 1
+        session.add(contract)
+        refresh_deadlines(session, contract)
+    return contract
+
+
+def add_option(session: Session, contract: Contract, *, length: str, notice: str | None = None,
+               actor: str, refresh: bool = True) -> ExtensionOption:
+    ordinals = session.exec(select(ExtensionOption.ordinal).where(ExtensionOption.contract_id == contract.id)).all()
+    option = ExtensionOption(
+        contract_id=contract.id,
+        ordinal=max(ordinals, default=0) + 1,
+        length=str(parse_duration(length)),
+        notice=str(parse_duration(notice)) if notice else None,
+        status=OptionStatus.AVAILABLE.value,
+    )
+    session.add(option)
+    session.flush()
+    record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="created",
+           field=f"option {option.ordinal}", new=option.length)
+    if refresh:
+        refresh_deadlines(session, contract)
+    return option
+
+
+def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor: str, refresh: bool = True) -> BreakClause:
+    if clause.earliest_date is None and not clause.after:
+        raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
+    row = BreakClause(
+        contract_id=contract.id,
+        earliest_date=clause.earliest_date,
+        after=str(parse_duration(clause.after)) if clause.after else None,
+        notice=str(parse_duration(clause.notice)),
+        party=_choice(clause.party, BreakParty, "party"),
+        note=clause.note,
+    )
+    if contract.start_date and row.earliest_date and row.earliest_date < contract.start_date:
+        raise InvalidInput("a break date cannot fall before the contract starts")
+    session.add(row)
+    session.flush()
+    record(session, actor=actor, contract=contract, entity="break", entity_id=row.id, action="created",
+           new=row.earliest_date or f"after {row.after}")
+    if refresh:
+        refresh_deadlines(session, contract)
+    return row
+
+
+def link_successor(session: Session, predecessor: Contract, successor: Contract, *, actor: str) -> None:
+    if predecessor.id == successor.id:
+        raise InvalidInput("a contract cannot replace itself")
+    old = session.get(Contract, predecessor.successor_id) if predecessor.successor_id else None
+    predecessor.successor_id = successor.id
+    predecessor.version += 1
+    session.add(predecessor)
+    record(session, actor=actor, contract=predecessor, entity="contract", entity_id=predecessor.id,
+           action="edited", field="successor", old=old.reference if old else "", new=successor.reference)
+    refresh_deadlines(session, predecessor)
+
+
+def terminate(session: Session, reference: str, *, on: date, reason: str, actor: str) -> Contract:
+    """End a contract early with effect from `on` (its last day); options not yet taken lapse."""
+    contract = get_contract(session, reference)
+    if not reason or not reason.strip():
+        raise InvalidInput("give a reason for terminating the contract")
+    if contract.status == ContractStatus.TERMINATED:
+        raise RuleViolation(f"{reference} was already terminated on {contract.terminated_on}")
+    if contract.start_date is None:
+        raise RuleViolation(f"{reference} has not started; cancel the procurement instead")
+    if on < contract.start_date:
+        raise InvalidInput(f"termination date {on} is before the contract starts ({contract.start_date})")
+    end = current_end(load_snapshot(session, contract).terms)
+    if end is not None and on > end:
+        raise InvalidInput(f"termination date {on} is after the contract ends ({end})")
+    now = utcnow()
+    record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+           action="terminated", field="status", old=contract.status, new=ContractStatus.TERMINATED.value,
+           reason=reason.strip(), at=now)
+    record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+           action="terminated", field="terminated_on", old=None, new=on, reason=reason.strip(), at=now)
+    contract.status = ContractStatus.TERMINATED.value
+    contract.terminated_on = on
+    contract.termination_reason = reason.strip()
+    contract.updated_at = now
+    contract.version += 1
+    session.add(contract)
+    lapse_later_options(session, contract, after_ordinal=0, actor=actor, reason=f"contract terminated: {reason.strip()}")
+    refresh_deadlines(session, contract)
+    return contract
+
+
+def term_between(start: date, end: date) -> str:
+    """The period from `start` whose last day is `end`, in whole years or months if it is one."""
+    if end < start:
+        raise InvalidInput(f"the end ({end}) is before the start ({start})")
+    months = (end.year - start.year) * 12 + (end.month - start.month) + 1
+    for candidate in (f"{months // 12}y" if months % 12 == 0 else None, f"{months}m"):
+        if candidate and months > 0 and period_end(start, candidate) == end:
+            return candidate
+    return f"{(end - start).days + 1}d"

@@ -1,0 +1,112 @@
+"""Use cases on milestones: add, edit, mark met."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ..dates import Span
+from ..enums import MilestoneKind, MilestoneStatus
+from ..errors import InvalidInput
+from ..models import Milestone
+from .audit import record, utcnow
+from .lookup import get_contract, get_milestone
+from .sync import refresh_deadlines
+
+
+def _kind(value: str) -> str:
+    try:
+        return MilestoneKind(value.strip().lower()).value
+    except ValueError:
+        allowed = ", ".join(kind.value for kind in MilestoneKind)
+        raise InvalidInput(f"kind: {value!r} is not one of: {allowed}") from None
+
+
+def _status(value: str) -> str:
+    try:
+        return MilestoneStatus(value.strip().lower()).value
+    except ValueError:
+        allowed = ", ".join(status.value for status in MilestoneStatus)
+        raise InvalidInput(f"status: {value!r} is not one of: {allowed}") from None
+
+
+def _touch(session: Session, contract) -> None:
+    contract.updated_at = utcnow()
+    contract.version += 1
+    session.add(contract)
+
+
+def add_milestone(session: Session, reference: str, *, kind: str, name: str, due: Span, actor: str,
+                  owner: str = "", notes: str = "", status: str = MilestoneStatus.PLANNED.value,
+                  met_on: date | None = None, template_key: str | None = None) -> Milestone:
+    contract = get_contract(session, reference)
+    if not name or not name.strip():
+        raise InvalidInput("a milestone needs a name")
+    status = _status(status)
+    if status == MilestoneStatus.MET and met_on is None:
+        met_on = due.end
+    milestone = Milestone(
+        contract_id=contract.id, kind=_kind(kind), name=name.strip(),
+        start_date=None if due.is_day else due.start, due_date=due.end,
+        status=status, met_on=met_on, owner=owner, notes=notes, template_key=template_key,
+    )
+    session.add(milestone)
+    session.flush()
+    record(session, actor=actor, contract=contract, entity="milestone", entity_id=milestone.id,
+           action="created", field=milestone.name, new=due.end)
+    _touch(session, contract)
+    refresh_deadlines(session, contract)
+    return milestone
+
+
+EDITABLE = ("kind", "name", "due", "status", "met_on", "owner", "notes")
+
+
+def edit_milestone(session: Session, reference: str, milestone_id: int, changes: dict, *, actor: str) -> Milestone:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
+    contract = get_contract(session, reference)
+    milestone = get_milestone(session, contract, milestone_id)
+    values = dict(changes)
+    if "due" in values:
+        due: Span = values.pop("due")
+        values["start_date"] = None if due.is_day else due.start
+        values["due_date"] = due.end
+    if "kind" in values:
+        values["kind"] = _kind(values["kind"])
+    if "status" in values:
+        values["status"] = _status(values["status"])
+    if "name" in values and not (values["name"] or "").strip():
+        raise InvalidInput("a milestone needs a name")
+    now = utcnow()
+    changed = False
+    for name, value in values.items():
+        old = getattr(milestone, name)
+        if old != value:
+            setattr(milestone, name, value)
+            record(session, actor=actor, contract=contract, entity="milestone", entity_id=milestone.id,
+                   action="edited", field=name, old=old, new=value, at=now)
+            changed = True
+    if changed:
+        milestone.version += 1
+        session.add(milestone)
+        _touch(session, contract)
+        refresh_deadlines(session, contract)
+    return milestone
+
+
+def complete_milestone(session: Session, reference: str, milestone_id: int, *, met_on: date, today: date,
+                       actor: str) -> Milestone:
+    """Mark a milestone met on `met_on` (not later than today)."""
+    if met_on > today:
+        raise InvalidInput(f"a milestone cannot be met in the future ({met_on}; today is {today})")
+    return edit_milestone(session, reference, milestone_id,
+                          {"status": MilestoneStatus.MET.value, "met_on": met_on}, actor=actor)
+
+
+def milestones_of(session: Session, contract_id: int) -> list[Milestone]:
+    return list(session.exec(
+        select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.due_date, Milestone.id)
+    ))

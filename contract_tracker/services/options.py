@@ -1,0 +1,99 @@
+"""Use cases on extension options: exercise, decline, and the lapsing that follows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from ..dates import describe_span
+from ..enums import ContractStatus, OptionStatus
+from ..errors import InvalidInput, RuleViolation
+from ..lifecycle import option_windows
+from ..models import Contract, ExtensionOption
+from .audit import record, utcnow
+from .lookup import get_contract, get_option, options_of
+from .sync import load_snapshot, refresh_deadlines
+
+
+def _decide(option: ExtensionOption, status: OptionStatus, *, on: date, actor: str, note: str) -> None:
+    option.status = status.value
+    option.decided_on = on
+    option.decided_by = actor
+    if note:
+        option.note = note
+    option.version += 1
+
+
+def _check_decidable(session: Session, contract: Contract, ordinal: int, *, today: date,
+                     force_reason: str | None) -> ExtensionOption:
+    if contract.status == ContractStatus.TERMINATED:
+        raise RuleViolation(f"{contract.reference} was terminated on {contract.terminated_on}; its options have lapsed")
+    option = get_option(session, contract, ordinal)
+    if option.status != OptionStatus.AVAILABLE:
+        raise RuleViolation(f"option {ordinal} of {contract.reference} is already {option.status}")
+    window = next(w for w in option_windows(load_snapshot(session, contract).terms) if w.ordinal == ordinal)
+    if today > window.decide_by:
+        if force_reason is None:
+            raise RuleViolation(
+                f"the decision date for option {ordinal} of {contract.reference} was "
+                f"{describe_span(None, window.decide_by)}; to record the decision anyway, force it and give a reason"
+            )
+        if not force_reason.strip():
+            raise InvalidInput("a forced decision needs a reason")
+    return option
+
+
+def exercise_option(session: Session, reference: str, ordinal: int, *, today: date, actor: str,
+                    on: date | None = None, note: str = "", force_reason: str | None = None) -> ExtensionOption:
+    """Exercise option `ordinal`; every earlier option must already be exercised."""
+    contract = get_contract(session, reference)
+    for earlier in options_of(session, contract):
+        if earlier.ordinal < ordinal and earlier.status != OptionStatus.EXERCISED:
+            raise RuleViolation(
+                f"option {ordinal} of {reference} cannot be exercised before option {earlier.ordinal} "
+                f"(option {earlier.ordinal} is {earlier.status})"
+            )
+    option = _check_decidable(session, contract, ordinal, today=today, force_reason=force_reason)
+    decided_on = on or today
+    _decide(option, OptionStatus.EXERCISED, on=decided_on, actor=actor, note=note)
+    session.add(option)
+    record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="exercised",
+           field=f"option {ordinal}", old=OptionStatus.AVAILABLE.value, new=OptionStatus.EXERCISED.value,
+           reason=(force_reason or note or "").strip())
+    contract.version += 1
+    contract.updated_at = utcnow()
+    session.add(contract)
+    refresh_deadlines(session, contract)
+    return option
+
+
+def decline_option(session: Session, reference: str, ordinal: int, *, today: date, actor: str,
+                   on: date | None = None, note: str = "", force_reason: str | None = None) -> ExtensionOption:
+    """Decline option `ordinal`; it and every later option lapse."""
+    contract = get_contract(session, reference)
+    option = _check_decidable(session, contract, ordinal, today=today, force_reason=force_reason)
+    _decide(option, OptionStatus.DECLINED, on=on or today, actor=actor, note=note)
+    session.add(option)
+    record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="declined",
+           field=f"option {ordinal}", old=OptionStatus.AVAILABLE.value, new=OptionStatus.DECLINED.value,
+           reason=(force_reason or note or "").strip())
+    lapse_later_options(session, contract, after_ordinal=ordinal, actor=actor,
+                        reason=f"option {ordinal} declined")
+    contract.version += 1
+    contract.updated_at = utcnow()
+    session.add(contract)
+    refresh_deadlines(session, contract)
+    return option
+
+
+def lapse_later_options(session: Session, contract: Contract, *, after_ordinal: int, actor: str, reason: str) -> None:
+    """Mark every still-available option after `after_ordinal` as lapsed, with an audit event each."""
+    for option in options_of(session, contract):
+        if option.ordinal > after_ordinal and option.status == OptionStatus.AVAILABLE:
+            option.status = OptionStatus.LAPSED.value
+            option.version += 1
+            session.add(option)
+            record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="lapsed",
+                   field=f"option {option.ordinal}", old=OptionStatus.AVAILABLE.value,
+                   new=OptionStatus.LAPSED.value, reason=reason)

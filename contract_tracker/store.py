@@ -1,0 +1,131 @@
+"""The store: an engine from a URL, SQLite pragmas, migrations on open, short-lived sessions.
+
+No other module builds an engine. A new store is created by running the Alembic migrations, and
+an older store is upgraded when it is opened, so the schema always matches the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlmodel import Session, create_engine
+
+from .errors import StoreUnavailable
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def build_engine(url: str) -> Engine:
+    """An engine for `url`; for SQLite the file's folder is created and pragmas are set."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args=_connect_args(parsed))
+    except NoSuchModuleError:
+        raise StoreUnavailable(f"unsupported database URL: {url!r}") from None
+
+
+def _connect_args(parsed) -> dict:
+    if parsed.get_backend_name() == "postgresql":
+        return {"connect_timeout": 5}
+    return {}
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    config = _alembic_config(None)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), revision)
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+@dataclass
+class Store:
+    """An open register. Hand out sessions with `session()`; each is one unit of work."""
+
+    engine: Engine
+    url: str
+
+    @classmethod
+    def open(cls, url: str, *, upgrade_schema: bool = True) -> "Store":
+        """Open (creating or upgrading as needed) the store at `url`.
+
+        Raises StoreUnavailable with a one-line reason when the database cannot be reached.
+        """
+        engine = build_engine(url)
+        try:
+            if upgrade_schema and current_revision(engine) != head_revision():
+                upgrade(engine)
+            else:
+                current_revision(engine)  # proves the connection works
+        except DBAPIError as error:
+            engine.dispose()
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreUnavailable(f"cannot open the store at {describe_url(url)}: {reason}") from None
+        return cls(engine=engine, url=url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,213 @@
+"""Read models: what the CLI, the TUI and JSON output show of contracts. Plain dicts and rows,
+built from the facts and the materialised deadlines; no rules of their own."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from .deadlines import INFORMATIONAL, is_overdue
+from .durations import parse_duration
+from .enums import ContractStatus, DeadlineKind, DeadlineState, LifecycleStatus
+from .lifecycle import (
+    ContractTerms, break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
+    option_windows, reprocurement_start, status_as_of,
+)
+from .models import AuditEvent, Contract, ContractSupplier, Deadline
+from .services.lookup import options_of
+from .services.milestones import milestones_of
+from .services.sync import load_snapshot
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dict:
+    """Every fact of one contract and the dates derived from them, as JSON-ready values."""
+    snapshot = load_snapshot(session, contract)
+    terms = snapshot.terms
+    options = {o.ordinal: o for o in options_of(session, contract)}
+    upcoming = next_decision(terms, as_of)
+    predecessors = session.exec(select(Contract.reference).where(Contract.successor_id == contract.id)).all()
+    successor = session.get(Contract, contract.successor_id) if contract.successor_id else None
+    deadlines = session.exec(
+        select(Deadline).where(Deadline.contract_id == contract.id).order_by(Deadline.due_date, Deadline.kind)
+    ).all()
+    return {
+        "reference": contract.reference,
+        "title": contract.title,
+        "description": contract.description,
+        "buyer": contract.buyer,
+        "service_area": contract.service_area,
+        "owner_role": contract.owner_role,
+        "owner_contact": contract.owner_contact,
+        "suppliers": list(session.exec(
+            select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id)
+            .order_by(ContractSupplier.position)
+        )),
+        "status": contract.status,
+        "status_as_of": status_as_of(terms, as_of).value,
+        "as_of": as_of.isoformat(),
+        "regime": contract.regime,
+        "procedure": contract.procedure,
+        "light_touch": contract.light_touch,
+        "start_date": _iso(contract.start_date),
+        "initial_term": contract.initial_term,
+        "initial_end": _iso(initial_end(terms)),
+        "current_end": _iso(current_end(terms)),
+        "final_possible_end": _iso(final_possible_end(terms, as_of)),
+        "maximum_extent": _iso(maximum_extent(terms)),
+        "reprocurement_start": _iso(reprocurement_start(terms, as_of)),
+        "decision_notice": contract.decision_notice,
+        "reprocurement_lead": contract.reprocurement_lead,
+        "currency": contract.currency,
+        "annual_value": _money(contract.annual_value),
+        "whole_life_value": _money(contract.whole_life_value),
+        "terminated_on": _iso(contract.terminated_on),
+        "termination_reason": contract.termination_reason,
+        "replaces": sorted(predecessors),
+        "successor": successor.reference if successor else None,
+        "next_decision": None if upcoming is None else {
+            "option": upcoming.ordinal, "decide_by": _iso(upcoming.decide_by),
+        },
+        "options": [
+            {
+                "option": window.ordinal,
+                "length": options[window.ordinal].length,
+                "notice": str(window.notice),
+                "period_start": _iso(window.period_start),
+                "period_end": _iso(window.period_end),
+                "window_opens": _iso(window.window_opens),
+                "decide_by": _iso(window.decide_by),
+                "recorded_status": options[window.ordinal].status,
+                "status_as_of": window.status.value,
+                "decided_on": _iso(options[window.ordinal].decided_on),
+                "decided_by": options[window.ordinal].decided_by,
+                "note": options[window.ordinal].note,
+            }
+            for window in option_windows(terms, as_of)
+        ],
+        "breaks": [
+            {"break_date": _iso(p.break_date), "serve_notice_by": _iso(p.serve_notice_by), "notice": str(p.notice)}
+            for p in break_points(terms)
+        ],
+        "milestones": [milestone_row(m) for m in milestones_of(session, contract.id)],
+        "deadlines": [deadline_row(d, as_of) for d in deadlines],
+        "version": contract.version,
+    }
+
+
+def milestone_row(m) -> dict:
+    return {
+        "id": m.id, "kind": m.kind, "name": m.name, "start_date": _iso(m.start_date),
+        "due_date": _iso(m.due_date), "status": m.status, "met_on": _iso(m.met_on),
+        "owner": m.owner, "notes": m.notes,
+    }
+
+
+def deadline_row(d: Deadline, as_of: date) -> dict:
+    return {
+        "kind": d.kind, "ordinal": d.ordinal, "start_date": _iso(d.start_date), "due_date": _iso(d.due_date),
+        "state": d.state, "overdue": is_overdue(d.kind, d.due_date, d.state, as_of),
+        "days_left": (d.due_date - as_of).days, "title": d.title, "action": d.action, "owner": d.owner,
+    }
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the register: enough to list, sort and filter contracts."""
+
+    reference: str
+    title: str
+    suppliers: str
+    status: str
+    owner_role: str
+    service_area: str
+    current_end: str | None
+    next_deadline: str | None
+    next_deadline_title: str | None
+    days_left: int | None
+    overdue: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
+                  service_area: str | None = None) -> list[RegisterRow]:
+    """The register with each contract's current end and next open deadline, in four queries."""
+    query = select(Contract)
+    if owner:
+        query = query.where(Contract.owner_role == owner)
+    if service_area:
+        query = query.where(Contract.service_area == service_area)
+    contracts = session.exec(query.order_by(Contract.reference)).all()
+    suppliers: dict[int, list[str]] = {}
+    for contract_id, name in session.exec(
+        select(ContractSupplier.contract_id, ContractSupplier.name).order_by(ContractSupplier.contract_id, ContractSupplier.position)
+    ):
+        suppliers.setdefault(contract_id, []).append(name)
+    ends = dict(session.exec(
+        select(Deadline.contract_id, Deadline.due_date).where(Deadline.kind == DeadlineKind.CONTRACT_END.value)
+    ).all())
+    open_ = and_(Deadline.state == DeadlineState.OPEN.value)
+    next_due = select(Deadline.contract_id, func.min(Deadline.due_date).label("due")).where(
+        open_, Deadline.due_date >= as_of
+    ).group_by(Deadline.contract_id).subquery()
+    upcoming = {}
+    for row in session.exec(
+        select(Deadline.contract_id, Deadline.due_date, Deadline.title).join(
+            next_due, and_(next_due.c.contract_id == Deadline.contract_id, next_due.c.due == Deadline.due_date)
+        ).where(open_)
+    ):
+        upcoming.setdefault(row[0], (row[1], row[2]))
+    overdue = dict(session.exec(
+        select(Deadline.contract_id, func.count())
+        .where(open_, Deadline.due_date < as_of, Deadline.kind.not_in(INFORMATIONAL))
+        .group_by(Deadline.contract_id)
+    ).all())
+    rows = []
+    for contract in contracts:
+        end = ends.get(contract.id)
+        state = _status_from(contract, end, as_of)
+        if status and state != status and contract.status != status:
+            continue
+        due = upcoming.get(contract.id)
+        rows.append(RegisterRow(
+            reference=contract.reference, title=contract.title,
+            suppliers="; ".join(suppliers.get(contract.id, [])), status=state,
+            owner_role=contract.owner_role, service_area=contract.service_area,
+            current_end=_iso(end), next_deadline=_iso(due[0]) if due else None,
+            next_deadline_title=due[1] if due else None,
+            days_left=(due[0] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
+        ))
+    return rows
+
+
+def _status_from(contract: Contract, end: date | None, as_of: date) -> str:
+    # Cheap form of lifecycle.status_as_of for listing many contracts: it needs only the start,
+    # the initial term and the current end kept in the deadline table.
+    terms = ContractTerms(
+        start=contract.start_date,
+        initial_term=parse_duration(contract.initial_term) if contract.initial_term else None,
+        status=ContractStatus(contract.status),
+        terminated_on=contract.terminated_on,
+    )
+    status = status_as_of(terms, as_of)
+    if status == LifecycleStatus.EXPIRED and end is not None and as_of <= end:
+        return LifecycleStatus.EXTENDED.value
+    return status.value
+
+
+def history(session: Session, contract: Contract) -> list[AuditEvent]:
+    return list(session.exec(
+        select(AuditEvent).where(AuditEvent.contract_id == contract.id).order_by(AuditEvent.at, AuditEvent.id)
+    ))
