@@ -1,0 +1,60 @@
+"""The demo register holds the seed cases and the varied states the issue asks for (both databases)."""
+
+from datetime import date
+
+from sqlmodel import select
+
+from contract_tracker.deadlines import is_overdue
+from contract_tracker.models import Contract, Deadline
+from contract_tracker.services import get_contract
+from contract_tracker.views import contract_detail, register_rows
+
+TODAY = date(2026, 11, 22)
+
+
+def _detail(store, reference):
+    with store.session() as session:
+        return contract_detail(session, get_contract(session, reference), as_of=TODAY)
+
+
+def test_warwickshire_seed(demo_store):
+    detail = _detail(demo_store, "WCC-SEND-MED-2025")
+    assert (detail["start_date"], detail["current_end"], detail["maximum_extent"]) == (
+        "2025-09-01", "2028-08-31", "2034-08-31")
+    assert [(o["period_start"], o["period_end"]) for o in detail["options"]] == [
+        ("2028-09-01", "2031-08-31"), ("2031-09-01", "2034-08-31")]
+    assert [(m["kind"], m["due_date"]) for m in detail["milestones"]][:6] == [
+        ("approval", "2025-03-06"), ("itt publication", "2025-04-01"), ("tender deadline", "2025-05-12"),
+        ("award decision", "2025-06-24"), ("mobilisation", "2025-08-31"), ("service start", "2025-09-01")]
+    assert detail["owner_role"] == "Executive Director for Children and Young People"
+    assert "@" not in str(detail)
+
+
+def test_predecessors_are_linked_and_expired(demo_store):
+    for letter in "ABC":
+        detail = _detail(demo_store, f"WCC-SEND-MED-2014-{letter}")
+        assert detail["successor"] == "WCC-SEND-MED-2025"
+        assert detail["current_end"] == "2025-08-31" and detail["status_as_of"] == "expired"
+
+
+def test_west_sussex_engagement_timeline(demo_store):
+    detail = _detail(demo_store, "WSCC-SEND-MDR-2020")
+    assert detail["status_as_of"] == "planned"
+    assert [m["due_date"] for m in detail["milestones"]] == [
+        "2019-05-31", "2019-07-05", "2019-09-30", "2020-03-24", "2020-03-31"]
+
+
+def test_varied_states(demo_store):
+    with demo_store.session() as session:
+        rows = {row.reference: row for row in register_rows(session, as_of=TODAY)}
+        overdue_decisions = session.exec(select(Deadline).where(Deadline.kind == "extension decision")).all()
+        regimes = {c.regime for c in session.exec(select(Contract))}
+        light_touch = [c.reference for c in session.exec(select(Contract).where(Contract.light_touch))]
+    assert len(rows) == 10
+    assert rows["DEMO-YOUTH-2024"].status == "terminated"
+    assert rows["DEMO-CARERS-2021"].status == "extended"
+    assert [d.contract_reference for d in overdue_decisions if is_overdue(d.kind, d.due_date, d.state, TODAY)] == [
+        "DEMO-HST-2023"]
+    assert _detail(demo_store, "DEMO-CARERS-2021")["final_possible_end"] == "2027-03-31"
+    assert {"PA2023", "PCR2015"} <= regimes
+    assert "DEMO-SL-2026" in light_touch

@@ -1,0 +1,19 @@
+"""The headless core never imports Textual (or the calendar and web stacks)."""
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "contract_tracker.models", "contract_tracker.store", "contract_tracker.lifecycle",
+    "contract_tracker.deadlines", "contract_tracker.services", "contract_tracker.views",
+    "contract_tracker.demo", "contract_tracker.cli",
+]
+
+
+def test_core_does_not_import_textual():
+    code = "import sys\n" + "".join(f"import {m}\n" for m in CORE_MODULES) + (
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'icalendar', 'uvicorn', 'starlette')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
