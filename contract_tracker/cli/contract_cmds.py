@@ -180,6 +180,9 @@ def _print_detail(d: dict) -> None:
         out.print(table("Extension options", ["Option", "Length", "Period", "Decide by", "Status"], [
             [o["option"], o["length"], f"{o['period_start']} to {o['period_end']}", o["decide_by"], o["status_as_of"]]
             for o in d["options"]]))
+    if d["breaks"]:
+        out.print(table("Break clauses", ["Break date", "Serve notice by", "Notice"], [
+            [b["break_date"], b["serve_notice_by"], b["notice"]] for b in d["breaks"]]))
     if d["milestones"]:
         out.print(table("Milestones", ["Id", "Kind", "Milestone", "Due", "Status"], [
             [m["id"], m["kind"], m["name"],
