@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from .enums import MilestoneKind
-from .finance import FinancialYear, SpendBasis, Totals, YearFigures, totals
+from .finance import FinancialYear, SpendBasis, Totals, YearFigures, financial_year_of, totals
 from .lifecycle import ContractTerms
 from .models import Contract, ContractYearFigures, Milestone
 from .services.finance import figures_of, to_figures
@@ -84,6 +84,12 @@ def spend_report(session: Session, year: FinancialYear | None = None) -> dict:
         "contracts": contracts,
         "total": totals_row(totals(everything)),
     }
+
+
+def year_summary(session: Session, today: date) -> dict:
+    """Total budget, spend and variance of the financial year holding `today` (the register's summary line)."""
+    year = financial_year_of(today)
+    return {"financial_year": year.label, **spend_report(session, year)["total"]}
 
 
 def _savings_status(item: YearFigures) -> str:

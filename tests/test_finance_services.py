@@ -11,7 +11,7 @@ from sqlmodel import select
 from contract_tracker.errors import InvalidInput, NotFound
 from contract_tracker.finance import FinancialYear, SpendBasis
 from contract_tracker.finance_csv import read_figures_csv
-from contract_tracker.finance_views import savings_report, spend_report, threshold_report
+from contract_tracker.finance_views import savings_report, spend_report, threshold_report, year_summary
 from contract_tracker.models import AuditEvent, ContractYearFigures
 from contract_tracker.services import ContractFields, register_contract
 from contract_tracker.services.finance import figures_of, import_year_figures, set_year_figures
@@ -155,6 +155,9 @@ def test_demo_reports(demo_store):
         savings = savings_report(session)
         [wcc] = threshold_report(session, ["WCC-SEND-MED-2025"])
         [carers] = threshold_report(session, ["DEMO-CARERS-2021"], on=date(2026, 1, 1))
+        summary = year_summary(session, date(2025, 3, 31))
+    assert summary == {"financial_year": "2024/25", "budget": "300000.00", "forecast": "335400.00", "actual": None,
+                       "spend": "335400.00", "variance": "35400.00", "volume": 330, "unit_cost": "1016.36"}
     wcc_rows = [r for r in report["rows"] if r["reference"] == "WCC-SEND-MED-2025"]
     assert [(r["financial_year"], r["spend"], r["spend_basis"]) for r in wcc_rows[:4]] == [
         ("2021/22", "174129.00", "actual"), ("2022/23", "274121.00", "actual"),

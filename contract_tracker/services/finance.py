@@ -54,16 +54,17 @@ def _check(year: FinancialYear, changes: dict) -> dict:
     out = dict(changes)
     for name in ("budget", "baseline", "spend"):
         value = out.get(name)
-        if value is not None and name in out:
-            if isinstance(value, float) or not isinstance(value, Decimal):
-                raise InvalidInput(f"{name}: give money as a Decimal, not {type(value).__name__}")
-            if value < 0:
-                raise InvalidInput(f"{name}: must not be negative")
+        if value is None:
+            continue
+        if not isinstance(value, Decimal):  # a float would carry binary rounding into the pounds
+            raise InvalidInput(f"{name}: give money as a Decimal, not {type(value).__name__}")
+        if value < 0:
+            raise InvalidInput(f"{name}: must not be negative")
     if "spend_basis" in out:
         out["spend_basis"] = _basis(out["spend_basis"])
-    if out.get("volume") is not None and ("volume" in out):
-        if not isinstance(out["volume"], int) or out["volume"] < 0:
-            raise InvalidInput(f"volume: must be a whole number, not negative: {out['volume']!r}")
+    volume = out.get("volume")
+    if volume is not None and (not isinstance(volume, int) or isinstance(volume, bool) or volume < 0):
+        raise InvalidInput(f"volume: must be a whole number, not negative: {volume!r}")
     for name in ("volume_unit", "note"):
         if name in out:
             out[name] = (out[name] or "").strip()
