@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from contract_tracker.cli import app
@@ -84,6 +86,7 @@ def test_set_then_savings(demo):
     (["finance", "set", "WCC-SEND-MED-2025", "2025/26", "--budget", "-5"], "negative"),
     (["finance", "set", "NOPE", "2025/26", "--budget", "5"], "no contract"),
     (["finance", "threshold", "--category", "concessions"], "one of"),
+    (["finance", "set", "WCC-SEND-MED-2025", "2027/28", "--spend", "10", "--actual"], "has not begun"),
     (["finance", "import", "/no/such/file.csv"], "cannot read"),
 ])
 def test_bad_input_is_one_line_and_exit_2(demo, args, message):
@@ -116,3 +119,28 @@ def test_threshold_table_and_show(demo):
     show = demo("finance", "show", "WCC-SEND-MED-2025")
     assert show.exit_code == 0
     assert "2024/25 ░" in show.stdout and "budget £250,000" in show.stdout and "-35.2%" in show.stdout
+
+
+def test_spend_and_savings_can_be_mounted_under_another_group(db_url):
+    """The lead can mount them under `report`: report_app.command("spend")(finance_cmds.spend)."""
+    from contract_tracker.cli import finance_cmds
+    from contract_tracker.cli.context import CliContext
+    from contract_tracker.settings import resolve
+
+    root = typer.Typer()
+
+    @root.callback()
+    def _root(ctx: typer.Context) -> None:
+        ctx.obj = CliContext(settings=resolve(db_url, "tester"), today=date(2026, 11, 22))
+
+    report = typer.Typer()
+    report.command("spend")(finance_cmds.spend)
+    report.command("savings")(finance_cmds.savings)
+    root.add_typer(report, name="report")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db_url, "demo"]).exit_code == 0
+    spend = runner.invoke(root, ["report", "spend", "--fy", "2024/25", "--format", "json"])
+    assert spend.exit_code == 0, spend.output
+    assert json.loads(spend.stdout)["rows"][0]["forecast"] == "335400.00"
+    savings = runner.invoke(root, ["report", "savings", "--format", "json"])
+    assert savings.exit_code == 0 and json.loads(savings.stdout)["total"]["target"] == "150000.00"

@@ -95,6 +95,21 @@ def test_bad_figures_are_refused(contract_store, changes, message):
             set_year_figures(session, REF, "2025/26", changes, actor="t")
 
 
+def test_an_actual_for_a_year_not_yet_begun_is_refused(contract_store):
+    from contract_tracker.errors import RuleViolation
+
+    with pytest.raises(RuleViolation, match="2026/27 has not begun"):
+        with contract_store.session() as session:
+            set_year_figures(session, REF, "2026/27", {"spend": Decimal("1"), "spend_basis": "actual"}, actor="t",
+                             today=date(2026, 3, 31))
+    with contract_store.session() as session:  # from its first day it may be an actual (to date)
+        set_year_figures(session, REF, "2026/27", {"spend": Decimal("1"), "spend_basis": "actual"}, actor="t",
+                         today=date(2026, 4, 1))
+        set_year_figures(session, REF, "2027/28", {"spend": Decimal("1"), "spend_basis": "forecast"}, actor="t",
+                         today=date(2026, 4, 1))
+    assert [y.basis for y in _figures(contract_store)] == [SpendBasis.ACTUAL, SpendBasis.FORECAST]
+
+
 def test_unknown_contract_and_far_years_are_refused(contract_store):
     with pytest.raises(NotFound):
         with contract_store.session() as session:

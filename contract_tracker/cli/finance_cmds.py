@@ -108,7 +108,7 @@ def set_(
             raise InvalidInput(f"--clear {name}: also given a new value")
         changes[name] = "" if name in ("volume_unit", "note") else None
     with cli.store().session() as session:
-        set_year_figures(session, reference, year, changes, actor=cli.settings.user)
+        set_year_figures(session, reference, year, changes, actor=cli.settings.user, today=cli.today)
     typer.echo(f"set {year.label} figures of {reference}: {', '.join(sorted(changes))}")
 
 
@@ -132,7 +132,7 @@ def import_(
             raise InvalidInput(f"cannot read {file}: {getattr(error, 'strerror', None) or error}") from None
     rows = read_figures_csv(text)
     with cli.store().session() as session:
-        count = import_year_figures(session, rows, actor=cli.settings.user)
+        count = import_year_figures(session, rows, actor=cli.settings.user, today=cli.today)
     typer.echo(f"imported {count} row(s) of figures from {file}")
 
 

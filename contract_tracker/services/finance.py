@@ -8,11 +8,12 @@ the first bad row raises, so nothing of a bad file is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from ..errors import DomainError, InvalidInput
+from ..errors import DomainError, InvalidInput, RuleViolation
 from ..finance import FinancialYear, SpendBasis, YearFigures, parse_financial_year
 from ..models import Contract, ContractYearFigures
 from .audit import record, utcnow
@@ -80,10 +81,12 @@ def get_year_row(session: Session, contract: Contract, year: FinancialYear) -> C
 
 def set_year_figures(
     session: Session, reference: str, year: FinancialYear | str, changes: dict, *, actor: str,
+    today: date | None = None,
 ) -> ContractYearFigures:
     """Set some of a contract's figures for one financial year, creating the year if new.
 
     A spend must say whether it is a forecast or an actual; clearing the spend clears that too.
+    With `today`, an actual for a year that has not begun is refused (it can only be a forecast).
     """
     year = parse_financial_year(year)
     changes = _check(year, changes)
@@ -100,6 +103,9 @@ def set_year_figures(
         raise InvalidInput(f"{year.label} spend: say whether it is a forecast or an actual")
     if wanted["spend"] is None and wanted["spend_basis"] is not None:
         raise InvalidInput(f"{year.label}: a spend basis ({wanted['spend_basis']}) needs a spend")
+    if today is not None and wanted["spend_basis"] == SpendBasis.ACTUAL and today < year.start:
+        raise RuleViolation(f"{year.label} has not begun (it starts {year.start:%d %B %Y}): "
+                            f"its spend can only be a forecast")
     changed = [name for name in FIELDS if getattr(row, name) != wanted[name]]
     if not changed and not created:
         return row
@@ -121,7 +127,8 @@ def set_year_figures(
     return row
 
 
-def import_year_figures(session: Session, rows: list[FigureInput], *, actor: str) -> int:
+def import_year_figures(session: Session, rows: list[FigureInput], *, actor: str,
+                        today: date | None = None) -> int:
     """Apply many rows of figures in the caller's transaction; the first bad row raises (with its line)."""
     seen: dict[tuple[str, int], int | None] = {}
     for row in rows:
@@ -132,7 +139,7 @@ def import_year_figures(session: Session, rows: list[FigureInput], *, actor: str
         seen[key] = row.line
     for row in rows:
         try:
-            set_year_figures(session, row.reference, row.year, row.changes, actor=actor)
+            set_year_figures(session, row.reference, row.year, row.changes, actor=actor, today=today)
         except DomainError as error:
             if row.line is None:
                 raise
