@@ -181,8 +181,8 @@ def threshold_row(session: Session, contract: Contract, *, category: Category | 
         "estimated_whole_life_value": money(estimate),
         "value_checked": money(value),
         "threshold": money(threshold.amount) if threshold else None,
-        "threshold_in_force": (f"{threshold.from_date.isoformat()} to "
-                               f"{threshold.until.isoformat() if threshold.until else 'now'}") if threshold else None,
+        "threshold_from": threshold.from_date.isoformat() if threshold else None,
+        "threshold_until": threshold.until.isoformat() if threshold and threshold.until else None,
         "threshold_source": threshold.source if threshold else None,
         "above": result.above if result else None,
         "verdict": result.verdict if result else "no procurement start date",

@@ -110,6 +110,7 @@ def test_threshold_on_both_sides_of_1_january_2026(demo):
     before = json.loads(demo("finance", "threshold", "DEMO-LIB-2022", "--on", "2025-12-31", "--format", "json").stdout)
     after = json.loads(demo("finance", "threshold", "DEMO-LIB-2022", "--on", "2026-01-01", "--format", "json").stdout)
     assert (before[0]["threshold"], after[0]["threshold"]) == ("214904.00", "207720.00")
+    assert (before[0]["threshold_until"], after[0]["threshold_from"]) == ("2025-12-31", "2026-01-01")
     assert before[0]["value_checked"] == "665000.00"  # 95,000 a year over 5 years plus the 2-year option
 
 
