@@ -1,7 +1,8 @@
 """The demo register, from the two seed documents and a handful of realistic other contracts.
 
 Warwickshire County Council, SEND Mediation Services: Cabinet report of 6 March 2025 (Table Two
-schedule, 3+3+3 years from 1 Sept 2025, budget falling from £300,000 to £250,000 a year).
+schedule, 3+3+3 years from 1 Sept 2025; Table One spend, families, and the budget falling from
+£300,000 to £250,000 a year from 2025/26).
 West Sussex County Council, SEND Mediation and Disagreement Resolution: market consultation of
 2019. The others are invented to show the register in varied states. People appear as roles only.
 """
@@ -20,6 +21,7 @@ from .models import Contract
 from .services import (
     BreakInput, ContractFields, add_milestone, decline_option, exercise_option, register_contract, terminate,
 )
+from .services.finance import set_year_figures
 
 WARWICKSHIRE_REFERENCE = "WCC-SEND-MED-2025"
 WARWICKSHIRE_EXECUTIVE = "Executive Director for Children and Young People"
@@ -84,6 +86,45 @@ def _warwickshire(session: Session) -> None:
         _milestone(session, WARWICKSHIRE_REFERENCE, kind, name, when, owner, met=True)
     _milestone(session, WARWICKSHIRE_REFERENCE, MilestoneKind.CONTRACT_END,
                "End of contract (with an option to extend)", "31 August 2028", WARWICKSHIRE_EXECUTIVE, met=False)
+
+
+# Table One of the Cabinet report (section 2): what the council spent on SEND mediation, 2024/25 a forecast.
+WARWICKSHIRE_SPEND = [
+    ("2021/22", "174129", "actual"),
+    ("2022/23", "274121", "actual"),
+    ("2023/24", "355166", "actual"),
+    ("2024/25", "335400", "forecast"),
+]
+# Families using the service (report 2.1) are counted by calendar year; each count is recorded
+# against the financial year holding nine of its twelve months (2021 -> 2021/22, 2024 -> 2024/25).
+WARWICKSHIRE_FAMILIES = {"2021/22": (111, "calendar year 2021"), "2024/25": (330, "calendar year 2024")}
+CORE_BUDGET, REDUCED_BUDGET = Decimal("300000"), Decimal("250000")
+# The MTFS saving runs "from 2025/26 onwards"; it is recorded for the full years of the initial term.
+SAVING_YEARS = ["2025/26", "2026/27", "2027/28"]
+
+
+def _warwickshire_finance(session: Session) -> None:
+    # Table One was spent under the three 2014 arrangements, but the report gives one total for the
+    # service and never splits it by provider; dividing it among 2014-A/B/C would invent figures. The
+    # figures are the history the new contract's budget and saving are set against (the report uses
+    # them so), so they are recorded on WCC-SEND-MED-2025, each year noting where it was spent, and
+    # the contract's chart then shows the rise in spend and the cut in budget as one series.
+    for label, spend, basis in WARWICKSHIRE_SPEND:
+        changes = {"spend": Decimal(spend), "spend_basis": basis,
+                   "note": "Spent under the three 2014 arrangements (Table One; not split by provider)."}
+        if label in WARWICKSHIRE_FAMILIES:
+            families, counted = WARWICKSHIRE_FAMILIES[label]
+            changes.update(volume=families, volume_unit="families",
+                           note=changes["note"] + f" Families: {counted} count, recorded against {label}.")
+        if label == "2024/25":
+            changes["budget"] = CORE_BUDGET  # the core budget the saving reduces (report 2.4)
+        set_year_figures(session, WARWICKSHIRE_REFERENCE, label, changes, actor=DEMO_ACTOR)
+    for label in SAVING_YEARS:
+        set_year_figures(session, WARWICKSHIRE_REFERENCE, label, {
+            "budget": REDUCED_BUDGET, "baseline": CORE_BUDGET,
+            "note": "MTFS saving: core budget down from £300,000 to £250,000 a year, through a unit cost "
+                    "about 20% lower and fewer families needing mediation (report 2.4 to 2.6).",
+        }, actor=DEMO_ACTOR)
 
 
 def _west_sussex(session: Session) -> None:
@@ -167,6 +208,7 @@ def load_demo(session: Session) -> int:
     if session.exec(select(Contract.id)).first() is not None:
         raise RuleViolation("the store already holds contracts; load the demo into an empty store (--db)")
     _warwickshire(session)
+    _warwickshire_finance(session)
     _west_sussex(session)
     _others(session)
     return len(session.exec(select(Contract.id)).all())

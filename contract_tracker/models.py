@@ -161,3 +161,28 @@ class Deadline(SQLModel, table=True):
     fingerprint: str = Field(default="", sa_type=String(64))  # hash of dates and text
     sequence: int = 0  # grows whenever the fingerprint changes (iCalendar SEQUENCE)
     updated_at: datetime
+
+
+class ContractYearFigures(SQLModel, table=True):
+    """One contract's money and activity for one UK financial year (1 April to 31 March).
+
+    `financial_year` is the calendar year the financial year starts in (2024 for 2024/25). The
+    spend is either a forecast or an actual (`spend_basis`); the savings target is the baseline
+    less the budget (see finance.py).
+    """
+
+    __tablename__ = "contract_year_figures"
+    __table_args__ = (UniqueConstraint("contract_id", "financial_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    financial_year: int = Field(index=True)
+    budget: Decimal | None = Field(default=None, sa_type=Pence)
+    baseline: Decimal | None = Field(default=None, sa_type=Pence)
+    spend: Decimal | None = Field(default=None, sa_type=Pence)
+    spend_basis: str | None = Field(default=None, sa_type=String(10))  # forecast or actual
+    volume: int | None = None
+    volume_unit: str = Field(default="", sa_type=String(60))
+    note: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)
+    updated_at: datetime
