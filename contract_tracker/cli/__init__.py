@@ -85,6 +85,7 @@ def _register_commands() -> None:
     app.add_typer(milestone_cmds.app, name="milestone")
     app.add_typer(db_cmds.app, name="db")
     app.command("demo")(db_cmds.demo)
+    from . import calendar_cmds; calendar_cmds.register(app)  # ics, feed, serve
 
 
 _register_commands()
