@@ -54,6 +54,7 @@ _ALARM_PART = re.compile(r"^(\d{1,4})\s*(d|day|days|w|wk|week|weeks)$")
 class DeadlineRow(Protocol):
     """What the calendar needs of a deadline (models.Deadline has all of it)."""
 
+    contract_id: int
     kind: str
     ordinal: int
     start_date: date | None
@@ -110,13 +111,10 @@ def format_alarms(days: tuple[int, ...] | None) -> str:
     return ",".join(f"{amount}d" for amount in days) or "none"
 
 
-def event_uid(contract_reference: str, kind: str, ordinal: int) -> str:
-    """The UID of a deadline's event: from its identity only, never from its dates or text.
-
-    The contract's reference (which cannot be edited) is used rather than its row id, so that a
-    register exported and loaded into another store keeps its UIDs.
-    """
-    name = f"{contract_reference}\x1f{kind}\x1f{ordinal}"
+def event_uid(contract_id: int, kind: str, ordinal: int) -> str:
+    """The UID of a deadline's event: from its identity (contract, kind, ordinal) only, never from
+    its dates or text (nor the contract's reference, which can be edited)."""
+    name = f"deadline\x1f{contract_id}\x1f{kind}\x1f{ordinal}"
     return f"{uuid.uuid5(_UID_NAMESPACE, name)}@{UID_DOMAIN}"
 
 
@@ -185,7 +183,7 @@ def event_for(row: DeadlineRow, alarms: AlarmPolicy) -> Event:
     summary = summary_of(row)
     modified = _utc(row.updated_at)
     event = Event.new(
-        uid=event_uid(row.contract_reference, row.kind, row.ordinal),
+        uid=event_uid(row.contract_id, row.kind, row.ordinal),
         start=start,
         end=row.due_date + ONE_DAY,  # all-day events end on the (exclusive) next day
         summary=summary,
