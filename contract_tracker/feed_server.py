@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from .feeds import if_none_match_hits
-from .services.feeds import feed_for_token, render_feed
+from .services.feeds import FeedCache, feed_for_token
 from .store import Store
 
 log = logging.getLogger("contract_tracker.feed_server")
@@ -33,6 +33,7 @@ def _not_found() -> Response:
 
 def create_app(store: Store) -> Starlette:
     """The ASGI app, reading feeds from `store` (one short session per request)."""
+    cache = FeedCache()
 
     # A plain function: Starlette runs it in its thread pool, so database work never blocks the loop.
     def feed(request: Request) -> Response:
@@ -43,7 +44,7 @@ def create_app(store: Store) -> Starlette:
                 if subscription is None:
                     log.info("%s feed: unknown or revoked token -> 404", request.method)
                     return _not_found()
-                rendered = render_feed(session, subscription)
+                rendered = cache.render(session, subscription)
                 label = f"{subscription.id} ({subscription.name})"
         except Exception as error:  # noqa: BLE001 - never let a message (SQL, parameters) reach a log line with a token
             log.error("%s feed: could not build the calendar (%s)", request.method, type(error).__name__)

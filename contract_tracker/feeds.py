@@ -42,10 +42,12 @@ class DeadlineFilter:
     end: date | None = None
 
     def __post_init__(self) -> None:
-        allowed = {kind.value for kind in DeadlineKind}
+        allowed = {kind.value.lower(): kind.value for kind in DeadlineKind}
         for kind in self.kinds:
-            if kind not in allowed:
-                raise InvalidInput(f"--kind: {kind!r} is not one of: {', '.join(sorted(allowed))}")
+            if kind.strip().lower() not in allowed:
+                raise InvalidInput(f"--kind: {kind!r} is not one of: {', '.join(allowed.values())}")
+        # people type "uk7 due"; the table holds "UK7 due"
+        object.__setattr__(self, "kinds", tuple(dict.fromkeys(allowed[k.strip().lower()] for k in self.kinds)))
         if self.start and self.end and self.end < self.start:
             raise InvalidInput(f"--to ({self.end}) is before --from ({self.start})")
 
@@ -83,23 +85,38 @@ class DeadlineFilter:
         return "; ".join(parts) or "all deadlines"
 
 
+def _conditions(wanted: DeadlineFilter) -> list:
+    conditions = []
+    if wanted.contracts:
+        conditions.append(Deadline.contract_reference.in_(wanted.contracts))
+    if wanted.owner:
+        conditions.append(Deadline.owner == wanted.owner)
+    if wanted.service_area:
+        conditions.append(Deadline.service_area == wanted.service_area)
+    if wanted.kinds:
+        conditions.append(Deadline.kind.in_(wanted.kinds))
+    if wanted.start:
+        conditions.append(Deadline.due_date >= wanted.start)
+    if wanted.end:
+        conditions.append(func.coalesce(Deadline.start_date, Deadline.due_date) <= wanted.end)
+    return conditions
+
+
 def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadline]:
     """The deadline rows `wanted` selects, by date, in one indexed query."""
-    query = select(Deadline)
-    if wanted.contracts:
-        query = query.where(Deadline.contract_reference.in_(wanted.contracts))
-    if wanted.owner:
-        query = query.where(Deadline.owner == wanted.owner)
-    if wanted.service_area:
-        query = query.where(Deadline.service_area == wanted.service_area)
-    if wanted.kinds:
-        query = query.where(Deadline.kind.in_(wanted.kinds))
-    if wanted.start:
-        query = query.where(Deadline.due_date >= wanted.start)
-    if wanted.end:
-        query = query.where(func.coalesce(Deadline.start_date, Deadline.due_date) <= wanted.end)
     order = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
-    return list(session.exec(query.order_by(*order)))
+    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*order)))
+
+
+def selection_version(session: Session, wanted: DeadlineFilter) -> str:
+    """A cheap summary of the selected rows that changes whenever the calendar would: any change
+    to a row moves its updated_at (and its sequence); a row added or removed moves the count and
+    the sum of ids. Lets the feed server answer a poll without rebuilding the calendar."""
+    summary = session.exec(
+        select(func.count(), func.max(Deadline.updated_at), func.sum(Deadline.id), func.sum(Deadline.sequence))
+        .where(*_conditions(wanted))
+    ).one()
+    return "|".join(str(part) for part in summary)
 
 
 def new_token() -> str:

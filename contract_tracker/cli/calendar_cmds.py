@@ -23,13 +23,13 @@ KINDS = ", ".join(kind.value for kind in DeadlineKind)
 ics_app = typer.Typer(help="Export deadlines as an iCalendar (.ics) file.", no_args_is_help=True)
 feed_app = typer.Typer(help="Calendar subscriptions: secret feed URLs that stay up to date.", no_args_is_help=True)
 
-Contracts = Annotated[Optional[list[str]], typer.Option("--contract", help="Only this contract (reference); repeat for more.", show_default=False)]
-Owner = Annotated[Optional[str], typer.Option("--owner", help="Only deadlines owned by this role.", show_default=False)]
-ServiceArea = Annotated[Optional[str], typer.Option("--service-area", help="Only contracts in this service area.", show_default=False)]
-Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help=f"Only this kind; repeat for more. One of: {KINDS}.", show_default=False)]
-From = Annotated[Optional[str], typer.Option("--from", help="Only deadlines on or after this day.", show_default=False)]
-To = Annotated[Optional[str], typer.Option("--to", help="Only deadlines on or before this day.", show_default=False)]
-Alarms = Annotated[Optional[str], typer.Option("--alarms", help="Reminders before every deadline, e.g. 90d,30d,7d,1d or 2w, or 'none' (default: 90, 30, 7 and 1 days before decisions and break notices, 7 and 1 before milestones).", show_default=False)]
+Contracts = Annotated[Optional[list[str]], typer.Option("--contract", metavar="REF", help="Only this contract (reference); repeat for more.", show_default=False)]
+Owner = Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role.", show_default=False)]
+ServiceArea = Annotated[Optional[str], typer.Option("--service-area", metavar="AREA", help="Only contracts in this service area.", show_default=False)]
+Kinds = Annotated[Optional[list[str]], typer.Option("--kind", metavar="KIND", help=f"Only this kind; repeat for more. One of: {KINDS}.", show_default=False)]
+From = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Only deadlines on or after this day.", show_default=False)]
+To = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Only deadlines on or before this day.", show_default=False)]
+Alarms = Annotated[Optional[str], typer.Option("--alarms", metavar="LIST", help="Reminders before every deadline, e.g. 90d,30d,7d,1d or 2w, or 'none' (default: 90, 30, 7 and 1 days before decisions and break notices, 7 and 1 before milestones).", show_default=False)]
 
 
 def _filter(cli, contracts, owner, service_area, kinds, from_, to):
@@ -58,8 +58,8 @@ def _write(path: str, body: bytes) -> None:
 def export(
     ctx: typer.Context, contract: Contracts = None, owner: Owner = None, service_area: ServiceArea = None,
     kind: Kinds = None, from_: From = None, to: To = None, alarms: Alarms = None,
-    name: Annotated[str, typer.Option("--name", help="The calendar's name in calendar apps.")] = "Contract deadlines",
-    output: Annotated[str, typer.Option("-o", "--output", help="File to write, or - for standard output.")] = "-",
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="The calendar's name in calendar apps.")] = "Contract deadlines",
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="File to write, or - for standard output.")] = "-",
 ) -> None:
     """Write the deadlines (all, or those the options select) as an iCalendar file."""
     from ..calendar import AlarmPolicy, build_calendar, parse_alarms, to_ics
@@ -83,10 +83,10 @@ def export(
 @feed_app.command("create")
 def create(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="What the calendar is called, e.g. 'SEND commissioning'.")],
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="What the calendar is called, e.g. 'SEND commissioning'.")],
     contract: Contracts = None, owner: Owner = None, service_area: ServiceArea = None, kind: Kinds = None,
     from_: From = None, to: To = None, alarms: Alarms = None,
-    base_url: Annotated[str, typer.Option("--base-url", envvar=BASE_URL_ENV, help="Where the feed server is reached (behind TLS).")] = "https://localhost:8080",
+    base_url: Annotated[str, typer.Option("--base-url", metavar="URL", envvar=BASE_URL_ENV, help="Where the feed server is reached (behind TLS).")] = "https://localhost:8080",
 ) -> None:
     """Create a feed and print its secret URLs (shown once: keep them safe)."""
     from ..calendar import parse_alarms

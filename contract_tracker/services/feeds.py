@@ -3,12 +3,16 @@ and render a feed's calendar. Creating and revoking are audited (without the tok
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, NotFound, RuleViolation
-from ..feeds import DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash
+from ..feeds import (
+    DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash, selection_version,
+)
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
 
@@ -119,3 +123,31 @@ def render_feed(session: Session, feed: FeedSubscription) -> RenderedFeed:
     )
     body = to_ics(calendar)
     return RenderedFeed(body=body, etag=etag_of(body), events=len(rows))
+
+
+class FeedCache:
+    """Rendered feeds kept between requests, reused while the selected deadlines are unchanged.
+
+    Building a calendar costs milliseconds per event; checking whether it changed costs one
+    aggregate query. Calendar apps poll, and most polls find nothing new (then a 304)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[tuple, RenderedFeed]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def render(self, session: Session, feed: FeedSubscription) -> RenderedFeed:
+        key = (feed.name, feed.filters, feed.alarms,
+               selection_version(session, DeadlineFilter.from_json(feed.filters)))
+        with self._lock:
+            hit = self._entries.get(feed.id)
+            if hit is not None and hit[0] == key:
+                self._entries.move_to_end(feed.id)
+                return hit[1]
+        rendered = render_feed(session, feed)
+        with self._lock:
+            self._entries[feed.id] = (key, rendered)
+            self._entries.move_to_end(feed.id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return rendered
