@@ -106,6 +106,13 @@ def create(
                f"Revoke with: contract-tracker feed revoke {created.feed.id}", err=True)
 
 
+def _stamp(moment) -> str:
+    from datetime import UTC
+
+    # SQLite hands back naive datetimes; the store writes UTC
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+
+
 @feed_app.command("list")
 def list_(
     ctx: typer.Context,
@@ -124,9 +131,9 @@ def list_(
         rows = [
             {
                 "id": feed.id, "name": feed.name, "filters": DeadlineFilter.from_json(feed.filters).describe(),
-                "alarms": format_alarms(parse_alarms(feed.alarms)), "created_at": feed.created_at.isoformat(timespec="seconds"),
+                "alarms": format_alarms(parse_alarms(feed.alarms)), "created_at": _stamp(feed.created_at),
                 "created_by": feed.created_by,
-                "revoked_at": feed.revoked_at.isoformat(timespec="seconds") if feed.revoked_at else None,
+                "revoked_at": _stamp(feed.revoked_at) if feed.revoked_at else None,
             }
             for feed in list_feeds(session, include_revoked=all_)
         ]
