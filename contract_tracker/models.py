@@ -186,3 +186,21 @@ class ContractYearFigures(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     version: int = Field(default=1)
     updated_at: datetime
+
+
+class FeedSubscription(SQLModel, table=True):
+    """A calendar feed someone subscribes to: which deadlines, which reminders, and a secret.
+
+    Only a hash of the token is kept: whoever reads the database cannot subscribe as someone else.
+    """
+
+    __tablename__ = "feed_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200))
+    filters: str = Field(default="{}", sa_type=Text)  # JSON: contracts, owner, service_area, kinds, dates
+    alarms: str | None = Field(default=None, sa_type=String(200))  # "30d,7d"; "" for none; NULL for defaults
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime
+    created_by: str = Field(default="", sa_type=String(200))
+    revoked_at: datetime | None = None

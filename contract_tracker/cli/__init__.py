@@ -78,7 +78,7 @@ def _root(
 
 
 def _register_commands() -> None:
-    from . import contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds
+    from . import calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds
 
     app.add_typer(contract_cmds.app, name="contract")
     app.add_typer(option_cmds.app, name="option")
@@ -86,6 +86,7 @@ def _register_commands() -> None:
     app.add_typer(db_cmds.app, name="db")
     app.add_typer(finance_cmds.app, name="finance")
     app.command("demo")(db_cmds.demo)
+    calendar_cmds.register(app)  # ics, feed, serve
 
 
 _register_commands()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,163 @@
+"""Which deadlines a calendar shows, and the secret tokens of subscribed feeds.
+
+A feed is a saved filter plus reminders, reached by a URL holding a random token. The store keeps
+only the token's SHA-256 (the token has 256 bits of entropy, so a slow hash adds nothing): whoever
+reads the database still cannot subscribe. Tokens are compared in constant time and never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .dates import parse_date
+from .enums import DeadlineKind
+from .errors import InvalidInput
+from .models import Deadline
+
+TOKEN_BYTES = 32
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+FEED_PATH = "/feeds/{token}.ics"
+DEFAULT_BASE_URL = "https://localhost:8080"
+
+
+@dataclass(frozen=True)
+class DeadlineFilter:
+    """Which deadlines to show. Empty fields do not filter; dates keep deadlines that touch the range."""
+
+    contracts: tuple[str, ...] = ()
+    owner: str | None = None
+    service_area: str | None = None
+    kinds: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        allowed = {kind.value.lower(): kind.value for kind in DeadlineKind}
+        for kind in self.kinds:
+            if kind.strip().lower() not in allowed:
+                raise InvalidInput(f"--kind: {kind!r} is not one of: {', '.join(allowed.values())}")
+        # people type "uk7 due"; the table holds "UK7 due"
+        object.__setattr__(self, "kinds", tuple(dict.fromkeys(allowed[k.strip().lower()] for k in self.kinds)))
+        if self.start and self.end and self.end < self.start:
+            raise InvalidInput(f"--to ({self.end}) is before --from ({self.start})")
+
+    def to_json(self) -> str:
+        data = {key: value for key, value in asdict(self).items() if value not in (None, ())}
+        for key in ("start", "end"):
+            if key in data:
+                data[key] = data[key].isoformat()
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "DeadlineFilter":
+        data = json.loads(text or "{}")
+        return cls(
+            contracts=tuple(data.get("contracts", ())),
+            owner=data.get("owner"),
+            service_area=data.get("service_area"),
+            kinds=tuple(data.get("kinds", ())),
+            start=parse_date(data["start"]) if data.get("start") else None,
+            end=parse_date(data["end"]) if data.get("end") else None,
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.contracts:
+            parts.append("contracts " + ", ".join(self.contracts))
+        if self.owner:
+            parts.append(f"owner {self.owner}")
+        if self.service_area:
+            parts.append(f"service area {self.service_area}")
+        if self.kinds:
+            parts.append("kinds " + ", ".join(self.kinds))
+        if self.start or self.end:
+            parts.append(f"from {self.start or 'the start'} to {self.end or 'the end'}")
+        return "; ".join(parts) or "all deadlines"
+
+
+def _conditions(wanted: DeadlineFilter) -> list:
+    conditions = []
+    if wanted.contracts:
+        conditions.append(Deadline.contract_reference.in_(wanted.contracts))
+    if wanted.owner:
+        conditions.append(Deadline.owner == wanted.owner)
+    if wanted.service_area:
+        conditions.append(Deadline.service_area == wanted.service_area)
+    if wanted.kinds:
+        conditions.append(Deadline.kind.in_(wanted.kinds))
+    if wanted.start:
+        conditions.append(Deadline.due_date >= wanted.start)
+    if wanted.end:
+        conditions.append(func.coalesce(Deadline.start_date, Deadline.due_date) <= wanted.end)
+    return conditions
+
+
+def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadline]:
+    """The deadline rows `wanted` selects, by date, in one indexed query."""
+    order = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
+    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*order)))
+
+
+def selection_version(session: Session, wanted: DeadlineFilter) -> str:
+    """A cheap summary of the selected rows that changes whenever the calendar would: any change
+    to a row moves its updated_at (and its sequence); a row added or removed moves the count and
+    the sum of ids. Lets the feed server answer a poll without rebuilding the calendar."""
+    summary = session.exec(
+        select(func.count(), func.max(Deadline.updated_at), func.sum(Deadline.id), func.sum(Deadline.sequence))
+        .where(*_conditions(wanted))
+    ).one()
+    return "|".join(str(part) for part in summary)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def plausible_token(token: str) -> bool:
+    """Cheap shape check before any hashing or lookup (a URL can carry anything)."""
+    return bool(_TOKEN_SHAPE.match(token))
+
+
+def same_hash(stored: str, presented: str) -> bool:
+    return hmac.compare_digest(stored.encode("ascii"), presented.encode("ascii"))
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def feed_urls(base_url: str, token: str) -> tuple[str, str]:
+    """The feed's address as given (https:// behind TLS) and as webcal://, which calendar apps
+    open as a subscription."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(f"--base-url: {base_url!r} is not an http(s) address such as https://calendar.example.gov.uk")
+    path = parts.path.rstrip("/") + FEED_PATH.format(token=token)
+    web = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return web, urlunsplit(("webcal", parts.netloc, path, "", ""))
+
+
+def if_none_match_hits(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 asks for GET)."""
+    if not header:
+        return False
+    wanted = etag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == wanted:
+            return True
+    return False

@@ -1,0 +1,153 @@
+"""Use cases on calendar feeds: create (the only moment the token is seen), list, revoke, look up,
+and render a feed's calendar. Creating and revoking are audited (without the token)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..errors import InvalidInput, NotFound, RuleViolation
+from ..feeds import (
+    DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash, selection_version,
+)
+from ..models import AuditEvent, Contract, FeedSubscription
+from .audit import utcnow
+
+
+@dataclass(frozen=True)
+class CreatedFeed:
+    feed: FeedSubscription
+    token: str  # shown once, never stored
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    body: bytes
+    etag: str
+    events: int
+
+
+def _audit(session: Session, feed: FeedSubscription, action: str, actor: str) -> None:
+    session.add(AuditEvent(
+        at=utcnow(), actor=actor, entity="feed", entity_id=feed.id, action=action,
+        field="name", new_value=feed.name,
+    ))
+
+
+def check_contracts(session: Session, wanted: DeadlineFilter) -> None:
+    if not wanted.contracts:
+        return
+    known = set(session.exec(select(Contract.reference).where(Contract.reference.in_(wanted.contracts))))
+    for reference in wanted.contracts:
+        if reference not in known:
+            raise NotFound(f"no contract with reference {reference!r}")
+
+
+def create_feed(session: Session, *, name: str, filters: DeadlineFilter, alarms: tuple[int, ...] | None,
+                actor: str) -> CreatedFeed:
+    from ..calendar import format_alarms
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("--name must not be empty")
+    if len(name) > 200:
+        raise InvalidInput("--name is too long (200 characters at most)")
+    if session.exec(select(FeedSubscription.id).where(
+        FeedSubscription.name == name, FeedSubscription.revoked_at.is_(None)
+    )).first():
+        raise InvalidInput(f"a feed named {name!r} already exists (revoke it first, or choose another name)")
+    check_contracts(session, filters)
+    token = new_token()
+    feed = FeedSubscription(
+        name=name, filters=filters.to_json(), alarms=None if alarms is None else format_alarms(alarms),
+        token_hash=hash_token(token), created_at=utcnow(), created_by=actor,
+    )
+    session.add(feed)
+    session.flush()
+    _audit(session, feed, "created", actor)
+    return CreatedFeed(feed=feed, token=token)
+
+
+def list_feeds(session: Session, *, include_revoked: bool = False) -> list[FeedSubscription]:
+    query = select(FeedSubscription)
+    if not include_revoked:
+        query = query.where(FeedSubscription.revoked_at.is_(None))
+    return list(session.exec(query.order_by(FeedSubscription.id)))
+
+
+def get_feed(session: Session, which: str) -> FeedSubscription:
+    """A live feed by its id or its name."""
+    live = FeedSubscription.revoked_at.is_(None)
+    feed = None
+    if which.strip().isdigit():
+        feed = session.exec(select(FeedSubscription).where(FeedSubscription.id == int(which), live)).first()
+    if feed is None:
+        feed = session.exec(select(FeedSubscription).where(FeedSubscription.name == which.strip(), live)).first()
+    if feed is None:
+        raise NotFound(f"no live feed with id or name {which!r} (see feed list)")
+    return feed
+
+
+def revoke_feed(session: Session, which: str, *, actor: str) -> FeedSubscription:
+    feed = get_feed(session, which)
+    if feed.revoked_at is not None:
+        raise RuleViolation(f"feed {feed.name!r} is already revoked")
+    feed.revoked_at = utcnow()
+    session.add(feed)
+    _audit(session, feed, "revoked", actor)
+    return feed
+
+
+def feed_for_token(session: Session, token: str) -> FeedSubscription | None:
+    """The live feed this token opens, or None (unknown, revoked or malformed: callers must not
+    tell these apart to the outside)."""
+    if not plausible_token(token):
+        return None
+    presented = hash_token(token)
+    feed = session.exec(select(FeedSubscription).where(FeedSubscription.token_hash == presented)).first()
+    if feed is None or feed.revoked_at is not None or not same_hash(feed.token_hash, presented):
+        return None
+    return feed
+
+
+def render_feed(session: Session, feed: FeedSubscription) -> RenderedFeed:
+    from ..calendar import AlarmPolicy, build_calendar, parse_alarms, to_ics
+
+    rows = matching_deadlines(session, DeadlineFilter.from_json(feed.filters))
+    calendar = build_calendar(
+        rows, name=feed.name, alarms=AlarmPolicy(override=parse_alarms(feed.alarms)),
+        uid_seed=f"feed-{feed.id}",
+    )
+    body = to_ics(calendar)
+    return RenderedFeed(body=body, etag=etag_of(body), events=len(rows))
+
+
+class FeedCache:
+    """Rendered feeds kept between requests, reused while the selected deadlines are unchanged.
+
+    Building a calendar costs milliseconds per event; checking whether it changed costs one
+    aggregate query. Calendar apps poll, and most polls find nothing new (then a 304)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[tuple, RenderedFeed]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def render(self, session: Session, feed: FeedSubscription) -> RenderedFeed:
+        key = (feed.name, feed.filters, feed.alarms,
+               selection_version(session, DeadlineFilter.from_json(feed.filters)))
+        with self._lock:
+            hit = self._entries.get(feed.id)
+            if hit is not None and hit[0] == key:
+                self._entries.move_to_end(feed.id)
+                return hit[1]
+        rendered = render_feed(session, feed)
+        with self._lock:
+            self._entries[feed.id] = (key, rendered)
+            self._entries.move_to_end(feed.id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return rendered

@@ -1,0 +1,198 @@
+"""Feed subscriptions: tokens kept hashed, and the real server (uvicorn on a free loopback port)
+answering over HTTP: 200, 304 with If-None-Match, HEAD, and 404 for unknown and revoked tokens."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from contract_tracker.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.errors import InvalidInput, NotFound
+from contract_tracker.feed_server import start_in_thread
+from contract_tracker.feeds import DeadlineFilter, feed_urls, hash_token, if_none_match_hits
+from contract_tracker.models import AuditEvent, FeedSubscription
+from contract_tracker.services import edit_contract
+from contract_tracker.services.feeds import create_feed, feed_for_token, list_feeds, revoke_feed
+
+from calendar_support import event_keys, expanded, expected_keys, parse
+
+WARWICKSHIRE = DeadlineFilter(contracts=(WARWICKSHIRE_REFERENCE,))
+
+
+def _create(store, name="SEND team", filters=WARWICKSHIRE, alarms=None):
+    with store.session() as session:
+        created = create_feed(session, name=name, filters=filters, alarms=alarms, actor="test officer")
+        return created.feed.id, created.token
+
+
+def test_only_a_hash_of_the_token_is_stored_and_audited_without_it(demo_store):
+    feed_id, token = _create(demo_store)
+    assert len(token) >= 43  # 32 random bytes
+    with demo_store.session() as session:
+        feed = session.get(FeedSubscription, feed_id)
+        assert feed.token_hash == hash_token(token) != token
+        stored = " ".join(str(v) for v in feed.model_dump().values())
+        assert token not in stored
+        audit = session.exec(select(AuditEvent).where(AuditEvent.entity == "feed")).all()
+        assert [(a.action, a.new_value) for a in audit] == [("created", "SEND team")]
+        assert all(token not in " ".join(str(v) for v in a.model_dump().values()) for a in audit)
+
+
+def test_tokens_open_only_their_own_live_feed(demo_store):
+    feed_id, token = _create(demo_store)
+    other_id, other = _create(demo_store, name="Everything", filters=DeadlineFilter())
+    with demo_store.session() as session:
+        assert feed_for_token(session, token).id == feed_id
+        assert feed_for_token(session, other).id == other_id
+        assert feed_for_token(session, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+        assert feed_for_token(session, "short") is None
+        assert feed_for_token(session, "../../etc/passwd" * 3) is None
+        revoke_feed(session, "SEND team", actor="test officer")
+    with demo_store.session() as session:
+        assert feed_for_token(session, token) is None
+        assert [f.name for f in list_feeds(session)] == ["Everything"]
+        assert [f.name for f in list_feeds(session, include_revoked=True)] == ["SEND team", "Everything"]
+        with pytest.raises(NotFound):
+            revoke_feed(session, str(feed_id), actor="test officer")
+
+
+def test_feed_names_are_unique_among_live_feeds_and_contracts_must_exist(demo_store):
+    _create(demo_store)
+    with pytest.raises(InvalidInput, match="already exists"):
+        _create(demo_store)
+    with pytest.raises(NotFound, match="NOPE"):
+        _create(demo_store, name="Other", filters=DeadlineFilter(contracts=("NOPE",)))
+    with pytest.raises(InvalidInput):
+        _create(demo_store, name="   ")
+    with demo_store.session() as session:
+        revoke_feed(session, "SEND team", actor="test officer")
+    _create(demo_store)  # the name is free again
+
+
+def test_feed_urls():
+    web, webcal = feed_urls("https://calendar.example.gov.uk/contracts/", "TOKEN")
+    assert web == "https://calendar.example.gov.uk/contracts/feeds/TOKEN.ics"
+    assert webcal == "webcal://calendar.example.gov.uk/contracts/feeds/TOKEN.ics"
+    with pytest.raises(InvalidInput):
+        feed_urls("ftp://x", "TOKEN")
+
+
+@pytest.mark.parametrize("header, hit", [
+    (None, False), ('"abc"', True), ('W/"abc"', True), ('"x", "abc"', True), ("*", True), ('"abcd"', False),
+])
+def test_if_none_match(header, hit):
+    assert if_none_match_hits(header, '"abc"') is hit
+
+
+@pytest.fixture
+def server(demo_store):
+    running = start_in_thread(demo_store, host="127.0.0.1", port=0)
+    yield running
+    running.stop()
+
+
+def test_server_serves_a_feed_with_etag_304_head_and_404_after_revoke(demo_store, server, caplog):
+    caplog.set_level(logging.DEBUG)
+    feed_id, token = _create(demo_store, alarms=(14,))
+    url = f"{server.url}/feeds/{token}.ics"
+    assert server.url.startswith("http://127.0.0.1:")
+
+    first = httpx.get(url)
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "text/calendar; charset=utf-8"
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and "private" in first.headers["cache-control"]
+    with demo_store.session() as session:
+        assert event_keys(expanded(first.content, date(2020, 1, 1), date(2040, 1, 1))) == expected_keys(session, WARWICKSHIRE)
+    calendar = parse(first.content)
+    assert str(calendar["X-WR-CALNAME"]) == "SEND team"
+    open_events = [e for e in calendar.walk("VEVENT") if e.walk("VALARM")]
+    assert open_events and all(len(e.walk("VALARM")) == 1 for e in open_events)  # the feed's own reminders
+
+    again = httpx.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+
+    head = httpx.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == etag and int(head.headers["content-length"]) == len(first.content)
+
+    with demo_store.session() as session:
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"title": "SEND Mediation Service"}, actor="test officer")
+    changed = httpx.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert b"SEND Mediation Service\r\n" in changed.content
+
+    with demo_store.session() as session:
+        revoke_feed(session, str(feed_id), actor="test officer")
+    gone = httpx.get(url)
+    assert gone.status_code == 404 and gone.text == "Not Found"
+    assert httpx.head(url).status_code == 404
+    server_lines = [r.getMessage() for r in caplog.records if r.name.startswith(("uvicorn", "contract_tracker"))]
+    assert any("-> 304" in line for line in server_lines)  # the server does log requests ...
+    assert not any(token in line for line in server_lines)  # ... but never the token
+
+
+@pytest.mark.parametrize("path", [
+    "/feeds/" + "A" * 43 + ".ics",  # well formed, unknown
+    "/feeds/nope.ics", "/feeds/", "/", "/feeds/" + "A" * 43, "/feeds/%00.ics",
+])
+def test_unknown_tokens_and_paths_get_the_same_bare_404(server, path):
+    response = httpx.get(server.url + path)
+    assert response.status_code == 404 and response.text == "Not Found"
+    assert "server" not in response.headers
+
+
+def test_other_methods_get_404_too(demo_store, server):
+    _, token = _create(demo_store)
+    response = httpx.post(f"{server.url}/feeds/{token}.ics")
+    assert response.status_code == 404 and response.text == "Not Found"
+
+
+def test_feed_cache_rebuilds_only_when_the_selected_deadlines_change(demo_store):
+    from contract_tracker.dates import parse_span
+    from contract_tracker.services import add_milestone
+    from contract_tracker.services.feeds import FeedCache
+
+    feed_id, _ = _create(demo_store)
+    cache = FeedCache()
+
+    def render():
+        with demo_store.session() as session:
+            return cache.render(session, session.get(FeedSubscription, feed_id))
+
+    first = render()
+    assert render() is first
+    with demo_store.session() as session:
+        edit_contract(session, "DEMO-LIB-2022", {"title": "Library system"}, actor="test officer")
+    assert render() is first  # another contract: same calendar, no rebuild
+    with demo_store.session() as session:
+        add_milestone(session, WARWICKSHIRE_REFERENCE, kind="other", name="Contract review",
+                      due=parse_span("2027-03-01"), actor="test officer")
+    second = render()
+    assert second is not first and second.etag != first.etag and second.events == first.events + 1
+    with demo_store.session() as session:
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"owner_role": "Head of SEND"}, actor="test officer")
+    third = render()
+    assert third.etag != second.etag and b"Owner: Head of SEND" in third.body
+
+
+def test_migration_0004_creates_and_drops_the_feed_table(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from contract_tracker.store import Store, _alembic_config
+
+    store = Store.open(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    try:
+        assert "feed_subscription" in inspect(store.engine).get_table_names()
+        command.downgrade(_alembic_config(store.engine), "0001")
+        assert "feed_subscription" not in inspect(store.engine).get_table_names()
+        command.upgrade(_alembic_config(store.engine), "head")
+        columns = {c["name"] for c in inspect(store.engine).get_columns("feed_subscription")}
+        assert {"name", "filters", "alarms", "token_hash", "created_at", "revoked_at"} <= columns
+    finally:
+        store.close()
