@@ -19,8 +19,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import holidays
-
 from .dates import parse_date
 from .errors import InvalidInput
 
@@ -35,6 +33,8 @@ _ONE = timedelta(days=1)
 
 @lru_cache(maxsize=256)
 def _bank_holidays(nation: str, year: int) -> dict[date, str]:
+    import holidays  # on first use: most commands never count working days
+
     return dict(holidays.UnitedKingdom(subdiv=nation, years=year).items())
 
 
