@@ -17,7 +17,7 @@ from .enums import MilestoneKind
 from .errors import InvalidInput
 from .periods import Gap, parse_gap
 from .templates import Step, Template
-from .workdays import WorkingDays
+from .workdays import NATIONS, WorkingDays
 
 _ONE = timedelta(days=1)
 
@@ -115,6 +115,10 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
          periods: dict[str, Gap] | None = None) -> Plan:
     """Date every step of `template`, given the date of the step `anchor` (key or kind)."""
     periods = periods or {}
+    # A step bound by a rule is counted on the UK-wide working days the law uses, whatever nation
+    # the planning calendar follows (local closures still count: they only lengthen a period).
+    statutory = WorkingDays(nations=NATIONS, closures=calendar.closures)
+    counts_on = {step.key: statutory if (step.minimum or step.maximum) else calendar for step in template.steps}
     fixed = anchor_step(template, anchor)
     gap_of = {step.key: periods.get(step.key, step.period) for step in template.steps}
     by_key = {step.key: step for step in template.steps}
@@ -130,15 +134,15 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
         step = by_key[key]
         if step.after is not None and step.after not in dates:  # backwards
             parent = by_key[step.after]
-            dates[parent.key] = _align_back(parent, gap_of[key].latest_start(dates[key], calendar), calendar)
+            dates[parent.key] = _align_back(parent, gap_of[key].latest_start(dates[key], counts_on[key]), calendar)
             if key != fixed.key and not step.span:
                 # Every step but the anchor sits exactly where its rule puts it (a standstill ends
                 # on its 8th working day); the slack of planning backwards stays before the anchor.
-                dates[key] = min(dates[key], _align(step, gap_of[key].end(dates[parent.key], calendar), calendar))
+                dates[key] = min(dates[key], _align(step, gap_of[key].end(dates[parent.key], counts_on[key]), calendar))
             queue.append(parent.key)
         for child in children[key]:  # forwards
             if child not in dates:
-                dates[child] = _align(by_key[child], gap_of[child].end(dates[key], calendar), calendar)
+                dates[child] = _align(by_key[child], gap_of[child].end(dates[key], counts_on[child]), calendar)
                 queue.append(child)
 
     planned = []
@@ -147,14 +151,15 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
         after_date = dates[step.after] if step.after else None
         gap = gap_of[step.key]
         counting = step.minimum or step.maximum or gap  # report the length as the rule counts it
+        rules = counts_on[step.key]
         planned.append(PlannedStep(
             step=step, due=due,
             start=(after_date + _ONE) if step.span and after_date is not None and after_date < due else None,
             after_date=after_date, period=gap,
-            length=counting.measure(after_date, due, calendar) if counting and after_date else None,
+            length=counting.measure(after_date, due, rules) if counting and after_date else None,
             length_unit=counting.measure_unit() if counting else "",
-            meets_minimum=meets(step.minimum, after_date, due, calendar) if after_date else None,
-            within_maximum=within(step.maximum, after_date, due, calendar) if after_date else None,
+            meets_minimum=meets(step.minimum, after_date, due, rules) if after_date else None,
+            within_maximum=within(step.maximum, after_date, due, rules) if after_date else None,
         ))
     ordered = sorted(planned, key=lambda p: (p.due, template.steps.index(p.step)))
     return Plan(template=template, anchor=fixed.key, anchor_date=anchor_date, steps=tuple(ordered))

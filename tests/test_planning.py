@@ -150,3 +150,11 @@ def test_closure_days_move_planned_dates():
     shut = plan(template, "itt", date(2025, 4, 1), closed)
     assert plain.date_of("tender-deadline") == date(2025, 5, 6)
     assert shut.date_of("tender-deadline") == date(2025, 5, 7)
+
+
+def test_statutory_steps_count_uk_wide_even_when_planning_for_one_nation():
+    england = WorkingDays(nations=("ENG",))
+    template = get_template("pa2023-open")
+    result = plan(template, "award-notice", date(2025, 12, 22), england)
+    assert result.date_of("standstill-end") == date(2026, 1, 6)  # Scotland's 2 January still counts
+    assert result.date_of("signature") == date(2026, 1, 7)
