@@ -95,7 +95,7 @@ def _print_plan(result: Plan, calendar) -> None:
         f"{result.template.name}: planned around {result.anchor} on {describe_span(None, result.anchor_date)} "
         f"({nations} working days{closures})",
         ["Date", "Step", "Milestone", "After", "Length", "Limit", "Meets", "Owner"],
-        [[describe_span(p.start, p.due) + f" ({p.due:%a})", p.step.key, p.step.name, p.step.after or "",
+        [[describe_span(p.start, p.due) if p.start else f"{describe_span(None, p.due)} ({p.due:%a})", p.step.key, p.step.name, p.step.after or "",
           _length(p), _limit(p),
           "" if p.meets_minimum is None and p.within_maximum is None else ("yes" if p.ok else "NO"),
           p.step.owner] for p in result.steps]))
