@@ -55,11 +55,14 @@ class WorkingDays:
 
     def holiday_name(self, day: date) -> str | None:
         """Why `day` is not a working day, other than a weekend (None when it is not a holiday)."""
-        names = []
+        where: dict[str, list[str]] = {}
         for nation in self.nations:
-            name = _bank_holidays(nation, day.year).get(day)
-            if name and name not in names:
-                names.append(f"{name} ({NATION_NAMES[nation]})" if len(self.nations) > 1 else name)
+            if name := _bank_holidays(nation, day.year).get(day):
+                where.setdefault(name, []).append(NATION_NAMES[nation])
+        names = [
+            name if len(nations) == len(self.nations) else f"{name} ({', '.join(nations)})"
+            for name, nations in where.items()
+        ]
         if day in self.closures:
             names.append("closure day")
         return "; ".join(names) or None

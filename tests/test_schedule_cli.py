@@ -99,3 +99,15 @@ def test_apply_twice_updates_and_never_duplicates(cli):
     listing = json.loads(cli("milestone", "list", "T-1", "--format", "json").stdout)
     assert len(listing) == 14
     assert cli("schedule", "check", "T-1").exit_code == 0
+
+
+def test_workdays_lists_holidays_and_counts(cli):
+    result = cli("schedule", "workdays", "--from", "2025-12-22", "--to", "2026-01-06", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["working_days"] == 8  # the PA standstill from 22 Dec 2025 ends on 6 Jan 2026
+    assert "2026-01-02" in {h["date"] for h in data["holidays"]}
+    england = json.loads(cli("schedule", "workdays", "--from", "2025-12-22", "--to", "2026-01-06", "--nations", "ENG",
+                             "--format", "json").stdout)
+    assert england["working_days"] == 9
+    assert cli("schedule", "workdays", "--from", "2026-01-06", "--to", "2025-12-22").exit_code == 2

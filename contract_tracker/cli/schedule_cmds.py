@@ -226,3 +226,29 @@ def check(
         out.print(f"{count} rule{'s' if count != 1 else ''} broken" if count else "no rule broken")
     if broken(findings):
         raise typer.Exit(1)
+
+
+@app.command("workdays")
+def workdays(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", help="First day (e.g. 2025-12-01).")],
+    to: Annotated[str, typer.Option("--to", help="Last day.")],
+    nations: Nations = None, closed: Closed = None, format: Format = "table",
+) -> None:
+    """List the bank holidays and closure days between two dates, and count the working days."""
+    _check_format(format)
+    cli = context(ctx)
+    first, last = day(from_, name="--from", today=cli.today), day(to, name="--to", today=cli.today)
+    if last < first:
+        raise InvalidInput("--to must not be before --from")
+    calendar = configured_calendar(config_dir(), nations=nations, closures=closed or [])
+    off = calendar.holidays_between(first, last)
+    working = calendar.count(first, last) + (1 if calendar.is_working_day(first) else 0)
+    if format == "json":
+        emit_json({"from": first.isoformat(), "to": last.isoformat(), "nations": list(calendar.nations),
+                   "working_days": working, "holidays": [{"date": d.isoformat(), "name": n} for d, n in off.items()]})
+        return
+    out = console()
+    out.print(table(f"Bank holidays and closures, {describe_span(None, first)} to {describe_span(None, last)}",
+                    ["Date", "Day", "Holiday"], [[d.isoformat(), f"{d:%a}", n] for d, n in off.items()]))
+    out.print(f"{working} working days ({', '.join(calendar.nations)})")
