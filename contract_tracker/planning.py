@@ -13,7 +13,6 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .enums import MilestoneKind
 from .errors import InvalidInput
 from .periods import Gap, parse_gap
 from .templates import Step, Template
@@ -164,7 +163,3 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
     ordered = sorted(planned, key=lambda p: (p.due, template.steps.index(p.step)))
     return Plan(template=template, anchor=fixed.key, anchor_date=anchor_date, steps=tuple(ordered))
 
-
-# The options people use most, by milestone kind.
-SERVICE_START = MilestoneKind.SERVICE_START.value
-ITT = MilestoneKind.ITT_PUBLICATION.value
