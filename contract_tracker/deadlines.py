@@ -48,7 +48,7 @@ class DeadlineItem:
 
 
 # Kinds that mark an event rather than ask for an action: they pass, they are never overdue.
-INFORMATIONAL = frozenset({DeadlineKind.CONTRACT_END.value})
+INFORMATIONAL = frozenset({DeadlineKind.CONTRACT_END.value, DeadlineKind.STANDSTILL_END.value})
 
 
 def is_overdue(kind: str, due_date: date, state: str, as_of: date) -> bool:
@@ -183,6 +183,10 @@ def _milestone_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
 
 Source = Callable[[ContractSnapshot], Iterable[DeadlineItem]]
 SOURCES: list[Source] = [_option_deadlines, _break_deadlines, _end_deadlines, _milestone_deadlines]
+
+from .statutory_deadlines import statutory_deadlines  # noqa: E402  (it needs DeadlineItem, above)
+
+SOURCES.append(statutory_deadlines)
 
 
 def deadlines_for(snapshot: ContractSnapshot) -> list[DeadlineItem]:

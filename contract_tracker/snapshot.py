@@ -21,6 +21,7 @@ class MilestoneFacts:
     status: MilestoneStatus
     met_on: date | None
     owner: str
+    template_key: str | None = None  # set by `schedule apply`: "<template>:<step>"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ContractSnapshot:
     terms: ContractTerms
     milestones: tuple[MilestoneFacts, ...] = ()
     break_parties: tuple[BreakParty, ...] = ()
+    procedure: str = "open"
 
 
 def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[BreakClause]) -> ContractTerms:
@@ -87,8 +89,10 @@ def snapshot_of(
             MilestoneFacts(
                 id=m.id, kind=m.kind, name=m.name, due_date=m.due_date, start_date=m.start_date,
                 status=MilestoneStatus(m.status), met_on=m.met_on, owner=m.owner,
+                template_key=m.template_key,
             )
             for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
         ),
         break_parties=tuple(BreakParty(clause.party) for clause in breaks),
+        procedure=contract.procedure,
     )

@@ -137,7 +137,9 @@ def test_terminate_with_reason_lapses_options(store):
         terminate(session, "C-1", on=date(2026, 12, 31), reason="Provider failure", actor=ACTOR)
     deadlines = _deadlines(store)
     assert deadlines[(DeadlineKind.CONTRACT_END.value, 0)].due_date == date(2026, 12, 31)
-    assert all(row.state != "open" for row in deadlines.values())
+    # Everything is settled except the UK11 notice, which the termination makes due (PA 2023 s.80).
+    assert all(row.state != "open" for key, row in deadlines.items() if key[0] != DeadlineKind.UK11_DUE.value)
+    assert deadlines[(DeadlineKind.UK11_DUE.value, 0)].due_date == date(2027, 1, 29)
     lapsed = [e for e in _audit(store) if e.action == "lapsed"]
     assert len(lapsed) == 2 and all("Provider failure" in e.reason for e in lapsed)
     with store.session() as session, pytest.raises(RuleViolation, match="terminated"):

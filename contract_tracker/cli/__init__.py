@@ -78,13 +78,16 @@ def _root(
 
 
 def _register_commands() -> None:
-    from . import calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds
+    from . import (
+        calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds, schedule_cmds,
+    )
 
     app.add_typer(contract_cmds.app, name="contract")
     app.add_typer(option_cmds.app, name="option")
     app.add_typer(milestone_cmds.app, name="milestone")
     app.add_typer(db_cmds.app, name="db")
     app.add_typer(finance_cmds.app, name="finance")
+    app.add_typer(schedule_cmds.app, name="schedule")
     app.command("demo")(db_cmds.demo)
     calendar_cmds.register(app)  # ics, feed, serve
 
