@@ -191,7 +191,7 @@ def test_regression_crlf_begin_vevent_in_a_title_cannot_inject_an_event(store):
         alarms = sum(len(AlarmPolicy().days_for(row.kind)) for row in table if row.state == "open")
     body = export(store, name=INJECTION)
     lines = body.split(b"\r\n")
-    assert lines.count(b"BEGIN:VEVENT") == rows == 4  # decision, end, re-procurement, milestone
+    assert lines.count(b"BEGIN:VEVENT") == rows == 5  # decision, end, re-procurement, UK11, milestone
     assert lines.count(b"BEGIN:VCALENDAR") == 1 and lines.count(b"END:VCALENDAR") == 1
     assert lines.count(b"BEGIN:VALARM") == alarms  # none from "BEGIN:VALARM" in the service area
     assert not any(line.startswith((b"UID:injected", b"SUMMARY:pwned")) for line in lines)
@@ -210,7 +210,7 @@ def test_regression_any_line_break_or_control_character_stays_inside_its_propert
     with store.session() as session:
         _register(session, "INJ-2", bad)
     body = export(store)
-    assert body.split(b"\r\n").count(b"BEGIN:VEVENT") == 3
+    assert body.split(b"\r\n").count(b"BEGIN:VEVENT") == 4  # decision, end, re-procurement, UK11
     assert not any(0 < byte < 32 and byte not in (9, 10, 13) for byte in body)
     with store.session() as session:
         assert event_keys(expanded(body)) == expected_keys(session)
