@@ -1,0 +1,1 @@
+"""The Textual app for commissioning officers (installed as contract_tracker.tui)."""
