@@ -71,6 +71,7 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
         self.draft = draft
         self.editing = editing
         self.error = error
+        self._error_field: str | None = None  # the field the shown error is about
 
     def _initial(self, field_id: str) -> str:
         draft = self.draft
@@ -113,7 +114,7 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query(Input).filter(":enabled").first().focus()
+        next(widget for widget in self.query(Input) if not widget.disabled).focus()
 
     @on(Input.Blurred)
     def _check_field(self, event: Input.Blurred) -> None:
@@ -123,12 +124,15 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
             self._show_error(str(error), event.input)
         else:
             event.input.remove_class("invalid")
-            self.query_one("#form-error", Static).update("")
+            if self._error_field == event.input.id:
+                self.query_one("#form-error", Static).update("")
+                self._error_field = None
 
     def _show_error(self, message: str, widget: Input | None = None) -> None:
         self.query_one("#form-error", Static).update(message)
         if widget is not None:
             widget.add_class("invalid")
+            self._error_field = widget.id
 
     def collect(self) -> ContractFields | None:
         """The fields as ContractFields, or None after showing the first bad one."""
