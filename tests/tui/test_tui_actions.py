@@ -60,7 +60,7 @@ async def test_add_a_contract(demo_store, demo_app, settle):
         assert contract.start_date == date(2027, 4, 1) and contract.initial_term == "2y"
         assert [o.length for o in options] == ["1y", "1y"]
         assert audit(demo_store, "WCC-ADV-2027", "created")[0].actor == "tui officer"
-        row = demo_app.screen.query_one(RegisterTable).get_row("WCC-ADV-2027")
+        row = demo_app.screen.query_one(RegisterTable).cell_texts("WCC-ADV-2027")
         assert row[1] == "Independent advocacy" and row[2] == "Advocacy First; Voice CIC" and row[4] == "2029-03-31"
 
 
@@ -130,7 +130,7 @@ async def test_exercise_an_option_with_a_reason(demo_store, demo_app, settle):
         assert str(terms.get_row("option-1")[3]) == "exercised"
         await pilot.press("escape")
         await settle(pilot)
-        assert demo_app.screen.query_one(RegisterTable).get_row("WCC-SEND-MED-2025")[4] == "2031-08-31"
+        assert demo_app.screen.query_one(RegisterTable).cell_texts("WCC-SEND-MED-2025")[4] == "2031-08-31"
 
 
 async def test_decline_an_option_can_be_cancelled_then_done(demo_store, demo_app, settle):

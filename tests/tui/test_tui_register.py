@@ -14,8 +14,7 @@ SIZE = (120, 40)
 
 
 def shown(app) -> list[str]:
-    table = app.screen.query_one(RegisterTable)
-    return [str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
+    return [row.reference for row in app.screen.query_one(RegisterTable).shown]
 
 
 async def test_register_lists_every_contract_soonest_deadline_first(demo_app, settle):
@@ -25,8 +24,8 @@ async def test_register_lists_every_contract_soonest_deadline_first(demo_app, se
         assert len(references) == 10
         assert references[0] == "DEMO-HST-2023"  # contract ends in 8 days
         table = demo_app.screen.query_one(RegisterTable)
-        row = table.get_row("WCC-SEND-MED-2025")
-        assert row[4] == "2028-08-31" and str(row[6]) == "465"
+        row = table.cell_texts("WCC-SEND-MED-2025")
+        assert row[4] == "2028-08-31" and row[6] == "465"
 
 
 async def test_typing_filters_the_register(demo_app, settle):
@@ -66,7 +65,7 @@ async def test_sort_by_reference_and_reverse(demo_app, settle):
         await pilot.press("S")
         assert shown(demo_app) == sorted(shown(demo_app), reverse=True)
         await pilot.click("#register-table", offset=(25, 0))  # the Title heading
-        titles = [table.get_row(reference)[1] for reference in shown(demo_app)]
+        titles = [table.cell_texts(reference)[1] for reference in shown(demo_app)]
         assert titles == sorted(titles, key=str.lower)
 
 

@@ -25,7 +25,6 @@ def _choices(values) -> list[tuple[str, str]]:
 
 class RegisterScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Open", id="register.open", show=False),
         Binding("n", "new", "New contract", id="register.new"),
         Binding("slash", "focus_filter", "Filter", id="register.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="register.clear"),
@@ -115,12 +114,7 @@ class RegisterScreen(Screen):
 
     @on(RegisterTable.RowSelected)
     def _row_selected(self, event: RegisterTable.RowSelected) -> None:
-        self.open_contract(str(event.row_key.value))
-
-    def action_open(self) -> None:
-        reference = self.query_one(RegisterTable).selected_reference
-        if reference:
-            self.open_contract(reference)
+        self.open_contract(event.reference)
 
     def open_contract(self, reference: str) -> None:
         self.app.push_screen(ContractScreen(reference))
