@@ -92,7 +92,7 @@ class RegisterScreen(Screen):
 
     def _count(self) -> None:
         table = self.query_one(RegisterTable)
-        total = len(table._rows)
+        total = table.total
         self.query_one("#register-count", Static).update(
             f"{len(table.shown)} of {total} contracts · as of {self.app.backend.today:%-d %b %Y} · "
             "Enter opens · click a heading or press s to sort"

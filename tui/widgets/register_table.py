@@ -158,6 +158,11 @@ class RegisterTable(ScrollView, can_focus=True):
         self.refresh()
 
     @property
+    def total(self) -> int:
+        """Rows loaded, before filtering."""
+        return len(self._rows)
+
+    @property
     def row_count(self) -> int:
         return len(self.shown)
 
