@@ -69,7 +69,11 @@ async def test_bad_input_is_shown_in_the_form_and_nothing_is_saved(demo_store, d
         await settle(pilot)
         await pilot.press("down", "n")
         form = demo_app.screen
-        fill(form, reference="BAD-1", title="Bad dates", start_date="31 Feb 2027", initial_term="2y")
+        fill(form, reference="BAD-1", title="Bad dates", annual_value="lots")
+        form.query_one("#annual_value", Input).focus()
+        await pilot.press("tab")  # leaving a field checks it
+        assert "annual value" in error_text(form)
+        fill(form, annual_value="", start_date="31 Feb 2027", initial_term="2y")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert demo_app.screen is form

@@ -110,3 +110,36 @@ async def test_every_binding_has_a_description_and_an_id():
                   RegisterTable):
         for binding in owner.BINDINGS:
             assert binding.description and binding.id, (owner.__name__, binding.key)
+
+
+async def test_the_mouse_sorts_and_opens(demo_app, settle):
+    from contract_tracker.tui.screens.contract import ContractScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#register-table", offset=(2, 0))  # the Reference heading
+        assert shown(demo_app)[0] == "DEMO-CARERS-2021"
+        await pilot.click("#register-table", offset=(2, 3))  # third row: select it ...
+        assert demo_app.screen.query_one(RegisterTable).selected_reference == "DEMO-LIB-2022"
+        await pilot.click("#register-table", offset=(2, 3))  # ... and click again to open it
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ContractScreen) and demo_app.screen.reference == "DEMO-LIB-2022"
+
+
+async def test_keys_scroll_a_long_register_and_keep_the_cursor_in_view(demo_app, settle):
+    from contract_tracker.views import RegisterRow
+
+    rows = [RegisterRow(reference=f"R-{n:04d}", title=f"Contract {n}", suppliers="", status="planned",
+                        owner_role="", service_area="", current_end=None, next_deadline=None,
+                        next_deadline_title=None, days_left=None, overdue=0) for n in range(300)]
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = demo_app.screen.query_one(RegisterTable)
+        table.load(rows)
+        table.sort_on("reference", reverse=False)
+        table.focus()
+        await pilot.press("end")
+        assert table.selected_reference == "R-0299" and table.scroll_offset.y > 0
+        assert "R-0299" in table.render_line(table.size.height - 1).text
+        await pilot.press("pageup", "up", "home")
+        assert table.selected_reference == "R-0000" and table.scroll_offset.y == 0

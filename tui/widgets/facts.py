@@ -46,6 +46,7 @@ class ContractFacts(Static):
         ]
         if d["terminated_on"]:
             right[1] = ("Terminated", Text(f"{_day(d['terminated_on'])}: {d['termination_reason']}", style="red"))
+            right[2] = ("Latest end", f"{_day(d['current_end'])} (terminated)")
         for (l_label, l_value), (r_label, r_value) in zip(left, right):
             grid.add_row(l_label, l_value, r_label, r_value)
         self.update(grid)

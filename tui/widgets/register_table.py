@@ -205,9 +205,10 @@ class RegisterTable(ScrollView, can_focus=True):
     # Moving and choosing ---------------------------------------------------------------------
     def watch_cursor_row(self, old: int, new: int) -> None:
         visible = max(self.scrollable_content_region.height - 1, 1)
-        if new < self.scroll_y:
+        top = self.scroll_offset.y
+        if new < top:
             self.scroll_to(y=new, animate=False, immediate=True)
-        elif new >= self.scroll_y + visible:
+        elif new >= top + visible:
             self.scroll_to(y=new - visible + 1, animate=False, immediate=True)
         self.refresh()
 
@@ -235,15 +236,16 @@ class RegisterTable(ScrollView, can_focus=True):
         self.sort_on(self.sort_key, reverse=not self.reverse)
 
     def on_click(self, event: events.Click) -> None:
+        scroll_x, scroll_y = self.scroll_offset
         if event.y == 0:  # a heading: sort by it (again to reverse)
-            x = event.x + self.scroll_x
+            x = event.x + scroll_x
             for key, _, col_width, _, _ in COLUMNS:
                 x -= col_width + 2 * PADDING
                 if x < 0:
                     self.sort_on(key)
                     return
             return
-        index = self.scroll_y + event.y - 1
+        index = scroll_y + event.y - 1
         if 0 <= index < len(self.shown):
             if index == self.cursor_row:
                 self.action_select()
