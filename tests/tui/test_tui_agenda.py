@@ -1,0 +1,83 @@
+"""The agenda screen, and the agenda read model it shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable
+
+from contract_tracker.agenda import Urgency, agenda_items, group_agenda, urgency
+from contract_tracker.tui.screens.agenda import AgendaScreen
+from contract_tracker.tui.screens.contract import ContractScreen
+
+SIZE = (120, 40)
+
+
+def first_column(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(row)[0]).strip() for row in range(table.row_count)]
+
+
+@pytest.mark.asyncio
+async def test_agenda_shows_overdue_first_then_weeks_and_opens_a_contract(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AgendaScreen)
+        table = demo_app.screen.query_one(DataTable)
+        rows = first_column(table)
+        assert rows[0] == "Overdue"
+        assert rows[1:4] == ["Wed 1 Oct 2025", "Mon 1 Jun 2026", "Wed 1 Jul 2026"]
+        assert rows[4] == "Week of 30 Nov 2026"
+        assert [str(table.get_row_at(i)[2]) for i in (1, 2, 3)] == ["DEMO-CARERS-2021", "DEMO-HST-2023", "DEMO-LIB-2022"]
+        await pilot.press("g")
+        assert "December 2026" not in first_column(table) and "November 2026" in first_column(table)
+        await pilot.press("w")  # 26 weeks ahead
+        await settle(pilot)
+        assert "March 2027" in first_column(table)
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ContractScreen) and demo_app.screen.reference == "DEMO-CARERS-2021"
+
+
+@pytest.mark.asyncio
+async def test_agenda_reloads_after_a_change_elsewhere_in_the_app(demo_store, demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        decisions = [(i.reference, i.kind) for i in demo_app.screen.items]
+        assert ("DEMO-HST-2023", "extension decision") in decisions
+        await pilot.press("f2")
+        demo_app.screen.open_contract("DEMO-HST-2023")
+        await settle(pilot)
+        await pilot.press("D", *"route review", "enter")  # a late decline: tick the box
+        demo_app.screen.query_one("#late").value = True
+        await pilot.click("#confirm")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert ("DEMO-HST-2023", "extension decision") not in [(i.reference, i.kind) for i in demo_app.screen.items]
+
+def test_agenda_items_and_grouping(demo_store, today):
+    with demo_store.session() as session:
+        items = agenda_items(session, as_of=today, weeks=12)
+    assert [item.overdue for item in items][:3] == [True, True, True]
+    assert not any(item.overdue for item in items[3:])
+    assert all(item.due_date <= date(2027, 2, 14) for item in items)
+    groups = group_agenda(items, "week")
+    assert [heading for heading, _ in groups] == ["Overdue", "Week of 30 Nov 2026", "Week of 11 Jan 2027"]
+    assert [heading for heading, _ in group_agenda(items, "month")] == ["Overdue", "November 2026", "January 2027"]
+    with pytest.raises(ValueError):
+        group_agenda(items, "year")
+
+
+@pytest.mark.parametrize(("days", "overdue", "expected"), [
+    (None, 0, Urgency.NONE), (-1, 0, Urgency.OVERDUE), (400, 2, Urgency.OVERDUE), (0, 0, Urgency.SOON),
+    (30, 0, Urgency.SOON), (31, 0, Urgency.COMING), (90, 0, Urgency.COMING), (91, 0, Urgency.LATER),
+])
+def test_urgency_bands(days, overdue, expected):
+    assert urgency(days, overdue) == expected

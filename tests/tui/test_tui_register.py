@@ -1,0 +1,145 @@
+"""The register screen: loading, type-to-filter, select filters, sorting, refresh, help, palette."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select
+
+from contract_tracker.services import ContractFields, register_contract
+from contract_tracker.tui.screens.help import HelpScreen
+from contract_tracker.tui.widgets.register_table import RegisterTable
+
+pytestmark = pytest.mark.asyncio
+SIZE = (120, 40)
+
+
+def shown(app) -> list[str]:
+    return [row.reference for row in app.screen.query_one(RegisterTable).shown]
+
+
+async def test_register_lists_every_contract_soonest_deadline_first(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        references = shown(demo_app)
+        assert len(references) == 10
+        assert references[0] == "DEMO-HST-2023"  # contract ends in 8 days
+        table = demo_app.screen.query_one(RegisterTable)
+        row = table.cell_texts("WCC-SEND-MED-2025")
+        assert row[4] == "2028-08-31" and row[6] == "465"
+
+
+async def test_typing_filters_the_register(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(demo_app.focused, Input)  # type straight away
+        await pilot.press(*"mediation")
+        assert sorted(shown(demo_app)) == [
+            "WCC-SEND-MED-2014-A", "WCC-SEND-MED-2014-B", "WCC-SEND-MED-2014-C", "WCC-SEND-MED-2025",
+            "WSCC-SEND-MDR-2020",
+        ]
+        await pilot.press(*" provider b")
+        assert shown(demo_app) == ["WCC-SEND-MED-2014-B"]
+        await pilot.press("down", "escape")  # to the table, then clear the filter
+        assert len(shown(demo_app)) == 10
+
+
+async def test_status_and_owner_filters(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        demo_app.screen.query_one("#filter-status", Select).value = "expired"
+        await pilot.pause()
+        assert sorted(shown(demo_app)) == ["WCC-SEND-MED-2014-A", "WCC-SEND-MED-2014-B", "WCC-SEND-MED-2014-C"]
+        demo_app.screen.query_one("#filter-status", Select).clear()
+        demo_app.screen.query_one("#filter-owner", Select).value = "Head of Libraries"
+        await pilot.pause()
+        assert shown(demo_app) == ["DEMO-LIB-2022"]
+
+
+async def test_sort_by_reference_and_reverse(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = demo_app.screen.query_one(RegisterTable)
+        table.focus()
+        table.sort_on("reference")
+        assert shown(demo_app) == sorted(shown(demo_app))
+        await pilot.press("S")
+        assert shown(demo_app) == sorted(shown(demo_app), reverse=True)
+        await pilot.click("#register-table", offset=(25, 0))  # the Title heading
+        titles = [table.cell_texts(reference)[1] for reference in shown(demo_app)]
+        assert titles == sorted(titles, key=str.lower)
+
+
+async def test_refresh_shows_changes_made_by_someone_else(demo_store, demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with demo_store.session() as session:  # another officer, another process
+            register_contract(session, ContractFields(reference="OTHER-1", title="Added elsewhere",
+                                                      status="planned"), actor="someone else")
+        assert "OTHER-1" not in shown(demo_app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "OTHER-1" in shown(demo_app)
+
+
+async def test_help_screen_lists_bindings(demo_app, settle):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(demo_app.screen, HelpScreen)
+        descriptions = {description for _, description in demo_app.screen.rows()}
+        assert {"Exercise", "New contract", "Week/month", "Refresh", "Sort"} <= descriptions
+        await pilot.press("escape")
+        assert not isinstance(demo_app.screen, HelpScreen)
+
+
+async def test_palette_offers_main_actions(demo_app, settle):
+    from contract_tracker.tui.commands import TrackerCommands
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = TrackerCommands(demo_app.screen)
+        names = [hit.display for hit in [h async for h in provider.discover()]]
+        assert {"Register", "Agenda", "Refresh", "Help", "New contract", "Open WCC-SEND-MED-2025"} <= set(names)
+
+
+async def test_every_binding_has_a_description_and_an_id():
+    from contract_tracker.tui.app import ContractTrackerApp
+    from contract_tracker.tui.screens import agenda, contract, register
+
+    for owner in (ContractTrackerApp, register.RegisterScreen, contract.ContractScreen, agenda.AgendaScreen,
+                  RegisterTable):
+        for binding in owner.BINDINGS:
+            assert binding.description and binding.id, (owner.__name__, binding.key)
+
+
+async def test_the_mouse_sorts_and_opens(demo_app, settle):
+    from contract_tracker.tui.screens.contract import ContractScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#register-table", offset=(2, 0))  # the Reference heading
+        assert shown(demo_app)[0] == "DEMO-CARERS-2021"
+        await pilot.click("#register-table", offset=(2, 3))  # third row: select it ...
+        assert demo_app.screen.query_one(RegisterTable).selected_reference == "DEMO-LIB-2022"
+        await pilot.click("#register-table", offset=(2, 3))  # ... and click again to open it
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ContractScreen) and demo_app.screen.reference == "DEMO-LIB-2022"
+
+
+async def test_keys_scroll_a_long_register_and_keep_the_cursor_in_view(demo_app, settle):
+    from contract_tracker.views import RegisterRow
+
+    rows = [RegisterRow(reference=f"R-{n:04d}", title=f"Contract {n}", suppliers="", status="planned",
+                        owner_role="", service_area="", current_end=None, next_deadline=None,
+                        next_deadline_title=None, days_left=None, overdue=0) for n in range(300)]
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = demo_app.screen.query_one(RegisterTable)
+        table.load(rows)
+        table.sort_on("reference", reverse=False)
+        table.focus()
+        await pilot.press("end")
+        assert table.selected_reference == "R-0299" and table.scroll_offset.y > 0
+        assert "R-0299" in table.render_line(table.size.height - 1).text
+        await pilot.press("pageup", "up", "home")
+        assert table.selected_reference == "R-0000" and table.scroll_offset.y == 0

@@ -1,0 +1,96 @@
+"""The Textual app: screens, global key bindings, and the one worker that makes changes.
+
+`create_app` is the one factory the CLI, the tests and the benchmark use. The app receives the
+store, the settings and "today"; it never reads the clock or builds an engine itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.exc import DBAPIError
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from contract_tracker.errors import DomainError
+from contract_tracker.settings import Settings
+from contract_tracker.store import Store
+
+from .backend import Backend
+from .commands import TrackerCommands
+from .messages import Changed, ChangeFailed
+from .screens.agenda import AgendaScreen
+from .screens.help import HelpScreen
+from .screens.register import RegisterScreen
+
+
+def describe_error(error: Exception) -> str:
+    """One line a person can act on, for domain and database errors alike."""
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        return f"the database refused the request: {reason}"
+    return str(error)
+
+
+class ContractTrackerApp(App[None]):
+    TITLE = "Contract tracker"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {TrackerCommands}
+    MODES = {"register": RegisterScreen, "agenda": AgendaScreen}
+    DEFAULT_MODE = "register"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f2", "switch_mode('register')", "Register", id="app.register"),
+        Binding("f3", "switch_mode('agenda')", "Agenda", id="app.agenda"),
+        Binding("f5", "reload", "Refresh", id="app.refresh"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__()
+        self.backend = backend
+        self.generation = 0  # grows with every change or refresh; screens reload when behind
+        self.sub_title = f"{backend.store.url.split('://', 1)[0]} · today {backend.today:%-d %b %Y}"
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_reload(self) -> None:
+        """Re-read the store: shows changes other people made since the screens loaded."""
+        self.generation += 1
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload:
+                reload()
+
+    def change(self, summary: str, call: Callable[[Backend], object],
+               retry: Callable[[str], None] | None = None) -> None:
+        """Run one service call in a thread; report back with Changed or ChangeFailed."""
+        self._run_change(summary, call, retry)
+
+    @work(thread=True, group="change")
+    def _run_change(self, summary: str, call: Callable[[Backend], object],
+                    retry: Callable[[str], None] | None) -> None:
+        try:
+            call(self.backend)
+        except (DomainError, DBAPIError) as error:
+            self.post_message(ChangeFailed(describe_error(error), retry))
+        else:
+            self.post_message(Changed(summary))
+
+    def on_changed(self, message: Changed) -> None:
+        self.notify(message.summary, title="Saved")
+        self.action_reload()
+
+    def on_change_failed(self, message: ChangeFailed) -> None:
+        self.notify(message.error, title="Not saved", severity="error", timeout=8)
+        if message.retry is not None:
+            message.retry(message.error)
+
+
+def create_app(store: Store, settings: Settings, today: date) -> ContractTrackerApp:
+    """The app on an open store, with `today` fixed for the whole session."""
+    return ContractTrackerApp(Backend(store=store, settings=settings, today=today))

@@ -1,0 +1,104 @@
+"""The agenda: the coming weeks of the deadline stream, overdue first, grouped by week or month."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from contract_tracker.agenda import group_agenda, urgency
+
+from ..messages import DataLoaded, LoadFailed
+from ..widgets.register_table import URGENCY_STYLE
+from .contract import ContractScreen
+
+HORIZONS = (4, 12, 26, 52)  # weeks
+
+
+class AgendaScreen(Screen):
+    BINDINGS = [
+        Binding("g", "toggle_grouping", "Week/month", id="agenda.grouping"),
+        Binding("w", "next_horizon", "Horizon", id="agenda.horizon"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.group_by = "week"
+        self.weeks = 12
+        self.items = []
+        self.loaded_generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the agenda…", id="agenda-summary")
+        yield DataTable(id="agenda-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Due", Text("Days", justify="right"), "Contract", "Deadline", "Owner")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_generation != self.app.generation:
+            self.reload()
+
+    def reload(self) -> None:
+        self.loaded_generation = self.app.generation
+        self._load(self.weeks)
+
+    @work(thread=True, exclusive=True, group="agenda-load")
+    def _load(self, weeks: int) -> None:
+        try:
+            self.post_message(DataLoaded("agenda", self.app.backend.agenda(weeks)))
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.post_message(LoadFailed("agenda", str(error)))
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#agenda-summary", Static).update(f"Could not read the agenda: {message.error}")
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        self.items = message.payload
+        self._show()
+
+    def _show(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        overdue = sum(item.overdue for item in self.items)
+        for heading, items in group_agenda(self.items, self.group_by):
+            style = "bold red" if heading == "Overdue" else "bold"
+            table.add_row(Text(heading, style=style), "", Text(f"{len(items)} due", style="dim"), "", "",
+                          key=f"heading:{heading}")
+            for index, item in enumerate(items):
+                colour = URGENCY_STYLE[urgency(item.days_left, int(item.overdue))]
+                table.add_row(
+                    f"  {item.due_date:%a %-d %b %Y}", Text(str(item.days_left), style=colour, justify="right"),
+                    item.reference, Text(item.title, style=colour), item.owner,
+                    key=f"item:{item.reference}:{item.kind}:{index}:{heading}",
+                )
+        self.query_one("#agenda-summary", Static).update(
+            f"Next {self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines · "
+            f"{overdue} overdue · grouped by {self.group_by} · Enter opens the contract"
+        )
+
+    def action_toggle_grouping(self) -> None:
+        self.group_by = "month" if self.group_by == "week" else "week"
+        self._show()
+
+    def action_next_horizon(self) -> None:
+        self.weeks = HORIZONS[(HORIZONS.index(self.weeks) + 1) % len(HORIZONS)]
+        self.reload()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if key.startswith("item:"):
+            self.app.push_screen(ContractScreen(key.split(":")[1]))
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        return [
+            ("Group agenda by week or month", "Toggle the grouping (g)", self.action_toggle_grouping),
+            ("Change agenda horizon", "4, 12, 26 or 52 weeks ahead (w)", self.action_next_horizon),
+        ]

@@ -1,0 +1,173 @@
+"""Add or edit a contract: a form that checks each field as it is left and returns ContractFields.
+
+The form only parses (dates, periods, money) with the core's own parsers; the service then
+checks the rules. If the service refuses, the caller reopens the form with the draft and the error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from contract_tracker.dates import parse_date
+from contract_tracker.durations import parse_duration
+from contract_tracker.enums import ContractStatus, Procedure, Regime
+from contract_tracker.errors import DomainError
+from contract_tracker.money import parse_money
+from contract_tracker.services.contracts import ContractFields
+
+TEXT_FIELDS = [  # (id, label, placeholder)
+    ("reference", "Reference", "e.g. WCC-SEND-MED-2025 (no spaces)"),
+    ("title", "Title", "What the contract is for"),
+    ("suppliers", "Suppliers", "Names separated by ;"),
+    ("start_date", "Start date", "e.g. 2025-09-01 or 1 Sep 2025 (blank if planned)"),
+    ("initial_term", "Initial term", "e.g. 3y, 36m"),
+    ("options", "Extension options", "lengths in order, e.g. 3y, 3y"),
+    ("service_area", "Service area", "e.g. Education: SEND"),
+    ("owner_role", "Owner (role)", "e.g. Head of Commissioning"),
+    ("buyer", "Buyer", "The contracting authority"),
+    ("annual_value", "Annual value £", "e.g. 250000"),
+    ("decision_notice", "Decision notice", "notice before an extension, e.g. 6m"),
+    ("reprocurement_lead", "Re-procurement lead", "e.g. 12m"),
+]
+
+
+def _parse(field_id: str, text: str):
+    """The field's value, or raise DomainError with a message for a person."""
+    text = text.strip()
+    if field_id in ("reference", "title") and not text:
+        raise DomainError(f"{field_id} must not be empty")
+    if field_id == "reference" and any(ch.isspace() for ch in text):
+        raise DomainError("the reference must not contain spaces")
+    if field_id == "start_date":
+        return parse_date(text) if text else None
+    if field_id in ("initial_term", "decision_notice", "reprocurement_lead"):
+        return str(parse_duration(text)) if text else None
+    if field_id == "options":
+        return [str(parse_duration(part)) for part in text.replace(";", ",").split(",") if part.strip()]
+    if field_id == "suppliers":
+        return [name.strip() for name in text.split(";") if name.strip()]
+    if field_id == "annual_value":
+        return parse_money(text, field="annual value") if text else None
+    return text
+
+
+class ContractFormScreen(ModalScreen[ContractFields | None]):
+    """Returns the filled ContractFields, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(self, draft: ContractFields | None = None, *, editing: bool = False, error: str | None = None) -> None:
+        super().__init__()
+        self.draft = draft
+        self.editing = editing
+        self.error = error
+        self._error_field: str | None = None  # the field the shown error is about
+
+    def _initial(self, field_id: str) -> str:
+        draft = self.draft
+        if draft is None:
+            return ""
+        value = getattr(draft, field_id)
+        if isinstance(value, list):
+            return (", " if field_id == "options" else "; ").join(value)
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return "" if value is None else str(value)
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft or ContractFields(reference="", title="")
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Edit contract" if self.editing else "New contract", classes="dialog-title")
+            with VerticalScroll():
+                with Grid(classes="form-grid"):
+                    for field_id, label, placeholder in TEXT_FIELDS:
+                        if field_id == "options" and self.editing:
+                            continue  # options are decided on the contract screen, not rewritten here
+                        yield Label(label)
+                        yield Input(self._initial(field_id), placeholder=placeholder, id=field_id,
+                                    compact=True, disabled=self.editing and field_id == "reference")
+                    yield Label("Status")
+                    yield Select([(s.value, s.value) for s in ContractStatus], value=draft.status,
+                                 allow_blank=False, id="status", compact=True)
+                    yield Label("Regime")
+                    yield Select([(r.value, r.value) for r in Regime], value=draft.regime,
+                                 allow_blank=False, id="regime", compact=True)
+                    yield Label("Procedure")
+                    yield Select([(p.value, p.value) for p in Procedure], value=draft.procedure,
+                                 allow_blank=False, id="procedure", compact=True)
+                    yield Label("Light-touch")
+                    yield Checkbox("social, health or education services", draft.light_touch,
+                                   id="light_touch", compact=True)
+            yield Static(self.error or "", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        next(widget for widget in self.query(Input) if not widget.disabled).focus()
+
+    @on(Input.Blurred)
+    def _check_field(self, event: Input.Blurred) -> None:
+        try:
+            _parse(event.input.id, event.value)
+        except DomainError as error:
+            self._show_error(str(error), event.input)
+        else:
+            event.input.remove_class("invalid")
+            if self._error_field == event.input.id:
+                self.query_one("#form-error", Static).update("")
+                self._error_field = None
+
+    def _show_error(self, message: str, widget: Input | None = None) -> None:
+        self.query_one("#form-error", Static).update(message)
+        if widget is not None:
+            widget.add_class("invalid")
+            self._error_field = widget.id
+
+    def collect(self) -> ContractFields | None:
+        """The fields as ContractFields, or None after showing the first bad one."""
+        values = {}
+        for field_id, _, _ in TEXT_FIELDS:
+            inputs = self.query(f"#{field_id}")
+            if not inputs:
+                continue
+            widget = inputs.first(Input)
+            try:
+                values[field_id] = _parse(field_id, widget.value)
+            except DomainError as error:
+                self._show_error(str(error), widget)
+                widget.focus()
+                return None
+        if self.editing and self.draft is not None:
+            values["reference"] = self.draft.reference
+        for name in ("decision_notice", "reprocurement_lead"):
+            values[name] = values.get(name) or getattr(ContractFields, name)
+        for select_id in ("status", "regime", "procedure"):
+            values[select_id] = self.query_one(f"#{select_id}", Select).value
+        values["light_touch"] = self.query_one("#light_touch", Checkbox).value
+        values.setdefault("options", [])
+        if self.draft is not None:  # keep what the form does not show (e.g. description)
+            values["description"] = self.draft.description
+            values["owner_contact"] = self.draft.owner_contact
+            values["whole_life_value"] = self.draft.whole_life_value
+        return ContractFields(**values)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        result = self.collect()
+        if result is not None:
+            self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,143 @@
+"""The register: every contract, type to filter, sort by column, filter by status, owner and area."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from contract_tracker.services.contracts import ContractFields
+
+from ..messages import DataLoaded, LoadFailed
+from ..widgets.register_table import RegisterFilter, RegisterTable
+from .contract import ContractScreen
+from .contract_form import ContractFormScreen
+
+
+def _choices(values) -> list[tuple[str, str]]:
+    return [(value, value) for value in sorted({value for value in values if value})]
+
+
+class RegisterScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new", "New contract", id="register.new"),
+        Binding("slash", "focus_filter", "Filter", id="register.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="register.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded_generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="register-filters"):
+            yield Input(placeholder="Type to filter: reference, title, supplier", id="filter-text")
+            yield Select([], prompt="Any status", id="filter-status", compact=True)
+            yield Select([], prompt="Any owner", id="filter-owner", compact=True)
+            yield Select([], prompt="Any service area", id="filter-area", compact=True)
+        yield RegisterTable(id="register-table")
+        yield Static("Loading the register…", id="register-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_generation != getattr(self.app, "generation", 0):
+            self.reload()
+
+    def reload(self) -> None:
+        self.loaded_generation = getattr(self.app, "generation", 0)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="register-load")
+    def _load(self) -> None:
+        try:
+            self.post_message(DataLoaded("register", self.app.backend.register()))
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            self.post_message(LoadFailed("register", str(error)))
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        rows = message.payload
+        table = self.query_one(RegisterTable)
+        with self.app.batch_update():
+            for select_id, values in (("#filter-status", (r.status for r in rows)),
+                                      ("#filter-owner", (r.owner_role for r in rows)),
+                                      ("#filter-area", (r.service_area for r in rows))):
+                select = self.query_one(select_id, Select)
+                current = select.value
+                select.set_options(_choices(values))
+                if current != Select.NULL and current in {value for _, value in _choices(values)}:
+                    select.value = current
+            table.load(rows)
+            table.show(self._filter())
+        self._count()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#register-count", Static).update(f"Could not read the register: {message.error}")
+
+    def _filter(self) -> RegisterFilter:
+        def value(select_id: str) -> str | None:
+            chosen = self.query_one(select_id, Select).value
+            return None if chosen == Select.NULL else chosen
+        return RegisterFilter(self.query_one("#filter-text", Input).value, value("#filter-status"),
+                              value("#filter-owner"), value("#filter-area"))
+
+    def _count(self) -> None:
+        table = self.query_one(RegisterTable)
+        total = table.total
+        self.query_one("#register-count", Static).update(
+            f"{len(table.shown)} of {total} contracts · as of {self.app.backend.today:%-d %b %Y} · "
+            "Enter opens · click a heading or press s to sort"
+        )
+
+    @on(Input.Changed, "#filter-text")
+    @on(Select.Changed)
+    def _refilter(self) -> None:
+        self.query_one(RegisterTable).show(self._filter())
+        self._count()
+
+    @on(Input.Submitted, "#filter-text")
+    def _to_table(self) -> None:
+        self.query_one(RegisterTable).focus()
+
+    def key_down(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(RegisterTable).focus()
+
+    @on(RegisterTable.RowSelected)
+    def _row_selected(self, event: RegisterTable.RowSelected) -> None:
+        self.open_contract(event.reference)
+
+    def open_contract(self, reference: str) -> None:
+        self.app.push_screen(ContractScreen(reference))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter-text", Input).value = ""
+        for select in self.query(Select):
+            select.clear()
+        self.query_one(RegisterTable).focus()
+
+    def action_new(self, draft: ContractFields | None = None, error: str | None = None) -> None:
+        def saved(result: ContractFields | None) -> None:
+            if result is not None:
+                self.app.change(f"Registered {result.reference}", lambda backend: backend.add_contract(result),
+                                retry=partial(self.action_new, result))
+        self.app.push_screen(ContractFormScreen(draft, error=error), saved)
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        table = self.query_one(RegisterTable)
+        commands = [("New contract", "Register a contract with its options and suppliers (n)", self.action_new)]
+        commands += [(f"Open {row.reference}", row.title, partial(self.open_contract, row.reference))
+                     for row in table.shown[:500]]
+        return commands
