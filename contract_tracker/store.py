@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
 from .errors import StoreUnavailable
@@ -118,11 +119,21 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error.
+
+        An UPDATE that matched no row because someone else changed the record first (the version
+        columns guard every one) becomes a StaleEdit naming what they changed.
+        """
+        from .services.concurrency import read_versions, stale_after_race
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
+            except StaleDataError:
+                read = read_versions(session)
+                session.rollback()
+                raise stale_after_race(self.engine, read) from None
             except BaseException:
                 session.rollback()
                 raise
