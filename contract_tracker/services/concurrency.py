@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, select
 
-from ..errors import StaleEdit
+from ..errors import InvalidInput, StaleEdit
 from ..models import AuditEvent, Contract, ExtensionOption, Milestone
 
 _READ = "contract_tracker.read_versions"
@@ -24,6 +24,9 @@ def check_version(session: Session, contract: Contract, expected: int | None) ->
     """Raise StaleEdit when `contract` is no longer at the version the caller read."""
     if expected is None or contract.version == expected:
         return
+    if expected > contract.version:
+        raise InvalidInput(f"{contract.reference} is at version {contract.version}; it has never been at "
+                           f"version {expected}")
     raise StaleEdit(stale_message(contract.reference, expected, contract.version,
                                   changes_since(session, contract.id, expected)))
 
