@@ -55,12 +55,13 @@ def _connect_args(parsed) -> dict:
     return {}
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine | None, connection=None):
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
+    config.attributes["connection"] = connection
     return config
 
 
@@ -78,10 +79,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine | None, revision: str = "head", *, connection=None) -> None:
+    """Migrate to `revision`; with `connection`, inside that connection's open transaction."""
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), revision)
+    command.upgrade(_alembic_config(engine, connection), revision)
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
 
 
 def describe_url(url: str) -> str:
