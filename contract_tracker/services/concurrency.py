@@ -71,19 +71,26 @@ def stale_message(reference: str, read: int, current: int | None, events: list[A
     return f"{head}: {listed}{more}. Reload it and make your change again"
 
 
+_ENTITY = {ExtensionOption: "option", Milestone: "milestone"}
+
+
 @sa_event.listens_for(Session, "before_flush")
 def _remember_read_versions(session: Session, _context, _instances) -> None:
-    """Note the version each changed contract had when this session read it (for the message)."""
+    """Note the version each changed row had when this session read it (for the message)."""
     read = session.info.setdefault(_READ, {})
     for obj in session.dirty:
-        if isinstance(obj, Contract) and obj.id not in read:
+        kind = type(obj)
+        if kind is Contract:
+            key = ("contract", obj.id)
+        elif kind in _ENTITY:
+            key = (_ENTITY[kind], obj.id)
+        else:
+            continue
+        if key not in read:
             history = attributes.get_history(obj, "version")
             version = (history.deleted or history.unchanged or [obj.version])[0]
-            read[obj.id] = (obj.reference, version)
-        elif isinstance(obj, (ExtensionOption, Milestone)) and obj.contract_id not in read:
-            contract = session.get(Contract, obj.contract_id, populate_existing=False)
-            if contract is not None and contract not in session.dirty:
-                read[obj.contract_id] = (contract.reference, contract.version)
+            contract_id = obj.id if kind is Contract else obj.contract_id
+            read[key] = (contract_id, version)
 
 
 @sa_event.listens_for(Session, "after_transaction_create")
@@ -94,15 +101,28 @@ def _forget_read_versions(session: Session, transaction) -> None:
 
 
 def stale_after_race(engine: Engine, read_versions: dict) -> StaleEdit:
-    """The StaleEdit for a lost race, read from what the winner committed."""
+    """The StaleEdit for a lost race, read from what the winner committed: the changes since the
+    contract version this session read or, when only an option or milestone was stale, the last
+    change made to it."""
+    models = {"contract": Contract, "option": ExtensionOption, "milestone": Milestone}
     with Session(engine) as fresh:
-        for contract_id, (reference, read) in read_versions.items():
-            current = fresh.get(Contract, contract_id)
-            if current is None:
-                return StaleEdit(f"{reference} was deleted by someone else after you read it")
-            if current.version != read:
-                return StaleEdit(stale_message(reference, read, current.version,
+        for (entity, row_id), (contract_id, read) in sorted(read_versions.items()):
+            current = fresh.get(models[entity], row_id)
+            contract = fresh.get(Contract, contract_id)
+            if current is None or contract is None:
+                return StaleEdit(f"the {entity} you were changing was deleted by someone else after you read it")
+            if current.version == read:
+                continue
+            if entity == "contract":
+                return StaleEdit(stale_message(contract.reference, read, current.version,
                                                changes_since(fresh, contract_id, read)))
+            last = fresh.exec(
+                select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == row_id)
+                .order_by(AuditEvent.id.desc())
+            ).first()
+            events = [] if last is None else changes_since(fresh, contract_id, (last.contract_version or 1) - 1)
+            events = [e for e in events if e.entity == entity and e.entity_id == row_id] or ([last] if last else [])
+            return StaleEdit(stale_message(f"{entity} {row_id} of {contract.reference}", read, current.version, events))
     return StaleEdit("the record was changed by someone else after you read it; reload it and make your change again")
 
 
