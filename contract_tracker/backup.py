@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401  (registers every table)
@@ -250,6 +251,17 @@ def restore(engine: Engine, path: Path) -> Summary:
     path = Path(path)
     summary = read_summary(path)
     _check_revision(summary)
+    try:
+        _restore(engine, path, summary)
+    except (DBAPIError, ValueError, EOFError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise InvalidInput(f"{path} could not be restored ({reason}); the store is unchanged") from None
+    engine.dispose()
+    summary.revision = current_revision(engine)
+    return summary
+
+
+def _restore(engine: Engine, path: Path, summary: Summary) -> None:
     with tempfile.TemporaryDirectory(prefix="ct-restore-") as scratch_dir:
         if summary.format == "sqlite":
             # Work on a copy: the backup file itself is never migrated or changed.
@@ -262,7 +274,7 @@ def restore(engine: Engine, path: Path) -> Summary:
                     _copy_sqlite_over(source, engine)
                 else:
                     with source_engine.connect() as reader:
-                        tables = [(t.name, [c.name for c in t.columns], reader.execute(select(t)))
+                        tables = [(t.name, [c.name for c in t.columns], (list(row) for row in reader.execute(select(t))))
                                   for t in _reflect(reader)]
                         _replace_postgres(engine, head_revision(), tables)
             finally:
@@ -280,9 +292,6 @@ def restore(engine: Engine, path: Path) -> Summary:
             _copy_sqlite_over(scratch, engine)
         else:
             _replace_postgres(engine, summary.revision, _json_tables(path))
-    engine.dispose()
-    summary.revision = current_revision(engine)
-    return summary
 
 
 def _copy_sqlite_over(source: Path, engine: Engine) -> None:
@@ -328,6 +337,8 @@ def _load(connection: Connection, tables) -> None:
         later: list[dict] = []
         batch: list[dict] = []
         for raw in rows:
+            if not isinstance(raw, list) or len(raw) != len(columns):
+                raise InvalidInput(f"the backup is damaged: a row of {name} does not match its columns")
             row = {column: convert[column](value) for column, value in zip(columns, raw)}
             if self_refs and any(row.get(column) is not None for column in self_refs):
                 later.append({"_id": row["id"], **{column: row[column] for column in self_refs}})
