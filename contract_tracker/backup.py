@@ -314,11 +314,6 @@ def _replace_postgres(engine: Engine, revision: str, tables) -> None:
         upgrade(None, revision, connection=connection)
         _load(connection, tables)
         upgrade(None, "head", connection=connection)
-        for table in _reflect(connection):
-            if "id" in table.c:
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                    f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\""))
 
 
 def _load(connection: Connection, tables) -> None:
@@ -357,6 +352,15 @@ def _load(connection: Connection, tables) -> None:
                     {column: bindparam(column) for column in self_refs}),
                 later,
             )
+        _move_sequences_past_loaded_ids(connection, table)
+
+
+def _move_sequences_past_loaded_ids(connection: Connection, table: Table) -> None:
+    """PostgreSQL: rows loaded with their ids leave the id sequence behind; move it past them."""
+    if connection.dialect.name == "postgresql" and "id" in table.c:
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+            f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\""))
 
 
 def _converter(column):
