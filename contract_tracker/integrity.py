@@ -7,14 +7,16 @@ would make the agenda, the calendar feeds and the reports quietly wrong, so it i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from .deadlines import deadlines_for
-from .models import Contract, Deadline
-from .services.sync import load_snapshot, refresh_deadlines
+from .models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
+from .services.sync import refresh_deadlines
+from .snapshot import ContractSnapshot, snapshot_of
 from .store import current_revision, head_revision
 
 SHOWN = 20
@@ -48,9 +50,12 @@ def check_store(engine: Engine, *, repair: bool = False) -> CheckReport:
                                "(open the store with this version to upgrade it)")
         return report
     with Session(engine) as session:
+        facts = _facts_by_contract(session)
         for contract in session.exec(select(Contract).order_by(Contract.reference)):
             report.contracts += 1
-            problem = deadline_mismatch(session, contract)
+            options, breaks, milestones, stored = (group.get(contract.id, []) for group in facts)
+            report.deadlines += len(stored)
+            problem = deadline_mismatch(contract, snapshot_of(contract, options, breaks, milestones), stored)
             if problem:
                 report.stale_contracts.append(contract.reference)
                 if repair:
@@ -60,7 +65,6 @@ def check_store(engine: Engine, *, repair: bool = False) -> CheckReport:
                     report.findings.append(f"{contract.reference}: deadlines not current: {problem}")
         if repair:
             session.commit()
-        report.deadlines = len(session.exec(select(Deadline.id)).all())
     return report
 
 
@@ -92,11 +96,22 @@ def _database_integrity(engine: Engine) -> list[str]:
     return findings
 
 
-def deadline_mismatch(session: Session, contract: Contract) -> str:
+def _facts_by_contract(session: Session) -> tuple[dict, dict, dict, dict]:
+    """Options, breaks, milestones and deadlines grouped by contract: four queries in all, so that
+    checking a register of 100,000 contracts does not take 400,000."""
+    groups = []
+    for model in (ExtensionOption, BreakClause, Milestone, Deadline):
+        grouped: dict[int, list] = defaultdict(list)
+        for row in session.exec(select(model)):
+            grouped[row.contract_id].append(row)
+        groups.append(grouped)
+    return tuple(groups)
+
+
+def deadline_mismatch(contract: Contract, snapshot: ContractSnapshot, rows: list[Deadline]) -> str:
     """'' when the stored deadlines equal those derived from the facts now, else what differs."""
-    wanted = {(item.kind.value, item.ordinal): item for item in deadlines_for(load_snapshot(session, contract))}
-    stored = {(row.kind, row.ordinal): row
-              for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id))}
+    wanted = {(item.kind.value, item.ordinal): item for item in deadlines_for(snapshot)}
+    stored = {(row.kind, row.ordinal): row for row in rows}
     missing = sorted(set(wanted) - set(stored))
     extra = sorted(set(stored) - set(wanted))
     if missing:
