@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401  (registers every table)
-from .errors import InvalidInput
+from .errors import InvalidInput, StoreUnavailable
 from .store import build_engine, current_revision, head_revision, known_revisions, upgrade
 
 DUMP_FORMAT = "contract-tracker-dump"
@@ -99,8 +99,12 @@ def backup(engine: Engine, path: Path, *, format: str | None = None) -> Summary:
         raise InvalidInput(f"backup format must be sqlite or json, not {format!r}")
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name for the backup")
-    with _atomic_file(path) as scratch:
-        summary = _backup_sqlite(engine, scratch) if format == "sqlite" else _backup_json(engine, scratch, path)
+    try:
+        with _atomic_file(path) as scratch:
+            summary = _backup_sqlite(engine, scratch) if format == "sqlite" else _backup_json(engine, scratch, path)
+    except (DBAPIError, sqlite3.Error, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StoreUnavailable(f"the backup to {path} failed ({reason}); no backup was written") from None
     summary.path = path
     return summary
 
@@ -253,7 +257,7 @@ def restore(engine: Engine, path: Path) -> Summary:
     _check_revision(summary)
     try:
         _restore(engine, path, summary)
-    except (DBAPIError, ValueError, EOFError, OSError) as error:
+    except (DBAPIError, sqlite3.Error, ValueError, EOFError, OSError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise InvalidInput(f"{path} could not be restored ({reason}); the store is unchanged") from None
     engine.dispose()
