@@ -44,6 +44,8 @@ def _fill_with_the_demo(engine, tmp_path):
         old_columns = {t.name: set(t.columns.keys()) for t in _reflect(writer)}
         tables = []
         for table in _reflect(reader):
+            if table.name not in old_columns:  # a table added since the first release
+                continue
             keep = [c.name for c in table.columns if c.name in old_columns[table.name]]
             rows = [list(row) for row in reader.execute(select(*[table.c[c] for c in keep]))]
             tables.append((table.name, keep, rows))
@@ -55,8 +57,6 @@ def _fill_with_the_demo(engine, tmp_path):
 def test_a_first_release_store_with_the_demo_upgrades_with_every_record_intact(db_url, tmp_path):
     engine = _at_first_revision(db_url)
     old_columns = _fill_with_the_demo(engine, tmp_path)
-    new_columns = {t.name: set(t.columns.keys()) for t in SQLModel.metadata.sorted_tables}
-    added = tuple(sorted(set().union(*(new_columns[t] - old_columns.get(t, set()) for t in new_columns))))
     before = table_rows(engine)
     assert sum(len(rows) for rows in before.values()) > 100 and len(before["contract"]) == 10
     engine.dispose()
@@ -64,7 +64,7 @@ def test_a_first_release_store_with_the_demo_upgrades_with_every_record_intact(d
     store = Store.open(db_url)  # opening an old store upgrades it
     try:
         assert current_revision(store.engine) == head_revision()
-        assert table_rows(store.engine, drop_columns=added) == before
+        assert table_rows(store.engine, only_columns=old_columns) == before
         with store.session() as session:
             assert session.exec(select(AuditEvent).where(AuditEvent.contract_version.is_not(None))).first() is None
         report = check_store(store.engine)
