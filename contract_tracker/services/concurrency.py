@@ -8,6 +8,8 @@ WHERE version = <the one read>); `Store.session()` turns that into the same Stal
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import attributes
@@ -54,7 +56,8 @@ def describe_change(event: AuditEvent) -> str:
         what = f"{event.action} {subject}"
         if event.reason:
             what += f" ({event.reason})"
-    return f"{event.actor} at {event.at:%Y-%m-%d %H:%M} UTC {what}"
+    at = event.at.astimezone(UTC) if event.at.tzinfo else event.at  # stored naive in UTC on SQLite
+    return f"{event.actor} at {at:%Y-%m-%d %H:%M} UTC {what}"
 
 
 def _named(event: AuditEvent) -> str:
