@@ -21,3 +21,7 @@ class RuleViolation(DomainError):
 
 class StoreUnavailable(DomainError):
     """The database cannot be reached or opened."""
+
+
+class StaleEdit(DomainError):
+    """A change made from a copy someone else has changed since; reload and make it again."""

@@ -16,12 +16,25 @@ from sqlmodel import Field, SQLModel
 from .money import Pence
 
 
+def _version_column() -> Column:
+    """A row version for optimistic concurrency: every UPDATE says WHERE version = <the one read>.
+
+    The services bump it themselves (version_id_generator False), so a change made from a stale
+    copy matches no row and is refused instead of silently overwriting someone else's edit.
+    """
+    return Column("version", Integer, nullable=False, default=1)
+
+
 def _fk(target: str, *, ondelete: str = "CASCADE", nullable: bool = False) -> Column:
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
 
 
+_CONTRACT_VERSION = _version_column()
+
+
 class Contract(SQLModel, table=True):
     __tablename__ = "contract"
+    __mapper_args__ = {"version_id_col": _CONTRACT_VERSION, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
@@ -48,7 +61,7 @@ class Contract(SQLModel, table=True):
     )
     terminated_on: date | None = None
     termination_reason: str = Field(default="", sa_type=Text)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_CONTRACT_VERSION)
     created_at: datetime
     updated_at: datetime
 
@@ -64,9 +77,13 @@ class ContractSupplier(SQLModel, table=True):
     identifier: str = Field(default="", sa_type=String(100))  # e.g. Companies House number
 
 
+_OPTION_VERSION = _version_column()
+
+
 class ExtensionOption(SQLModel, table=True):
     __tablename__ = "extension_option"
     __table_args__ = (UniqueConstraint("contract_id", "ordinal"),)
+    __mapper_args__ = {"version_id_col": _OPTION_VERSION, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(sa_column=_fk("contract.id"))
@@ -77,7 +94,7 @@ class ExtensionOption(SQLModel, table=True):
     decided_on: date | None = None
     decided_by: str = Field(default="", sa_type=String(200))
     note: str = Field(default="", sa_type=Text)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_OPTION_VERSION)
 
 
 class BreakClause(SQLModel, table=True):
@@ -92,8 +109,12 @@ class BreakClause(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
 
 
+_MILESTONE_VERSION = _version_column()
+
+
 class Milestone(SQLModel, table=True):
     __tablename__ = "milestone"
+    __mapper_args__ = {"version_id_col": _MILESTONE_VERSION, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(sa_column=_fk("contract.id"))
@@ -106,7 +127,7 @@ class Milestone(SQLModel, table=True):
     owner: str = Field(default="", sa_type=String(200))
     notes: str = Field(default="", sa_type=Text)
     template_key: str | None = Field(default=None, sa_type=String(100))  # set by schedule apply
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_MILESTONE_VERSION)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -129,6 +150,9 @@ class AuditEvent(SQLModel, table=True):
     old_value: str = Field(default="", sa_type=Text)
     new_value: str = Field(default="", sa_type=Text)
     reason: str = Field(default="", sa_type=Text)
+    # The contract's version once this change was committed (NULL before revision 0008): lets a
+    # refused stale edit name exactly the changes made since the version the editor had read.
+    contract_version: int | None = None
 
 
 class Deadline(SQLModel, table=True):

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
 from .errors import StoreUnavailable
@@ -54,12 +55,13 @@ def _connect_args(parsed) -> dict:
     return {}
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine | None, connection=None):
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
+    config.attributes["connection"] = connection
     return config
 
 
@@ -77,10 +79,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine | None, revision: str = "head", *, connection=None) -> None:
+    """Migrate to `revision`; with `connection`, inside that connection's open transaction."""
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), revision)
+    command.upgrade(_alembic_config(engine, connection), revision)
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
 
 
 def describe_url(url: str) -> str:
@@ -118,11 +127,21 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error.
+
+        An UPDATE that matched no row because someone else changed the record first (the version
+        columns guard every one) becomes a StaleEdit naming what they changed.
+        """
+        from .services.concurrency import read_versions, stale_after_race
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
+            except StaleDataError:
+                read = read_versions(session)
+                session.rollback()
+                raise stale_after_race(self.engine, read) from None
             except BaseException:
                 session.rollback()
                 raise

@@ -4,7 +4,7 @@ built from the facts and the materialised deadlines; no rules of their own."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
@@ -211,3 +211,14 @@ def history(session: Session, contract: Contract) -> list[AuditEvent]:
     return list(session.exec(
         select(AuditEvent).where(AuditEvent.contract_id == contract.id).order_by(AuditEvent.at, AuditEvent.id)
     ))
+
+
+def history_row(event: AuditEvent) -> dict:
+    """One audit event as JSON-ready values (the times are UTC)."""
+    at = event.at if event.at.tzinfo is None else event.at.astimezone(UTC).replace(tzinfo=None)
+    return {
+        "at": at.isoformat(timespec="seconds") + "Z", "actor": event.actor, "entity": event.entity,
+        "entity_id": event.entity_id, "action": event.action, "field": event.field,
+        "old_value": event.old_value, "new_value": event.new_value, "reason": event.reason,
+        "contract_version": event.contract_version,
+    }

@@ -1,4 +1,4 @@
-"""`contract add|list|show|edit|terminate`."""
+"""`contract add|list|show|edit|terminate|history`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ WholeLife = Annotated[Opt, typer.Option("--whole-life-value", help="Estimated wh
 Notice = Annotated[Opt, typer.Option("--decision-notice", help="Notice needed before an extension, e.g. 6m (default 6m).")]
 Lead = Annotated[Opt, typer.Option("--reprocurement-lead", help="Time a re-procurement takes, e.g. 12m (default 12m).")]
 Suppliers = Annotated[Optional[list[str]], typer.Option("--supplier", help="A supplier (repeat for several).")]
+ExpectVersion = Annotated[Optional[int], typer.Option(
+    "--expect-version", help="Refuse the change if the contract is no longer at this version (see contract show).",
+    show_default=False)]
 
 
 def _fields(**given) -> dict:
@@ -174,6 +177,7 @@ def _print_detail(d: dict) -> None:
         ("Whole-life value", d["whole_life_value"] and f"£{float(d['whole_life_value']):,.2f}"),
         ("Replaces", ", ".join(d["replaces"])), ("Successor", d["successor"]),
         ("Terminated", d["terminated_on"] and f"{d['terminated_on']}: {d['termination_reason']}"),
+        ("Version", d["version"]),
     ]
     out.print(table(None, ["Fact", "Value"], [[k, v] for k, v in facts if v]))
     if d["options"]:
@@ -212,6 +216,7 @@ def edit(
     light_touch: Annotated[Optional[bool], typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
     annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
     decision_notice: Notice = None, reprocurement_lead: Lead = None,
+    expect_version: ExpectVersion = None,
 ) -> None:
     """Change a contract's facts; every change is recorded in its history."""
     cli = context(ctx)
@@ -227,7 +232,8 @@ def edit(
             changes["initial_term"] = new_term
         if not changes and supplier is None:
             raise InvalidInput("nothing to change: give at least one option (see --help)")
-        contract = edit_contract(session, reference, changes, suppliers=supplier, actor=cli.settings.user)
+        contract = edit_contract(session, reference, changes, suppliers=supplier, actor=cli.settings.user,
+                                 expected_version=expect_version)
         detail = contract_detail(session, contract, as_of=cli.today)
     typer.echo(f"updated {detail['reference']}: ends {detail['current_end'] or 'n/a'}")
 
@@ -238,10 +244,49 @@ def terminate_(
     reference: Annotated[str, typer.Argument(help="The contract's reference.")],
     on: Annotated[str, typer.Option("--on", help="Last day of the contract.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it ends early (recorded in the history).")],
+    expect_version: ExpectVersion = None,
 ) -> None:
     """End a contract early; options not yet exercised lapse."""
     cli = context(ctx)
     with cli.store().session() as session:
         contract = terminate(session, reference, on=day(on, name="--on", today=cli.today), reason=reason,
-                             actor=cli.settings.user)
+                             actor=cli.settings.user, expected_version=expect_version)
     typer.echo(f"terminated {contract.reference} with effect from {contract.terminated_on}")
+
+
+@app.command("history")
+def history_(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The contract's reference.")],
+    format: Annotated[Format, typer.Option("--format", help="table for people; json or csv for scripts.")] = Format.table,
+) -> None:
+    """Show who changed what and when: each field's old and new value, oldest first."""
+    from ..views import history, history_row
+
+    cli = context(ctx)
+    with cli.store().session() as session:
+        contract = get_contract(session, reference)
+        rows = [history_row(event) for event in history(session, contract)]
+    if format == Format.json:
+        emit_json({"reference": contract.reference, "version": contract.version, "events": rows})
+    elif format == Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(HISTORY_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        console().print(table(
+            f"History of {contract.reference} ({len(rows)} changes; now version {contract.version})",
+            ["When (UTC)", "Who", "What", "Field", "Old -> New", "Reason"],
+            [[r["at"][:16].replace("T", " "), r["actor"], f"{r['action']} {r['entity']}", r["field"],
+              _change(r["old_value"], r["new_value"]), r["reason"]] for r in rows],
+        ))
+
+
+HISTORY_FIELDS = ("at", "actor", "entity", "entity_id", "action", "field", "old_value", "new_value", "reason",
+                  "contract_version")
+
+
+def _change(old: str, new: str) -> str:
+    if not old and not new:
+        return ""
+    return f"{old or '(blank)'} -> {new or '(blank)'}"

@@ -18,6 +18,9 @@ app = typer.Typer(help="Add, list, edit and complete procurement and contract mi
 
 Reference = Annotated[str, typer.Argument(help="The contract's reference.")]
 KINDS = ", ".join(kind.value for kind in MilestoneKind)
+ExpectVersion = Annotated[Optional[int], typer.Option(
+    "--expect-version", help="Refuse if the contract is no longer at this version (see contract show).",
+    show_default=False)]
 
 
 @app.command("add")
@@ -63,6 +66,7 @@ def edit(
     status: Annotated[Optional[str], typer.Option(help="planned, met, missed or cancelled.")] = None,
     owner: Annotated[Optional[str], typer.Option(help="New owner.")] = None,
     notes: Annotated[Optional[str], typer.Option(help="New notes.")] = None,
+    expect_version: ExpectVersion = None,
 ) -> None:
     """Change a milestone."""
     cli = context(ctx)
@@ -72,7 +76,8 @@ def edit(
     if not changes:
         raise InvalidInput("nothing to change: give at least one option (see --help)")
     with cli.store().session() as session:
-        edit_milestone(session, reference, milestone, changes, actor=cli.settings.user)
+        edit_milestone(session, reference, milestone, changes, actor=cli.settings.user,
+                       expected_version=expect_version)
     typer.echo(f"updated milestone {milestone} of {reference}")
 
 
@@ -81,10 +86,12 @@ def done(
     ctx: typer.Context, reference: Reference,
     milestone: Annotated[int, typer.Argument(help="The milestone's id (see milestone list).")],
     on: Annotated[Optional[str], typer.Option("--on", help="When it was met (default: today).")] = None,
+    expect_version: ExpectVersion = None,
 ) -> None:
     """Mark a milestone met."""
     cli = context(ctx)
     met_on = day(on, name="--on", today=cli.today) or cli.today
     with cli.store().session() as session:
-        complete_milestone(session, reference, milestone, met_on=met_on, today=cli.today, actor=cli.settings.user)
+        complete_milestone(session, reference, milestone, met_on=met_on, today=cli.today, actor=cli.settings.user,
+                           expected_version=expect_version)
     typer.echo(f"milestone {milestone} of {reference} met on {met_on}")

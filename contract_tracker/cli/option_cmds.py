@@ -20,6 +20,9 @@ On = Annotated[Optional[str], typer.Option("--on", help="Date of the decision (d
 Note = Annotated[str, typer.Option("--note", help="A note for the record (e.g. the decision's reference).")]
 Force = Annotated[bool, typer.Option("--force", help="Record a decision after its decision date (needs --reason).")]
 Reason = Annotated[Optional[str], typer.Option("--reason", help="Why a late decision is recorded.")]
+ExpectVersion = Annotated[Optional[int], typer.Option(
+    "--expect-version", help="Refuse if the contract is no longer at this version (see contract show).",
+    show_default=False)]
 
 
 def _force_reason(force: bool, reason: str | None) -> str | None:
@@ -30,24 +33,26 @@ def _force_reason(force: bool, reason: str | None) -> str | None:
 
 @app.command("exercise")
 def exercise(ctx: typer.Context, reference: Reference, option: Ordinal, on: On = None, note: Note = "",
-             force: Force = False, reason: Reason = None) -> None:
+             force: Force = False, reason: Reason = None, expect_version: ExpectVersion = None) -> None:
     """Exercise an option: the contract runs on for the option's length."""
     cli = context(ctx)
     with cli.store().session() as session:
         exercise_option(session, reference, option, today=cli.today, on=day(on, name="--on", today=cli.today),
-                        note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user)
+                        note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user,
+                        expected_version=expect_version)
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
     typer.echo(f"exercised option {option} of {reference}: now ends {detail['current_end']}")
 
 
 @app.command("decline")
 def decline(ctx: typer.Context, reference: Reference, option: Ordinal, on: On = None, note: Note = "",
-            force: Force = False, reason: Reason = None) -> None:
+            force: Force = False, reason: Reason = None, expect_version: ExpectVersion = None) -> None:
     """Decline an option: it and any later options lapse."""
     cli = context(ctx)
     with cli.store().session() as session:
         decline_option(session, reference, option, today=cli.today, on=day(on, name="--on", today=cli.today),
-                       note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user)
+                       note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user,
+                        expected_version=expect_version)
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
     typer.echo(f"declined option {option} of {reference}: ends {detail['current_end']}")
 

@@ -9,7 +9,21 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    context.run_migrations()
+
+
 def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:  # the caller's transaction (a restore replaces a store in one)
+        _run(connection)
+        return
     engine = config.attributes.get("engine")
     if engine is None:
         from contract_tracker.settings import resolve
@@ -17,13 +31,7 @@ def run_migrations_online() -> None:
 
         engine = build_engine(config.get_main_option("sqlalchemy.url") or resolve().database_url)
     with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            compare_type=True,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        context.run_migrations()
+        _run(connection)
 
 
 if context.is_offline_mode():

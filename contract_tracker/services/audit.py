@@ -6,9 +6,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
 from ..models import AuditEvent, Contract
+
+_PENDING = "contract_tracker.audit_pending"
 
 
 def utcnow() -> datetime:
@@ -56,4 +59,19 @@ def record(
         reason=reason,
     )
     session.add(event)
+    session.info.setdefault(_PENDING, []).append((event, contract))
     return event
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _stamp_contract_versions(session: Session) -> None:
+    """Stamp each event of this transaction with its contract's final version, so that a refused
+    stale edit can list exactly the changes made after the version its editor had read."""
+    for event, contract in session.info.pop(_PENDING, []):
+        event.contract_version = contract.version
+
+
+@sa_event.listens_for(Session, "after_transaction_create")
+def _forget_pending(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a new unit of work: events of a rolled-back one are gone
+        session.info.pop(_PENDING, None)

@@ -14,6 +14,7 @@ from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
 from .audit import record, utcnow
+from .concurrency import check_version
 from .lookup import get_contract
 from .options import lapse_later_options
 from .sync import load_snapshot, refresh_deadlines
@@ -149,12 +150,16 @@ def suppliers_of(session: Session, contract: Contract) -> list[str]:
     ))
 
 
-def edit_contract(session: Session, reference: str, changes: dict, *, actor: str, suppliers: list[str] | None = None) -> Contract:
-    """Change any of EDITABLE (and optionally the suppliers); each changed field is audited."""
+def edit_contract(session: Session, reference: str, changes: dict, *, actor: str, suppliers: list[str] | None = None,
+                  expected_version: int | None = None) -> Contract:
+    """Change any of EDITABLE (and optionally the suppliers); each changed field is audited.
+
+    With `expected_version` (the version the editor read) a change from a stale copy is refused."""
     unknown = set(changes) - set(EDITABLE) - {"reference"}
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
     contract = get_contract(session, reference)
+    check_version(session, contract, expected_version)
     cleaned = _clean(changes)
     if "reference" in cleaned and cleaned["reference"] != contract.reference:
         if session.exec(select(Contract.id).where(Contract.reference == cleaned["reference"])).first():
@@ -196,7 +201,8 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
     session.flush()
     record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="created",
            field=f"option {option.ordinal}", new=option.length)
-    if refresh:
+    if refresh:  # added to an existing contract: that is a change to it
+        _bump(session, contract)
         refresh_deadlines(session, contract)
     return option
 
@@ -219,8 +225,15 @@ def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor
     record(session, actor=actor, contract=contract, entity="break", entity_id=row.id, action="created",
            new=row.earliest_date or f"after {row.after}")
     if refresh:
+        _bump(session, contract)
         refresh_deadlines(session, contract)
     return row
+
+
+def _bump(session: Session, contract: Contract) -> None:
+    contract.version += 1
+    contract.updated_at = utcnow()
+    session.add(contract)
 
 
 def link_successor(session: Session, predecessor: Contract, successor: Contract, *, actor: str) -> None:
@@ -235,9 +248,11 @@ def link_successor(session: Session, predecessor: Contract, successor: Contract,
     refresh_deadlines(session, predecessor)
 
 
-def terminate(session: Session, reference: str, *, on: date, reason: str, actor: str) -> Contract:
+def terminate(session: Session, reference: str, *, on: date, reason: str, actor: str,
+              expected_version: int | None = None) -> Contract:
     """End a contract early with effect from `on` (its last day); options not yet taken lapse."""
     contract = get_contract(session, reference)
+    check_version(session, contract, expected_version)
     if not reason or not reason.strip():
         raise InvalidInput("give a reason for terminating the contract")
     if contract.status == ContractStatus.TERMINATED:

@@ -11,6 +11,7 @@ from ..enums import MilestoneKind, MilestoneStatus
 from ..errors import InvalidInput
 from ..models import Milestone
 from .audit import record, utcnow
+from .concurrency import check_version
 from .lookup import get_contract, get_milestone
 from .sync import refresh_deadlines
 
@@ -63,11 +64,14 @@ def add_milestone(session: Session, reference: str, *, kind: str, name: str, due
 EDITABLE = ("kind", "name", "due", "status", "met_on", "owner", "notes")
 
 
-def edit_milestone(session: Session, reference: str, milestone_id: int, changes: dict, *, actor: str) -> Milestone:
+def edit_milestone(session: Session, reference: str, milestone_id: int, changes: dict, *, actor: str,
+                   expected_version: int | None = None) -> Milestone:
+    """Change a milestone; `expected_version` is the contract version the editor read."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
     contract = get_contract(session, reference)
+    check_version(session, contract, expected_version)
     milestone = get_milestone(session, contract, milestone_id)
     values = dict(changes)
     if "due" in values:
@@ -98,12 +102,13 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
 
 
 def complete_milestone(session: Session, reference: str, milestone_id: int, *, met_on: date, today: date,
-                       actor: str) -> Milestone:
+                       actor: str, expected_version: int | None = None) -> Milestone:
     """Mark a milestone met on `met_on` (not later than today)."""
     if met_on > today:
         raise InvalidInput(f"a milestone cannot be met in the future ({met_on}; today is {today})")
     return edit_milestone(session, reference, milestone_id,
-                          {"status": MilestoneStatus.MET.value, "met_on": met_on}, actor=actor)
+                          {"status": MilestoneStatus.MET.value, "met_on": met_on}, actor=actor,
+                          expected_version=expected_version)
 
 
 def milestones_of(session: Session, contract_id: int) -> list[Milestone]:

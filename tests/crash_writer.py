@@ -1,0 +1,40 @@
+"""A long, import-like write in one transaction, for the crash test: registers COUNT contracts
+(each with an option, a supplier, a milestone and its deadlines) through the services in a single
+session, printing progress so that the test can kill it half-way. Run as a script:
+
+    python tests/crash_writer.py URL COUNT
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from contract_tracker.dates import parse_span
+from contract_tracker.services import ContractFields, add_milestone, register_contract
+from contract_tracker.store import Store
+
+
+def main(url: str, count: int) -> None:
+    store = Store.open(url)
+    with store.session() as session:
+        if store.engine.dialect.name == "sqlite":
+            # A small page cache makes SQLite spill the open transaction into the WAL file long
+            # before the commit, so that the kill leaves uncommitted pages on disk to be ignored.
+            session.connection().exec_driver_sql("PRAGMA cache_size=20")
+        for number in range(1, count + 1):
+            reference = f"CRASH-{number:06d}"
+            register_contract(session, ContractFields(
+                reference=reference, title=f"Imported contract {number}", start_date=date(2024, 4, 1),
+                initial_term="3y", options=["1y"], suppliers=[f"Supplier {number}"], service_area="Imports",
+            ), actor="importer")
+            add_milestone(session, reference, kind="award decision", name="Award", due=parse_span("2024-03-01"),
+                          actor="importer")
+            if number % 25 == 0:
+                session.flush()
+                print(f"registered {number}", flush=True)
+    print("committed", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
