@@ -180,6 +180,8 @@ def _others(session: Session) -> None:
     )
     terminate(session, "DEMO-YOUTH-2024", on=date(2026, 6, 30), actor=DEMO_ACTOR,
               reason="Provider entered administration; service brought in-house")
+    _milestone(session, "DEMO-YOUTH-2024", MilestoneKind.TERMINATION_NOTICE,
+               "Contract termination notice (UK11) published", "14 Jul 2026", "Head of Early Help", met=True)
     _contract(  # PA 2023 light-touch, with a break clause and options ahead
         session, reference="DEMO-SL-2026", title="Supported living for young adults with learning disabilities",
         buyer="Demo County Council", service_area="Adult Social Care", owner_role="Head of Commissioning, Adults",

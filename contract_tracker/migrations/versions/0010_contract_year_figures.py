@@ -1,7 +1,7 @@
 """contract year figures: budget, baseline, spend (forecast or actual) and volume per financial year
 
 Revision ID: 0010
-Revises: 0001
+Revises: 0008
 Create Date: 2026-11-22
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0004'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
