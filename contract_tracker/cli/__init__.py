@@ -78,12 +78,13 @@ def _root(
 
 
 def _register_commands() -> None:
-    from . import contract_cmds, db_cmds, milestone_cmds, option_cmds
+    from . import contract_cmds, db_cmds, milestone_cmds, option_cmds, report_cmds
 
     app.add_typer(contract_cmds.app, name="contract")
     app.add_typer(option_cmds.app, name="option")
     app.add_typer(milestone_cmds.app, name="milestone")
     app.add_typer(db_cmds.app, name="db")
+    app.add_typer(report_cmds.app, name="report")
     app.command("demo")(db_cmds.demo)
 
 
