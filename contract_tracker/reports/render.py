@@ -59,6 +59,14 @@ def render(report: Report, fmt: Format, out: TextIO) -> None:
         raise ValueError("the table is for people: print tables(report) on a console")
 
 
+YEAR_HEADERS = ["Financial year", "Procurements", "Whole-life value", "Without a value"]
+
+
+def _year_rows(report: Report) -> list[list[str]]:
+    return [[y["financial_year"], str(y["count"]), _pounds(y["whole_life_value"]), str(y["without_value"])]
+            for y in report.financial_years or []]
+
+
 def _heading(report: Report) -> str:
     return f"{report.title} (as of {report.as_of}): {len(report.rows)}"
 
@@ -73,9 +81,7 @@ def markdown(report: Report) -> str:
         parts.append(tabulate(body, headers=[c.header for c in columns], tablefmt="github",
                               disable_numparse=True) + "\n")
     if report.financial_years:
-        totals = [[y["financial_year"], str(y["count"]), _pounds(y["whole_life_value"])]
-                  for y in report.financial_years]
-        parts.append("\n" + tabulate(totals, headers=["Financial year", "Procurements", "Whole-life value"],
+        parts.append("\n" + tabulate(_year_rows(report), headers=YEAR_HEADERS,
                                      tablefmt="github", disable_numparse=True) + "\n")
     return "".join(parts)
 
@@ -99,7 +105,5 @@ def tables(report: Report) -> list:
         return [_heading(report)]
     out = [make(_heading(report), [c.header for c in columns], rows)]
     if report.financial_years:
-        out.append(make("By financial year", ["Financial year", "Procurements", "Whole-life value"], [
-            [y["financial_year"], str(y["count"]), _pounds(y["whole_life_value"])] for y in report.financial_years
-        ]))
+        out.append(make("By financial year", YEAR_HEADERS, _year_rows(report)))
     return out
