@@ -266,3 +266,47 @@ def test_bad_input_is_one_line_and_exit_code_2(demo_db, args, message):
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+# --- the cron example in docs/reports.md, run as written ------------------------------------
+
+def _crontab_from_docs() -> tuple[dict, list[str]]:
+    text = (Path(__file__).parents[1] / "docs" / "reports.md").read_text()
+    block = text.split("```crontab\n", 1)[1].split("```", 1)[0]
+    env, jobs = {}, []
+    for line in block.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if "=" in line.split()[0]:
+            name, value = line.split("=", 1)
+            env[name] = value
+        else:
+            # Five time fields, then the command; cron turns "\%" into "%".
+            jobs.append(line.split(None, 5)[5].replace("\\%", "%"))
+    return env, jobs
+
+
+def test_cron_example_works_as_written(demo_db, tmp_path):
+    env, jobs = _crontab_from_docs()
+    assert set(env) == {"CONTRACT_TRACKER_DB"} and len(jobs) == 3
+    home = tmp_path / "home"
+    (home / "reports").mkdir(parents=True)
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    (stubs / "mail").write_text('#!/bin/sh\n{ echo "mail $*"; cat; } >> "$HOME/mail.log"\n')
+    (stubs / "mail").chmod(0o755)
+    # Cron's own environment: a short PATH with contract-tracker on it, HOME, and the crontab's
+    # variables (the store is the demo register rather than /srv/contracts).
+    cron_env = {"HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "officer",
+                "PATH": f"{COMMAND.parent}:{stubs}:/usr/bin:/bin", **env, "CONTRACT_TRACKER_DB": demo_db}
+    for job in jobs:
+        result = subprocess.run(["/bin/sh", "-c", job], cwd=home, env=cron_env, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0 and result.stderr == "", (job, result.stderr)
+    mail = (home / "mail.log").read_text()
+    assert mail.startswith("mail -s Contract deadlines overdue commissioning@example.org\n")
+    assert "DEMO-CARERS-2021" in mail and "Overdue deadlines" in mail  # overdue since 1 Oct 2025
+    [upcoming] = (home / "reports").glob("upcoming-*.csv")
+    assert upcoming.name[len("upcoming-"):-len(".csv")].count("-") == 2  # an ISO date
+    assert upcoming.read_text().startswith("due_date,days_left,reference,")
+    assert (home / "reports" / "uk1-pipeline.md").read_text().startswith("### Procurements to start by ")

@@ -19,13 +19,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Report as of this day (default: today, or --today).", show_default=False)]
-Owner = Annotated[Optional[str], typer.Option("--owner", help="Only deadlines owned by this role (exact).", show_default=False)]
-ServiceArea = Annotated[Optional[str], typer.Option("--service-area", help="Only this service area (exact).", show_default=False)]
-Kinds = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this kind of deadline, e.g. milestone, 'extension decision' (repeat for several).", show_default=False)]
+AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Report as of this day (default: today, or --today).", show_default=False)]
+Owner = Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role (exact).", show_default=False)]
+ServiceArea = Annotated[Optional[str], typer.Option("--service-area", metavar="AREA", help="Only this service area (exact).", show_default=False)]
+Kinds = Annotated[Optional[list[str]], typer.Option("--kind", metavar="KIND", help="Only this kind of deadline, e.g. milestone, 'extension decision' (repeat for several).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people; csv, json or markdown for scripts.")]
 FailIfAny = Annotated[bool, typer.Option("--fail-if-any", help="Exit with code 1 when the report is not empty (for cron).")]
-Within = Annotated[str, typer.Option("--within", help="How far ahead to look, e.g. 6m, 12w, 1y.")]
+Within = Annotated[str, typer.Option("--within", metavar="PERIOD", help="How far ahead to look, e.g. 6m, 12w, 1y.")]
 
 
 def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, owner, service_area,
@@ -44,9 +44,7 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
     if fmt == Format.table:
         from ..reports.render import tables
 
-        out = console()
-        for renderable in tables(report):
-            out.print(renderable)
+        _print(tables(report))
     else:
         from ..reports.render import render
 
@@ -55,13 +53,29 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
         raise typer.Exit(1)
 
 
+def _print(renderables: list) -> None:
+    out = console()
+    if sys.stdout.isatty():
+        for renderable in renderables:
+            out.print(renderable)
+        return
+    # Piped (to mail, a file): plain text without the padding Rich adds to fill the width.
+    with out.capture() as captured:
+        for renderable in renderables:
+            out.print(renderable)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
 @app.command("upcoming")
 def upcoming(
     ctx: typer.Context, within: Within = "6m",
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None, kind: Kinds = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Every open deadline in the window: decisions, break notices, ends, re-procurement starts, milestones."""
+    """Every open deadline in the window.
+
+    Extension decisions, last days to serve break notice, contract ends, re-procurement starts,
+    milestones and statutory notices, with days left, owner and what to do."""
     from ..reports import upcoming_report
 
     _run(ctx, upcoming_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
@@ -74,7 +88,9 @@ def decisions(
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Extension options awaiting a decision: decide-by date, and what lapses if it is missed."""
+    """Extension options awaiting a decision.
+
+    With the decide-by date, the new end if exercised, and what lapses if it is missed."""
     from ..reports import decisions_report
 
     _run(ctx, decisions_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
@@ -87,7 +103,7 @@ def breaks(
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Last days to serve break notice, and the day each break would take effect."""
+    """Last days to serve break notice, with the day each break takes effect."""
     from ..reports import breaks_report
 
     _run(ctx, breaks_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
@@ -100,7 +116,9 @@ def expiring(
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Contracts whose final possible end falls in the window, and whether a successor is lined up."""
+    """Contracts whose final possible end falls in the window.
+
+    With the options still open, when re-procurement must start and whether a successor is linked."""
     from ..reports import expiring_report
 
     _run(ctx, expiring_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
@@ -112,7 +130,10 @@ def overdue(
     ctx: typer.Context, as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     kind: Kinds = None, format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Milestones past due and not met, decisions missed, re-procurements not started."""
+    """Deadlines past due and not acted on.
+
+    Milestones not met, decisions missed, re-procurements not started, break notices not served.
+    Contract ends are informational and never overdue."""
     from ..reports import overdue_report
 
     _run(ctx, overdue_report, as_of=as_of, within=None, owner=owner, service_area=service_area,
@@ -122,13 +143,16 @@ def overdue(
 @app.command("pipeline")
 def pipeline(
     ctx: typer.Context,
-    within: Annotated[Optional[str], typer.Option("--within", help="How far ahead to look (default 36m; 18m with --uk1).", show_default=False)] = None,
-    over: Annotated[Optional[str], typer.Option("--over", help="Only whole-life values over this many pounds.", show_default=False)] = None,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="PERIOD", help="How far ahead to look (default 36m; 18m with --uk1).", show_default=False)] = None,
+    over: Annotated[Optional[str], typer.Option("--over", metavar="POUNDS", help="Only whole-life values over this many pounds.", show_default=False)] = None,
     uk1: Annotated[bool, typer.Option("--uk1", help="The UK1 pipeline notice view: over £2m, to start in the next 18 months.")] = False,
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
-    """Procurements to start, by UK financial year (April to March), with whole-life values."""
+    """Procurements to start, by UK financial year.
+
+    Grouped by financial year (1 April to 31 March, written 2024/25), with whole-life values;
+    --uk1 gives the contracts over £2m to advertise in the next 18 months."""
     from ..reports import pipeline_report
     from ..reports.pipeline import UK1_THRESHOLD, UK1_WITHIN
 

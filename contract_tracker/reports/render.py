@@ -41,6 +41,8 @@ def _table_cell(key: str, value) -> str:
         return _pounds(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return _cell(value)
 
 

@@ -24,10 +24,15 @@ COLUMNS = (
 )
 
 
-def upcoming_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
-    query = filters.apply(
+def upcoming_query(*, as_of: date, win: Window, filters: Filters):
+    """One range scan of the (due_date, state) index."""
+    return filters.apply(
         select(Deadline).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
+
+
+def upcoming_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
+    query = upcoming_query(as_of=as_of, win=win, filters=filters)
     rows = [
         {**base_fields(row, as_of), "start_date": iso(row.start_date), "action": row.action}
         for row in session.exec(query)
