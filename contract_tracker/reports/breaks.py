@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from ..enums import DeadlineKind
 from ..lifecycle import break_points
 from ..models import Deadline
-from .common import OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms
+from .common import DEADLINE_COLUMNS, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms
 
 COLUMNS = (
     Column("serve_notice_by", "Serve notice by"),
@@ -25,15 +25,15 @@ COLUMNS = (
 
 def breaks_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
     query = filters.apply(
-        select(Deadline).where(
+        select(*DEADLINE_COLUMNS).where(
             Deadline.kind == DeadlineKind.BREAK_NOTICE.value, Deadline.state == OPEN, in_window(win)
         )
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.ordinal)
     found = list(session.exec(query))
-    terms = load_terms(session, {row.contract_id for row in found})
+    terms = load_terms(session, {row.contract_id for row in found}, with_breaks=True)
     rows = []
     for row in found:
-        points = break_points(terms[row.contract_id][1])  # ordinal n is the n-th break point
+        points = break_points(terms[row.contract_id])  # ordinal n is the n-th break point
         point = points[row.ordinal - 1] if 0 < row.ordinal <= len(points) else None
         fields = base_fields(row, as_of)
         rows.append({

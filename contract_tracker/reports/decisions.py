@@ -12,7 +12,8 @@ from ..enums import OptionStatus
 from ..lifecycle import option_windows
 from ..models import Deadline
 from .common import (
-    EXTENSION, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms, not_lapsed_by_time,
+    DEADLINE_COLUMNS, EXTENSION, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms,
+    not_lapsed_by_time,
 )
 
 COLUMNS = (
@@ -32,16 +33,19 @@ COLUMNS = (
 
 def decisions_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
     query = filters.apply(
-        select(Deadline).where(
+        select(*DEADLINE_COLUMNS).where(
             Deadline.kind == EXTENSION, Deadline.state == OPEN, in_window(win), not_lapsed_by_time(as_of)
         )
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.ordinal)
     found = list(session.exec(query))
     # The option's period and the chain it heads: exact, from the terms of these contracts only.
     terms = load_terms(session, {row.contract_id for row in found})
+    windows_of: dict[int, list] = {}
     rows = []
     for row in found:
-        windows = option_windows(terms[row.contract_id][1], as_of)
+        if row.contract_id not in windows_of:
+            windows_of[row.contract_id] = option_windows(terms[row.contract_id], as_of)
+        windows = windows_of[row.contract_id]
         mine = next(w for w in windows if w.ordinal == row.ordinal)
         fields = base_fields(row, as_of)
         rows.append({

@@ -1,12 +1,12 @@
 """`report expiring`: contracts whose final possible end falls in the window.
 
-The final possible end depends on the day asked (an option whose decision date has passed
-undecided has lapsed), so no deadline row can carry it. Instead two indexed range queries
-pick the only contracts that can qualify, and the lifecycle engine (the one rule for the
-final end) runs on those alone:
+Two indexed range queries pick the only contracts that can qualify:
 - a contract-end row in the window (no option can move it, or only options that lapse), or
 - an open extension decision in the window (every decidable option is decided before the
   current end, so a final end inside the window needs its decisions inside the window too).
+For a contract whose options have lapsed or run out, the final end is its contract-end row
+(see `ends`). For one with options still open, the final end (the current end plus every open
+option) is on no row, so the lifecycle engine computes it from those contracts' terms alone.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..enums import DeadlineKind, DeadlineState, OptionStatus
-from ..lifecycle import current_end, final_possible_end, option_windows, reprocurement_start
+from ..lifecycle import final_possible_end, option_windows, reprocurement_start
 from ..models import Contract, Deadline
-from .common import EXTENSION, OPEN, Column, Filters, Report, Window, in_window, iso, load_terms, money
+from .common import EXTENSION, OPEN, Column, Filters, Report, Window, chunks, in_window, iso, load_terms, money
+from .ends import end_facts
 
 COLUMNS = (
     Column("final_end", "Final end"),
@@ -45,30 +46,34 @@ def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filt
     decisions = filters.apply(select(Deadline.contract_id).where(
         Deadline.kind == EXTENSION, Deadline.state == OPEN, in_window(win),
     ))
-    candidates = set(session.exec(ends)) | set(session.exec(decisions))
-    loaded = load_terms(session, candidates)
-    successors = _successor_references(session, [c for c, _ in loaded.values()])
+    facts = end_facts(session, set(session.exec(ends)) | set(session.exec(decisions)))
+    terms = load_terms(session, {f.contract_id for f in facts if f.options_open(as_of)})
+    successors = _successor_references(session, {f.successor_id for f in facts if f.successor_id})
     rows = []
-    for contract, terms in loaded.values():
-        final_end = final_possible_end(terms, as_of)
+    for fact in facts:
+        if fact.contract_id in terms:
+            contract_terms = terms[fact.contract_id]
+            final_end = final_possible_end(contract_terms, as_of)
+            remaining = [w.ordinal for w in option_windows(contract_terms, as_of) if w.status == OptionStatus.AVAILABLE]
+            start = reprocurement_start(contract_terms, as_of)
+        else:
+            final_end, remaining, start = fact.current_end, [], fact.reprocurement_start(as_of)
         if final_end is None or not win.start <= final_end <= win.end:
             continue
         rows.append({
             "final_end": iso(final_end),
             "days_left": (final_end - as_of).days,
-            "reference": contract.reference,
-            "contract_title": contract.title,
-            "current_end": iso(current_end(terms)),
-            "options_remaining": [
-                w.ordinal for w in option_windows(terms, as_of) if w.status == OptionStatus.AVAILABLE
-            ],
-            "reprocurement_start": iso(reprocurement_start(terms, as_of)),
-            "reprocurement_under_way": contract.successor_id is not None,
-            "successor": successors.get(contract.successor_id),
-            "terminated": contract.terminated_on is not None,
-            "whole_life_value": money(contract.whole_life_value),
-            "owner": contract.owner_role,
-            "service_area": contract.service_area,
+            "reference": fact.reference,
+            "contract_title": fact.title,
+            "current_end": iso(fact.current_end),
+            "options_remaining": remaining,
+            "reprocurement_start": iso(start),
+            "reprocurement_under_way": fact.successor_id is not None,
+            "successor": successors.get(fact.successor_id),
+            "terminated": fact.terminated_on is not None,
+            "whole_life_value": money(fact.whole_life_value),
+            "owner": fact.owner,
+            "service_area": fact.service_area,
         })
     rows.sort(key=lambda r: (r["final_end"], r["reference"]))
     return Report(
@@ -77,8 +82,8 @@ def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filt
     )
 
 
-def _successor_references(session: Session, contracts: list[Contract]) -> dict[int, str]:
-    ids = {c.successor_id for c in contracts if c.successor_id is not None}
-    if not ids:
-        return {}
-    return dict(session.exec(select(Contract.id, Contract.reference).where(Contract.id.in_(ids))).all())
+def _successor_references(session: Session, ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in chunks(ids):
+        out.update(session.exec(select(Contract.id, Contract.reference).where(Contract.id.in_(chunk))).all())
+    return out

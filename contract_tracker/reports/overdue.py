@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..deadlines import INFORMATIONAL, is_overdue
 from ..models import Deadline
-from .common import OPEN, Column, Filters, Report, base_fields, not_lapsed_by_time
+from .common import DEADLINE_COLUMNS, OPEN, Column, Filters, Report, base_fields, not_lapsed_by_time
 
 COLUMNS = (
     Column("due_date", "Was due"),
@@ -27,7 +27,7 @@ COLUMNS = (
 
 def overdue_report(session: Session, *, as_of: date, filters: Filters) -> Report:
     query = filters.apply(
-        select(Deadline).where(
+        select(*DEADLINE_COLUMNS).where(
             Deadline.due_date < as_of, Deadline.state == OPEN, Deadline.kind.not_in(INFORMATIONAL),
             not_lapsed_by_time(as_of),  # a later option lapsed with the first missed one: list that one
         )

@@ -2,8 +2,8 @@
 
 A re-procurement must start a lead time before the contract's final possible end. The stream's
 re-procurement-start row assumes every option still open is taken; when an option's date has
-passed undecided the real start is earlier, so, as in `expiring`, indexed queries pick the
-candidates and the lifecycle engine gives the exact dates for those alone.
+passed undecided the real start is earlier (see `ends`). Two indexed queries pick the candidates:
+re-procurement starts due by the window's end, and contracts whose next option has lapsed.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..enums import DeadlineKind
-from ..lifecycle import final_possible_end, reprocurement_start
 from ..models import Deadline
-from .common import EXTENSION, OPEN, Column, Filters, Report, Window, iso, load_terms, money
+from .common import EXTENSION, OPEN, Column, Filters, Report, Window, iso, money
+from .ends import end_facts
 
 UK1_THRESHOLD = Decimal("2000000")  # PA 2023 s.93: contracts over £2m expected to be advertised
 UK1_WITHIN = "18m"  # in the next 18 months
@@ -29,7 +29,8 @@ COLUMNS = (
     Column("overdue", "Overdue", in_table=False),
     Column("reference", "Reference"),
     Column("contract_title", "Contract"),
-    Column("final_end", "Final end"),
+    Column("current_end", "Current end"),
+    Column("options_open", "Options open"),
     Column("whole_life_value", "Whole-life value"),
     Column("annual_value", "Annual value", in_table=False),
     Column("owner", "Owner"),
@@ -62,29 +63,28 @@ def pipeline_report(
             Deadline.kind == EXTENSION, Deadline.state == OPEN, Deadline.due_date < as_of,
         )
     )
-    candidates = set(session.exec(starts)) | set(session.exec(lapsed))
     rows = []
-    for contract, terms in load_terms(session, candidates).values():
-        start = reprocurement_start(terms, as_of)
-        final_end = final_possible_end(terms, as_of)
-        if start is None or final_end is None or start > win.end or final_end < as_of:
+    for fact in end_facts(session, set(session.exec(starts)) | set(session.exec(lapsed))):
+        if fact.stream_reprocurement_start is None or fact.successor_id is not None or fact.terminated_on:
+            continue  # planned, already re-procured, or ended early: nothing to start
+        start = fact.reprocurement_start(as_of)
+        if start > win.end or fact.current_end < as_of:
             continue
-        if contract.successor_id is not None or contract.terminated_on is not None:
-            continue  # already re-procured, or ended: nothing to start
-        if over is not None and (contract.whole_life_value is None or contract.whole_life_value <= over):
+        if over is not None and (fact.whole_life_value is None or fact.whole_life_value <= over):
             continue
         rows.append({
             "financial_year": financial_year(start),
             "reprocurement_start": iso(start),
             "days_left": (start - as_of).days,
             "overdue": start < as_of,
-            "reference": contract.reference,
-            "contract_title": contract.title,
-            "final_end": iso(final_end),
-            "whole_life_value": money(contract.whole_life_value),
-            "annual_value": money(contract.annual_value),
-            "owner": contract.owner_role,
-            "service_area": contract.service_area,
+            "reference": fact.reference,
+            "contract_title": fact.title,
+            "current_end": iso(fact.current_end),
+            "options_open": fact.options_open(as_of),
+            "whole_life_value": money(fact.whole_life_value),
+            "annual_value": money(fact.annual_value),
+            "owner": fact.owner,
+            "service_area": fact.service_area,
         })
     rows.sort(key=lambda r: (r["reprocurement_start"], r["reference"]))
     title = f"Procurements to start by {win.end}"

@@ -7,7 +7,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..models import Deadline
-from .common import OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, not_lapsed_by_time
+from .common import (
+    DEADLINE_COLUMNS, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, not_lapsed_by_time,
+)
 
 COLUMNS = (
     Column("due_date", "Due"),
@@ -27,7 +29,7 @@ COLUMNS = (
 def upcoming_query(*, as_of: date, win: Window, filters: Filters):
     """One range scan of the (due_date, state) index."""
     return filters.apply(
-        select(Deadline).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
+        select(*DEADLINE_COLUMNS).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
 
 
