@@ -29,15 +29,52 @@ DAYS = [date(year, month, 1) for year in range(2024, 2036) for month in range(1,
 FOREVER = "30y"
 
 
+# Month ends, where adding and taking away months does not round-trip (31 Mar - 1m + 1m = 28 Mar),
+# and a 29 February: the reports' shortcuts from rows must still give the engine's exact days.
+EDGE_CASES = [
+    ("EDGE-MAR31", date(2025, 3, 31), "2y", ["1y"], "1m", "1m"),  # ends 30 Mar 2028; 31 Mar - 1m = 29 Feb
+    ("EDGE-MAY31", date(2024, 5, 31), "1y", ["1y"], "3m", "3m"),  # ends 30 May 2026; 31 May - 3m = 28 Feb
+    ("EDGE-JAN31", date(2024, 1, 31), "1y", ["6m", "6m"], "1m", "13m"),
+    ("EDGE-LEAP", date(2024, 2, 29), "3y", ["1y"], "2m", "18m"),
+    ("EDGE-AUG30", date(2026, 8, 30), "18m", ["12m", "12m"], "6m", "9m"),
+    ("EDGE-WEEKS", date(2025, 5, 31), "2y", ["26w"], "12w", "40w"),
+]
+
+
 @pytest.fixture
-def lifecycle(demo_store):
-    """Each demo contract's terms, for comparing the reports with the engine."""
+def register(demo_store):
+    from contract_tracker.services import ContractFields, register_contract
+
     with demo_store.session() as session:
+        for ref, start, term, options, notice, lead in EDGE_CASES:
+            register_contract(session, ContractFields(
+                reference=ref, title=ref, start_date=start, initial_term=term, options=options,
+                decision_notice=notice, reprocurement_lead=lead, whole_life_value=None,
+            ), actor="test")
+    return demo_store
+
+
+@pytest.fixture
+def lifecycle(register):
+    """Each contract's terms, for comparing the reports with the engine."""
+    with register.session() as session:
         return {c.reference: (c, load_snapshot(session, c).terms) for c in session.exec(select(Contract))}
 
 
-def test_decisions_agree_with_the_lifecycle_engine(demo_store, lifecycle):
-    with demo_store.session() as session:
+def _days_around_ends(lifecycle) -> list[date]:
+    """As-of days that put a window edge on, or a day either side of, every final end."""
+    out = set(DAYS)
+    for _, terms in lifecycle.values():
+        for as_of in DAYS[::4]:
+            end = final_possible_end(terms, as_of)
+            if end is not None:
+                for shift in (-1, 0, 1):
+                    out.add(end + timedelta(days=shift))
+    return sorted(out)
+
+
+def test_decisions_agree_with_the_lifecycle_engine(register, lifecycle):
+    with register.session() as session:
         for as_of in DAYS:
             report = decisions_report(session, as_of=as_of, win=window(as_of, FOREVER), filters=Filters())
             got = {(r["reference"], r["option"], r["decide_by"]) for r in report.rows}
@@ -49,23 +86,28 @@ def test_decisions_agree_with_the_lifecycle_engine(demo_store, lifecycle):
             assert got == expected, as_of
 
 
-def test_expiring_agrees_with_final_possible_end(demo_store, lifecycle):
-    with demo_store.session() as session:
-        for as_of in DAYS:
-            win = window(as_of, "18m")
-            report = expiring_report(session, as_of=as_of, win=win, filters=Filters())
-            got = {(r["reference"], r["final_end"]) for r in report.rows}
-            expected = set()
-            for ref, (_, terms) in lifecycle.items():
-                end = final_possible_end(terms, as_of)
-                if end is not None and win.start <= end <= win.end:
-                    expected.add((ref, end.isoformat()))
-            assert got == expected, as_of
+def test_expiring_agrees_with_final_possible_end(register, lifecycle):
+    with register.session() as session:
+        for as_of in _days_around_ends(lifecycle):
+            for win in (window(as_of, "18m"), window(as_of - timedelta(days=400), "400d")):
+                # The second window ends the day before as_of - 400 + 400: its end edge sweeps past
+                # every final end too.
+                report = expiring_report(session, as_of=as_of, win=win, filters=Filters())
+                got = {(r["reference"], r["final_end"], r["reprocurement_start"], tuple(r["options_remaining"]))
+                       for r in report.rows}
+                expected = set()
+                for ref, (_, terms) in lifecycle.items():
+                    end = final_possible_end(terms, as_of)
+                    if end is not None and win.start <= end <= win.end:
+                        remaining = tuple(w.ordinal for w in option_windows(terms, as_of)
+                                          if w.status == OptionStatus.AVAILABLE)
+                        expected.add((ref, end.isoformat(), reprocurement_start(terms, as_of).isoformat(), remaining))
+                assert got == expected, (as_of, win)
 
 
-def test_pipeline_agrees_with_reprocurement_start(demo_store, lifecycle):
-    with demo_store.session() as session:
-        for as_of in DAYS:
+def test_pipeline_agrees_with_reprocurement_start(register, lifecycle):
+    with register.session() as session:
+        for as_of in _days_around_ends(lifecycle):
             win = window(as_of, "36m")
             report = pipeline_report(session, as_of=as_of, win=win, filters=Filters())
             got = {(r["reference"], r["reprocurement_start"]) for r in report.rows}

@@ -14,14 +14,14 @@ Both cases need only the rows; the tests check the result against the lifecycle 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..durations import parse_duration
+from ..durations import ONE_DAY, parse_duration
 from ..enums import DeadlineKind
 from ..lifecycle import start_to_replace
 from ..models import Contract, Deadline
@@ -47,6 +47,21 @@ class EndFacts:
     def options_open(self, as_of: date) -> bool:
         """Whether any option can still be taken as of `as_of`."""
         return self.next_decision is not None and self.next_decision >= as_of
+
+    def final_end_bounds(self, as_of: date) -> tuple[date, date] | None:
+        """The final possible end, or a few days' range around it, from the rows alone.
+
+        With options lapsed it is the current end. With options open the stream's
+        re-procurement start is final end + 1 day - lead; adding the lead back gives the final end
+        to within 3 days (month arithmetic clamps at month ends: 31 Mar - 1m + 1m = 28 Mar), so
+        only contracts near a window's edge need the lifecycle engine for the exact day.
+        """
+        if not self.options_open(as_of):
+            return self.current_end, self.current_end
+        if self.stream_reprocurement_start is None:
+            return None  # a planned contract: no re-procurement row to read
+        low = self.stream_reprocurement_start + parse_duration(self.reprocurement_lead).delta() - ONE_DAY
+        return low, low + timedelta(days=3)
 
     def reprocurement_start(self, as_of: date) -> date | None:
         if self.options_open(as_of):

@@ -6,7 +6,9 @@ Two indexed range queries pick the only contracts that can qualify:
   current end, so a final end inside the window needs its decisions inside the window too).
 For a contract whose options have lapsed or run out, the final end is its contract-end row
 (see `ends`). For one with options still open, the final end (the current end plus every open
-option) is on no row, so the lifecycle engine computes it from those contracts' terms alone.
+option) is on no row but follows, to within 3 days, from the re-procurement-start row; the
+lifecycle engine gives the exact day for those near the window's edges, and the options left
+for those listed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..enums import DeadlineKind, DeadlineState, OptionStatus
-from ..lifecycle import final_possible_end, option_windows, reprocurement_start
+from ..lifecycle import final_possible_end, option_windows
 from ..models import Contract, Deadline
 from .common import EXTENSION, OPEN, Column, Filters, Report, Window, chunks, in_window, iso, load_terms, money
 from .ends import end_facts
@@ -47,19 +49,29 @@ def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filt
         Deadline.kind == EXTENSION, Deadline.state == OPEN, in_window(win),
     ))
     facts = end_facts(session, set(session.exec(ends)) | set(session.exec(decisions)))
-    terms = load_terms(session, {f.contract_id for f in facts if f.options_open(as_of)})
-    successors = _successor_references(session, {f.successor_id for f in facts if f.successor_id})
-    rows = []
+    exact: dict[int, date | None] = {}
+    undecided = []
     for fact in facts:
-        if fact.contract_id in terms:
-            contract_terms = terms[fact.contract_id]
-            final_end = final_possible_end(contract_terms, as_of)
-            remaining = [w.ordinal for w in option_windows(contract_terms, as_of) if w.status == OptionStatus.AVAILABLE]
-            start = reprocurement_start(contract_terms, as_of)
+        bounds = fact.final_end_bounds(as_of)
+        if bounds is None or bounds[0] != bounds[1]:
+            if bounds is None or (bounds[0] <= win.end and bounds[1] >= win.start):
+                undecided.append(fact)  # near an edge of the window: ask the engine
         else:
-            final_end, remaining, start = fact.current_end, [], fact.reprocurement_start(as_of)
-        if final_end is None or not win.start <= final_end <= win.end:
-            continue
+            exact[fact.contract_id] = bounds[0]
+    terms = load_terms(session, {f.contract_id for f in undecided})
+    for fact in undecided:
+        exact[fact.contract_id] = final_possible_end(terms[fact.contract_id], as_of)
+    kept = [f for f in facts if exact.get(f.contract_id) and win.start <= exact[f.contract_id] <= win.end]
+    open_terms = load_terms(session, {f.contract_id for f in kept if f.options_open(as_of)} - set(terms))
+    terms.update(open_terms)
+    successors = _successor_references(session, {f.successor_id for f in kept if f.successor_id})
+    rows = []
+    for fact in kept:
+        final_end = exact[fact.contract_id]
+        remaining = []
+        if fact.options_open(as_of):
+            windows = option_windows(terms[fact.contract_id], as_of)
+            remaining = [w.ordinal for w in windows if w.status == OptionStatus.AVAILABLE]
         rows.append({
             "final_end": iso(final_end),
             "days_left": (final_end - as_of).days,
@@ -67,7 +79,7 @@ def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filt
             "contract_title": fact.title,
             "current_end": iso(fact.current_end),
             "options_remaining": remaining,
-            "reprocurement_start": iso(start),
+            "reprocurement_start": iso(fact.reprocurement_start(as_of)),
             "reprocurement_under_way": fact.successor_id is not None,
             "successor": successors.get(fact.successor_id),
             "terminated": fact.terminated_on is not None,
