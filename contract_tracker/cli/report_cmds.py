@@ -30,7 +30,7 @@ Within = Annotated[str, typer.Option("--within", metavar="PERIOD", help="How far
 
 def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, owner, service_area,
          kinds=None, fmt: Format, fail_if_any: bool, **extra) -> None:
-    """Parse the shared options, build the report in one read-only session, print, and exit."""
+    """Parse the shared options, build the report in one short session, print it, and set the exit code."""
     from ..reports import Filters, parse_kind, window
 
     cli = context(ctx)
