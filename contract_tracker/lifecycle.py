@@ -169,7 +169,12 @@ def reprocurement_start(terms: ContractTerms, as_of: date | None = None) -> date
     end = final_possible_end(terms, as_of)
     if end is None:
         return None
-    return end + ONE_DAY - terms.reprocurement_lead.delta()
+    return start_to_replace(end, terms.reprocurement_lead)
+
+
+def start_to_replace(final_end: date, lead: Duration) -> date:
+    """The day a re-procurement taking `lead` must begin for a new contract from the day after `final_end`."""
+    return final_end + ONE_DAY - lead.delta()
 
 
 def break_points(terms: ContractTerms) -> list[BreakPoint]:
@@ -215,5 +220,5 @@ def parse_optional(text: str | None) -> Duration | None:
 __all__ = [
     "BreakPoint", "BreakTerms", "ContractTerms", "OptionTerms", "OptionWindow",
     "break_points", "current_end", "final_possible_end", "initial_end", "maximum_extent",
-    "next_decision", "option_windows", "reprocurement_start", "scheduled_end", "status_as_of",
+    "next_decision", "option_windows", "reprocurement_start", "scheduled_end", "start_to_replace", "status_as_of",
 ]

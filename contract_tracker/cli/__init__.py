@@ -79,7 +79,8 @@ def _root(
 
 def _register_commands() -> None:
     from . import (
-        calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds, schedule_cmds,
+        calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds, report_cmds,
+        schedule_cmds,
     )
 
     app.add_typer(contract_cmds.app, name="contract")
@@ -88,6 +89,9 @@ def _register_commands() -> None:
     app.add_typer(db_cmds.app, name="db")
     app.add_typer(finance_cmds.app, name="finance")
     app.add_typer(schedule_cmds.app, name="schedule")
+    report_cmds.app.command("spend")(finance_cmds.spend)  # the money reports sit with the others
+    report_cmds.app.command("savings")(finance_cmds.savings)
+    app.add_typer(report_cmds.app, name="report")
     app.command("demo")(db_cmds.demo)
     calendar_cmds.register(app)  # ics, feed, serve
 
