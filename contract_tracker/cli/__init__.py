@@ -78,13 +78,14 @@ def _root(
 
 
 def _register_commands() -> None:
-    from . import contract_cmds, db_cmds, milestone_cmds, option_cmds
+    from . import contract_cmds, db_cmds, io_cmds, milestone_cmds, option_cmds
 
     app.add_typer(contract_cmds.app, name="contract")
     app.add_typer(option_cmds.app, name="option")
     app.add_typer(milestone_cmds.app, name="milestone")
     app.add_typer(db_cmds.app, name="db")
     app.command("demo")(db_cmds.demo)
+    app.add_typer(io_cmds.import_app, name="import"); app.add_typer(io_cmds.export_app, name="export")
 
 
 _register_commands()
