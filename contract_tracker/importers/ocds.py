@@ -302,18 +302,19 @@ def _buyer(release: dict) -> str:
 
 
 def _regime(ocid: str, release: dict) -> str:
+    """The regime by when the procurement began: the earliest date the notices give for it."""
     if not ocid.startswith(UK_WIDE_PREFIXES):
         return Regime.OTHER.value
     tender = _obj(release.get("tender"))
-    begun = None
-    for value, where in ((_obj(tender.get("tenderPeriod")).get("startDate"), "tender.tenderPeriod.startDate"),
-                         (tender.get("datePublished"), "tender.datePublished"), (release.get("date"), "date")):
-        begun = _day(value, f"{ocid} {where}")
-        if begun:
-            break
-    if begun is None:
+    period = _obj(tender.get("tenderPeriod"))
+    candidates = [(period.get("startDate"), "tender.tenderPeriod.startDate"),
+                  (tender.get("datePublished"), "tender.datePublished"),
+                  (period.get("endDate"), "tender.tenderPeriod.endDate"), (release.get("date"), "date")]
+    candidates += [(a.get("date"), f"awards[{i}].date") for i, a in enumerate(_dicts(release.get("awards")))]
+    days = [day for value, where in candidates if (day := _day(value, f"{ocid} {where}"))]
+    if not days:
         return Regime.PA2023.value
-    return Regime.PA2023.value if begun >= PA2023_FROM else Regime.PCR2015.value
+    return Regime.PA2023.value if min(days) >= PA2023_FROM else Regime.PCR2015.value
 
 
 class _Milestones:
@@ -418,7 +419,16 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
         a.get("status") not in _WITHDRAWN for a in _dicts(release.get("awards")))
     status = ContractStatus.LIVE if awarded and term else ContractStatus.PLANNED
     start = periods.start if term else None
-    provided = {"title", "description", "buyer", "status", "start_date", "initial_term", "regime"}
+    # A release may carry only part of the story (an implementation update, say): only what it
+    # tells is compared with the register, so a later partial release does not blank earlier facts.
+    provided = {"title"} if title != ocid else set()
+    if description:
+        provided.add("description")
+    buyer = _buyer(release)
+    if buyer:
+        provided.add("buyer")
+    if term:
+        provided.update({"status", "start_date", "initial_term"})
     value = _whole_life_value(release, ocid, warnings)
     if value is not None:
         provided.add("whole_life_value")
@@ -426,13 +436,14 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
     if method is not None:
         provided.add("procedure")
     fields = ContractFields(
-        reference=ocid, title=title, description=description, buyer=_buyer(release), status=status.value,
+        reference=ocid, title=title, description=description, buyer=buyer, status=status.value,
         start_date=start, initial_term=term if start else None, regime=_regime(ocid, release),
         procedure=(method or Procedure.OPEN).value, whole_life_value=value,
         suppliers=_suppliers(release), options=options,
     )
     return Incoming(fields=fields, provided=frozenset(provided), source=f"ocid {ocid}",
-                    milestones=_milestones(release, ocid))
+                    milestones=_milestones(release, ocid), provides_suppliers=bool(fields.suppliers),
+                    provides_options=bool(options))
 
 
 def import_ocds(session: Session, raw: bytes | str, *, source: str, actor: str, dry_run: bool = False) -> ImportResult:
