@@ -78,6 +78,7 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
     milestones = [
         {
             "id": str(m["id"]), "title": m["name"], "type": _MILESTONE_TYPES.get(m["kind"]),
+            "code": m["kind"],  # the tracker's kind, so that importing this package finds the milestone
             "description": m["notes"], "dueDate": _end(m["due_date"]),
             "dateMet": _end(m["met_on"]) if m["status"] == "met" else None,
             "status": _MILESTONE_STATUS.get(m["status"]),

@@ -38,6 +38,7 @@ _MILESTONE_TYPES = {
     "approval": MilestoneKind.APPROVAL, "engagement": MilestoneKind.MARKET_ENGAGEMENT,
     "preprocurement": MilestoneKind.MARKET_ENGAGEMENT, "assessment": MilestoneKind.EVALUATION,
 }
+_KINDS = {kind.value for kind in MilestoneKind}
 _MILESTONE_STATUS = {"met": MilestoneStatus.MET, "notmet": MilestoneStatus.MISSED}
 
 
@@ -374,7 +375,10 @@ def _milestones(release: dict, ocid: str) -> list[IncomingMilestone]:
         due = _day(milestone.get("dueDate"), f"{ocid} {where}.dueDate") or met
         title = _text(milestone.get("title") or milestone.get("description") or milestone.get("id"), 280)
         lowered = title.lower()
-        if "contract start" in lowered or "service start" in lowered:
+        code = str(milestone.get("code", "")).strip().lower()
+        if code in _KINDS:
+            kind = MilestoneKind(code)  # written by this tool's own export
+        elif "contract start" in lowered or "service start" in lowered:
             kind = MilestoneKind.SERVICE_START
         elif "contract end" in lowered:
             kind = MilestoneKind.CONTRACT_END
