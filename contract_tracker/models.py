@@ -161,3 +161,18 @@ class Deadline(SQLModel, table=True):
     fingerprint: str = Field(default="", sa_type=String(64))  # hash of dates and text
     sequence: int = 0  # grows whenever the fingerprint changes (iCalendar SEQUENCE)
     updated_at: datetime
+
+
+class ImportedRecord(SQLModel, table=True):
+    """Where an imported contract came from: the OCDS ocid and the date of the newest release read,
+    so that importing an older notice after a newer one does not take the register backwards."""
+
+    __tablename__ = "imported_record"
+    __table_args__ = (UniqueConstraint("scheme", "identifier"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    scheme: str = Field(sa_type=String(20))  # "ocds"
+    identifier: str = Field(sa_type=String(200))  # the ocid
+    source_date: str = Field(default="", sa_type=String(40))  # newest release date, as published
+    updated_at: datetime

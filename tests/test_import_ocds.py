@@ -338,3 +338,24 @@ def test_not_ocds_is_refused(sqlite_store, text, message):
         with sqlite_store.session() as session:
             import_ocds(session, text, source="x.json", actor="importer")
     assert _counts(sqlite_store) == (0, 0, 0, 0)
+
+
+def test_an_older_notice_read_after_a_newer_one_changes_nothing(sqlite_store, tmp_path):
+    """The register remembers the newest release date per ocid (table imported_record)."""
+    from contract_tracker.models import ImportedRecord
+
+    path = OCDS / "other" / "ocds-fictional-example-1.1-release-package.json"
+    data = load(path)
+    _import(sqlite_store, path)
+    older = dict(data, releases=[r for r in data["releases"] if r["tag"] == ["tender"]])
+    old_file = tmp_path / "tender-only.json"
+    old_file.write_text(json.dumps(older), encoding="utf-8")
+    before = _counts(sqlite_store)
+    result = _import(sqlite_store, old_file)
+    assert result.unchanged == ["ocds-213czf-000-00001"]
+    assert "older than one already imported (2011-01-10T09:30:00Z)" in result.warnings[-1]
+    assert _counts(sqlite_store) == before
+    with sqlite_store.session() as session:
+        row = session.exec(select(ImportedRecord)).one()
+        assert (row.identifier, row.source_date) == ("ocds-213czf-000-00001", "2011-01-10T09:30:00Z")
+        assert get_contract(session, "ocds-213czf-000-00001").status == "live"
