@@ -228,3 +228,11 @@ def test_round_trip_export_then_import_gives_the_same_register(demo_store, tmp_p
         assert len(again.unchanged) == 10
     finally:
         empty.close()
+
+
+def test_progress_is_reported_row_by_row(store):
+    calls = []
+    with store.session() as session:
+        import_transparency_csv(session, COUNCIL_REGISTER.encode(), source="register.csv", actor="importer",
+                                progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
