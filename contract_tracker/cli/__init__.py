@@ -85,7 +85,8 @@ def _register_commands() -> None:
     app.add_typer(milestone_cmds.app, name="milestone")
     app.add_typer(db_cmds.app, name="db")
     app.command("demo")(db_cmds.demo)
-    app.add_typer(io_cmds.import_app, name="import"); app.add_typer(io_cmds.export_app, name="export")
+    app.add_typer(io_cmds.import_app, name="import")
+    app.add_typer(io_cmds.export_app, name="export")
 
 
 _register_commands()
