@@ -228,3 +228,18 @@ class FeedSubscription(SQLModel, table=True):
     created_at: datetime
     created_by: str = Field(default="", sa_type=String(200))
     revoked_at: datetime | None = None
+
+
+class ImportedRecord(SQLModel, table=True):
+    """Where an imported contract came from: the OCDS ocid and the date of the newest release read,
+    so that importing an older notice after a newer one does not take the register backwards."""
+
+    __tablename__ = "imported_record"
+    __table_args__ = (UniqueConstraint("scheme", "identifier"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    scheme: str = Field(sa_type=String(20))  # "ocds"
+    identifier: str = Field(sa_type=String(200))  # the ocid
+    source_date: str = Field(default="", sa_type=String(40))  # newest release date, as published
+    updated_at: datetime

@@ -79,8 +79,8 @@ def _root(
 
 def _register_commands() -> None:
     from . import (
-        calendar_cmds, contract_cmds, db_cmds, finance_cmds, milestone_cmds, option_cmds, report_cmds,
-        schedule_cmds,
+        calendar_cmds, contract_cmds, db_cmds, finance_cmds, io_cmds, milestone_cmds, option_cmds,
+        report_cmds, schedule_cmds,
     )
 
     app.add_typer(contract_cmds.app, name="contract")
@@ -94,6 +94,8 @@ def _register_commands() -> None:
     app.add_typer(report_cmds.app, name="report")
     app.command("demo")(db_cmds.demo)
     calendar_cmds.register(app)  # ics, feed, serve
+    app.add_typer(io_cmds.import_app, name="import")
+    app.add_typer(io_cmds.export_app, name="export")
 
 
 _register_commands()

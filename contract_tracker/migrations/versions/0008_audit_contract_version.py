@@ -1,7 +1,7 @@
 """audit events record the contract version they produced
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-22
 
 Older events keep NULL: their version was never recorded, and guessing one would make a refused
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Exporters: the register as Transparency Code CSV and as an OCDS release package."""

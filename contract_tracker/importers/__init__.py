@@ -1,0 +1,1 @@
+"""Importers: bring published registers into the store, one file per transaction."""
