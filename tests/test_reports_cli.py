@@ -119,6 +119,7 @@ def test_upcoming_filters_by_owner_service_area_and_kind(demo_db):
     assert {r["reference"] for r in rows} == {WCC}
     assert [(r["due_date"], r["kind"]) for r in rows] == [
         ("2028-03-01", "extension decision"), ("2028-08-31", "contract end"), ("2028-08-31", "milestone"),
+        ("2028-09-29", "UK11 due"),  # 30 days beginning with the current end (moves if option 1 is taken)
         ("2031-03-01", "extension decision"), ("2033-09-01", "reprocurement start"),
     ]
     rows = report_csv(demo_db, "upcoming", "--as-of", "2028-01-01", "--within", "10y",
