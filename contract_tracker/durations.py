@@ -7,6 +7,7 @@ Nth anniversary, so every end date is `start + period - 1 day`.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -70,9 +71,22 @@ def normalise_duration(text: str) -> str:
     return str(parse_duration(text))
 
 
+def _shift(day: date, period: Duration, sign: int) -> date:
+    """`day` plus (sign 1) or minus (sign -1) `period`; the same answer as `relativedelta`,
+    computed directly because this is the engine's innermost step (100,000-contract loads)."""
+    if period.unit == "days":
+        return day + timedelta(days=sign * period.amount)
+    if period.unit == "weeks":
+        return day + timedelta(weeks=sign * period.amount)
+    months = sign * period.amount * (12 if period.unit == "years" else 1)
+    carry, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + carry, month0 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def add(day: date, period: Duration | str) -> date:
     """The date `period` after `day` (month ends clamp: 31 Jan + 1m = 28/29 Feb)."""
-    return day + parse_duration(period).delta()
+    return _shift(day, parse_duration(period), 1)
 
 
 def period_end(start: date, period: Duration | str) -> date:
@@ -88,7 +102,7 @@ def last_day_to_give_notice(end: date, notice: Duration | str) -> date:
     not the exact inverse of counting forward; the candidate is nudged until it is.
     """
     notice = parse_duration(notice)
-    candidate = end + ONE_DAY - notice.delta()
+    candidate = _shift(end + ONE_DAY, notice, -1)
     while period_end(candidate + ONE_DAY, notice) <= end:
         candidate += ONE_DAY
     while period_end(candidate, notice) > end:
