@@ -23,6 +23,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system time of the process: what contention does not inflate
 
     @property
     def ok(self) -> bool:
@@ -67,7 +68,7 @@ def run(argv: list[str], *, timeout: float = 600, env: dict | None = None,
         if timed_out:
             stderr += f"\ntimed out after {timeout:.0f} s"
         return Run(seconds, _peak_mb(rusage), -9 if timed_out else process.returncode,
-                   out.read().decode(errors="replace"), stderr)
+                   out.read().decode(errors="replace"), stderr, rusage.ru_utime + rusage.ru_stime)
 
 
 def free_port() -> int:

@@ -75,7 +75,8 @@ def cell(run: measure.Run, extra: str = "") -> str:
     if not run.ok:
         reason = (run.stderr.strip().splitlines() or ["failed"])[-1][:80]
         return f"failed: {reason}"
-    return f"{seconds(run.seconds)}, {run.peak_mb:.0f} MB" + (f", {extra}" if extra else "")
+    return (f"{seconds(run.seconds)} (CPU {seconds(run.cpu_seconds)}), {run.peak_mb:.0f} MB"
+            + (f", {extra}" if extra else ""))
 
 
 @dataclass
@@ -114,7 +115,8 @@ class Bench:
         found = re.search(r"and (\d+) deadlines in ([\d.]+) s", run.stdout)
         if not run.ok or not found:
             return cell(run)
-        return f"{float(found.group(2)):.2f} s, {run.peak_mb:.0f} MB, {int(found.group(1)):,} deadlines"
+        return (f"{float(found.group(2)):.1f} s (process CPU {run.cpu_seconds:.1f} s), {run.peak_mb:.0f} MB, "
+                f"{int(found.group(1)):,} deadlines")
 
     def report(self, db: Database) -> tuple[str, float | None]:
         if not self.available("report", "upcoming"):

@@ -180,7 +180,7 @@ def _insert_many(connection: Connection, table, rows: list[dict]) -> None:
         return
     dialect = connection.dialect
     columns = [column for column in table.columns if column.name in rows[0]]
-    processors = [column.type._cached_bind_processor(dialect) for column in columns]
+    processors = [_memo(column.type._cached_bind_processor(dialect)) for column in columns]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer
     sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(c.name) for c in columns)}) "
@@ -214,6 +214,24 @@ def _copy(connection: Connection, table: str, columns: list[str], params: list[t
                 copy.write_row(values)
     finally:
         cursor.close()
+
+
+def _memo(process):
+    """A bind processor that converts each distinct value once (dates and stamps repeat a lot)."""
+    if process is None:
+        return None
+    seen: dict = {}
+
+    def convert(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = process(value)
+            return converted
+        except TypeError:  # unhashable
+            return process(value)
+
+    return convert
 
 
 def _ids_by_reference(connection: Connection, references: list[str]) -> dict[str, int]:

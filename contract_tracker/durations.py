@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -51,6 +52,7 @@ class Duration:
                 "months": float(self.amount), "years": self.amount * 12.0}[self.unit]
 
 
+@lru_cache(maxsize=1024)  # a register uses a handful of periods, parsed millions of times in a bulk load
 def parse_duration(text: str | Duration) -> Duration:
     """Parse "3y", "36 months", "12w" or "90d"; raise InvalidInput with an example otherwise."""
     if isinstance(text, Duration):
@@ -81,6 +83,8 @@ def _shift(day: date, period: Duration, sign: int) -> date:
     months = sign * period.amount * (12 if period.unit == "years" else 1)
     carry, month0 = divmod(day.month - 1 + months, 12)
     year, month = day.year + carry, month0 + 1
+    if day.day <= 28:  # every month has the day; no clamping needed
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
