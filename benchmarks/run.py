@@ -40,7 +40,7 @@ LABELS = {
     "report": "`report upcoming --within 6m --format json` (process)",
     "raw": "Same rows, one raw SQL query (`sqlite3` / `psql`)",
     "ratio": "Report / raw query",
-    "ics": "`ics export -o /dev/null`, all deadlines",
+    "ics": "`ics export -o FILE`, all deadlines",
     "feed": "Feed request, cold (200)",
     "feed304": "Feed request, warm (If-None-Match, 304)",
     "tui": "TUI first paint (headless pty, 120x40)",

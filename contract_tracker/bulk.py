@@ -70,7 +70,7 @@ class LoadResult:
 
 def _contract_row(data: ContractFields, now) -> dict:
     if data.replaces:
-        raise InvalidInput(f"{data.reference}: bulk load cannot link predecessors; use link_successor")
+        raise InvalidInput("bulk load cannot link predecessors (replaces); link them afterwards")
     values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
     row = dict(currency="GBP", termination_reason="", successor_id=None, terminated_on=None, version=1,
                **values, created_at=now, updated_at=now)
