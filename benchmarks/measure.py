@@ -93,6 +93,7 @@ class Response:
     seconds: float
     etag: str | None
     size: int
+    events: int = 0  # VEVENTs in the body
 
 
 def get(url: str, headers: dict | None = None, timeout: float = 300) -> Response:
@@ -101,7 +102,8 @@ def get(url: str, headers: dict | None = None, timeout: float = 300) -> Response
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             body = answer.read()
-            return Response(answer.status, time.perf_counter() - started, answer.headers.get("ETag"), len(body))
+            seconds = time.perf_counter() - started
+            return Response(answer.status, seconds, answer.headers.get("ETag"), len(body), body.count(b"BEGIN:VEVENT"))
     except urllib.error.HTTPError as error:
         error.read()
         return Response(error.code, time.perf_counter() - started, error.headers.get("ETag"), 0)

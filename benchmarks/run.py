@@ -62,7 +62,12 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+COMMAND: list[str] = []  # set by --command
+
+
 def tool() -> list[str]:
+    if COMMAND:
+        return COMMAND
     script = Path(sys.executable).parent / "contract-tracker"
     return [str(script)] if script.exists() else [sys.executable, "-m", "contract_tracker"]
 
@@ -164,8 +169,8 @@ class Bench:
             warm = measure.get(url, {"If-None-Match": cold.etag} if cold.etag else {})
         finally:
             peak = measure.stop(server)
-        events = f"{cold.size / 1e6:.1f} MB body"
-        return (f"{seconds(cold.seconds)} ({cold.status}, {events}); server peak {peak:.0f} MB",
+        body = f"{cold.size / 1e6:.1f} MB" if cold.size >= 1e6 else f"{cold.size / 1e3:.0f} kB"
+        return (f"{seconds(cold.seconds)} ({cold.status}, {cold.events:,} events, {body}); server peak {peak:.0f} MB",
                 f"{seconds(warm.seconds)} ({warm.status})")
 
     def tui(self, db: Database) -> str:
@@ -310,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="an admin URL of the PostgreSQL server (a fresh database is made and dropped)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed for any one command")
     parser.add_argument("--output", help="also write the table to this markdown file")
+    parser.add_argument("--command", help="the contract-tracker to measure (default: the one beside this Python)")
     args = parser.parse_args(argv)
+    if args.command:
+        COMMAND[:] = [args.command]
     args.only = {name.strip() for name in args.only.split(",") if name.strip()}
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
     bench = Bench(args)
