@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
