@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/register.sqlite
 
-.PHONY: run test install demo clean
+.PHONY: run test install demo clean bench
 
 $(BIN)/contract-tracker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: install demo
 
 test: install
 	$(BIN)/python -m pytest -n 2 -q
+
+# Benchmarks at council and national scale (docs/performance.md): SIZES=1000,10000,100000 for all three.
+SIZES ?= 1000,10000
+bench: install
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) .demo

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from .errors import InvalidInput
@@ -89,6 +90,7 @@ def parse_span(text: str | date) -> Span:
     return Span(day, day)
 
 
+@lru_cache(maxsize=16384)  # strftime is slow, and deadline texts repeat the same days
 def describe_span(start: date | None, end: date) -> str:
     """"1 Sep 2025", or "Jul–Aug 2025" for whole months, or "3 Jul – 29 Aug 2025"."""
     if start is None or start == end:

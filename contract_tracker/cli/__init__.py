@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from importlib import import_module
 from typing import Annotated, Optional
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from .. import __version__
@@ -20,8 +20,69 @@ from ..settings import DB_ENV, USER_ENV, resolve
 from .context import CliContext
 
 
+# Command groups, loaded when first used: name -> (module in this package, attribute, short help).
+# `--help` lists them from here without importing them, so it never pays for SQLAlchemy (about
+# 0.5 s), Textual, icalendar or the ASGI stack. Add a command group with one line here.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "contract": ("contract_cmds", "app", "Register, list, show, edit and terminate contracts."),
+    "option": ("option_cmds", "app", "Exercise or decline extension options."),
+    "milestone": ("milestone_cmds", "app", "Add, list, edit and complete procurement and contract milestones."),
+    "db": ("db_cmds", "app", "Look after the store: where it is, and upgrading its schema."),
+    "demo": ("db_cmds", "demo", "Load the demo register (Warwickshire SEND mediation and others) into an empty store."),
+    "schedule": ("schedule_cmds", "app", "Procurement schedule templates: plan, apply to a contract, check against statute."),
+    "report": ("report_cmds", "app", "Reports of upcoming decisions, breaks, expiries, overdue items, pipeline and spend."),
+    "finance": ("finance_cmds", "app", "Money by financial year: budgets, spend, unit costs, savings and thresholds."),
+    "ics": ("calendar_cmds", "ics_app", "Export deadlines as an iCalendar (.ics) file."),
+    "feed": ("calendar_cmds", "feed_app", "Calendar subscriptions: secret feed URLs that stay up to date."),
+    "serve": ("calendar_cmds", "serve", "Serve calendar feeds over HTTP (loopback by default)."),
+    "import": ("io_cmds", "import_app", "Import published registers: OCDS or Transparency Code CSV."),
+    "export": ("io_cmds", "export_app", "Export the register as Transparency Code CSV or an OCDS release package."),
+}
+
+
+def _load_command(name: str):
+    module, attribute, _help = LAZY_COMMANDS[name]
+    target = getattr(import_module(f"{__name__}.{module}"), attribute)
+    # Built as add_typer/command on the root would, so help looks the same (plain, -h).
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
+def _is_database_error(error: Exception) -> bool:
+    # SQLAlchemy is imported only by commands that use the store; if it was never imported,
+    # the error cannot be one of its own.
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.DBAPIError)
+
+
 class _Group(TyperGroup):
-    """Turns domain and database errors into one line on stderr and exit code 2."""
+    """Loads command groups on first use; turns domain and database errors into one line on
+    stderr and exit code 2."""
+
+    def list_commands(self, ctx):
+        return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in LAZY_COMMANDS:
+            self.add_command(_load_command(name), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                command = self.commands[name]
+                if not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+            else:
+                rows.append((name, LAZY_COMMANDS[name][2]))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -29,7 +90,9 @@ class _Group(TyperGroup):
         except DomainError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
-        except DBAPIError as error:
+        except Exception as error:
+            if not _is_database_error(error):
+                raise
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
             typer.echo(f"error: the database refused the request: {reason}", err=True)
             raise typer.Exit(2) from None
@@ -78,24 +141,7 @@ def _root(
 
 
 def _register_commands() -> None:
-    from . import (
-        calendar_cmds, contract_cmds, db_cmds, finance_cmds, io_cmds, milestone_cmds, option_cmds,
-        report_cmds, schedule_cmds,
-    )
-
-    app.add_typer(contract_cmds.app, name="contract")
-    app.add_typer(option_cmds.app, name="option")
-    app.add_typer(milestone_cmds.app, name="milestone")
-    app.add_typer(db_cmds.app, name="db")
-    app.add_typer(finance_cmds.app, name="finance")
-    app.add_typer(schedule_cmds.app, name="schedule")
-    report_cmds.app.command("spend")(finance_cmds.spend)  # the money reports sit with the others
-    report_cmds.app.command("savings")(finance_cmds.savings)
-    app.add_typer(report_cmds.app, name="report")
-    app.command("demo")(db_cmds.demo)
-    calendar_cmds.register(app)  # ics, feed, serve
-    app.add_typer(io_cmds.import_app, name="import")
-    app.add_typer(io_cmds.export_app, name="export")
+    """Commands registered eagerly (imported with the CLI). Prefer a line in LAZY_COMMANDS."""
 
 
 _register_commands()

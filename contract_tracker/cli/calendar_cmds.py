@@ -190,9 +190,3 @@ def serve(
     scheme = "https" if ssl_certfile else "http"
     typer.echo(f"serving calendar feeds on {scheme}://{host}:{port}/feeds/<token>.ics (Ctrl+C to stop)", err=True)
     run(store, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(ics_app, name="ics")
-    app.add_typer(feed_app, name="feed")
-    app.command("serve")(serve)

@@ -162,3 +162,10 @@ def pipeline(
         within = within or UK1_WITHIN
     _run(ctx, pipeline_report, as_of=as_of, within=within or "36m", owner=owner, service_area=service_area,
          fmt=format, fail_if_any=fail_if_any, over=threshold)
+
+
+# The money reports sit with the others (their logic lives with the finance commands).
+from .finance_cmds import savings as _savings, spend as _spend  # noqa: E402
+
+app.command("spend")(_spend)
+app.command("savings")(_savings)

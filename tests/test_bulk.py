@@ -1,0 +1,138 @@
+"""The bulk-load path writes exactly what the services would, and checks input the same way."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from sqlmodel import select
+
+from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load
+from contract_tracker.durations import add, last_day_to_give_notice, parse_duration, period_end
+from contract_tracker.errors import InvalidInput
+from contract_tracker.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
+from contract_tracker.services import BreakInput, ContractFields, refresh_deadlines
+
+COMPARED = ("kind", "ordinal", "start_date", "due_date", "state", "title", "action", "owner",
+            "contract_reference", "contract_title", "service_area", "fingerprint", "sequence")
+
+
+def _contracts() -> list[BulkContract]:
+    return [
+        BulkContract(
+            contract=ContractFields(
+                reference="BULK-SEND-2025", title="SEND mediation", start_date=date(2025, 9, 1),
+                initial_term="3y", options=["3y", "3y", "3y"], owner_role="Head of Commissioning",
+                service_area="Children and Families", annual_value=Decimal("120000.50"),
+                suppliers=["Global Mediation Ltd"], breaks=[BreakInput(after="12m", notice="3m", party="buyer")],
+            ),
+            milestones=[
+                MilestoneInput(kind="market engagement", name="Consultation", start_date=date(2024, 7, 1),
+                               due_date=date(2024, 8, 31), status="met"),
+                MilestoneInput(kind="itt publication", name="Publish the ITT", due_date=date(2025, 1, 15)),
+                MilestoneInput(kind="award decision", name="Award", due_date=date(2025, 5, 1), status="missed",
+                               owner="Procurement Lead"),
+            ],
+        ),
+        BulkContract(contract=ContractFields(
+            reference="BULK-HWY-2019", title="Winter gritting", start_date=date(2019, 2, 28), initial_term="18m",
+            options=["6m"], option_notices=["2m"], decision_notice="3m", reprocurement_lead="9m",
+            breaks=[BreakInput(earliest_date=date(2020, 2, 29), notice="1m")],
+        )),
+        BulkContract(contract=ContractFields(reference="BULK-PLAN-2030", title="Planned", status="planned")),
+    ]
+
+
+def _deadline_rows(session, contract_id: int) -> list[tuple]:
+    rows = session.exec(select(Deadline).where(Deadline.contract_id == contract_id)).all()
+    return sorted(tuple(getattr(row, name) for name in COMPARED) for row in rows)
+
+
+def test_bulk_loaded_deadlines_equal_what_the_services_write(store):
+    result = bulk_load(store, _contracts(), actor="loader", chunk_size=2)
+    assert result.contracts == 3
+    with store.session() as session:
+        contracts = session.exec(select(Contract).order_by(Contract.reference)).all()
+        assert [c.reference for c in contracts] == ["BULK-HWY-2019", "BULK-PLAN-2030", "BULK-SEND-2025"]
+        loaded = {c.id: _deadline_rows(session, c.id) for c in contracts}
+        assert sum(len(rows) for rows in loaded.values()) == result.deadlines
+        send = next(c for c in contracts if c.reference == "BULK-SEND-2025")
+        assert send.annual_value == Decimal("120000.50")
+        assert len(loaded[send.id]) == 3 + 1 + 1 + 1 + 3  # options, break, end, re-procurement, milestones
+        # Rewrite every contract's deadlines through the services, from scratch, and compare.
+        for row in session.exec(select(Deadline)).all():
+            session.delete(row)
+        session.flush()
+        for contract in contracts:
+            refresh_deadlines(session, contract)
+        session.flush()
+        for contract in contracts:
+            assert _deadline_rows(session, contract.id) == loaded[contract.id], contract.reference
+
+
+def test_bulk_load_writes_facts_and_one_audit_event_per_contract(store):
+    bulk_load(store, _contracts(), actor="loader")
+    with store.session() as session:
+        send = session.exec(select(Contract).where(Contract.reference == "BULK-SEND-2025")).one()
+        options = session.exec(select(ExtensionOption).where(ExtensionOption.contract_id == send.id)).all()
+        assert sorted((o.ordinal, o.length, o.status) for o in options) == [
+            (1, "3y", "available"), (2, "3y", "available"), (3, "3y", "available")]
+        milestones = session.exec(select(Milestone).where(Milestone.contract_id == send.id)).all()
+        consultation = next(m for m in milestones if m.name == "Consultation")
+        assert consultation.met_on == date(2024, 8, 31)  # met with no date: met on its due date
+        suppliers = session.exec(select(ContractSupplier.name).where(ContractSupplier.contract_id == send.id)).all()
+        assert suppliers == ["Global Mediation Ltd"]
+        events = session.exec(select(AuditEvent)).all()
+        assert sorted((e.contract_reference, e.action, e.actor) for e in events) == [
+            ("BULK-HWY-2019", "created", "loader"), ("BULK-PLAN-2030", "created", "loader"),
+            ("BULK-SEND-2025", "created", "loader")]
+
+
+@pytest.mark.parametrize("bad, message", [
+    (ContractFields(reference="BAD 1", title="x", start_date=date(2025, 1, 1), initial_term="1y"), "spaces"),
+    (ContractFields(reference="BAD-2", title="x", start_date=date(2025, 1, 1)), "initial term"),
+    (ContractFields(reference="BAD-3", title="x", start_date=date(2025, 1, 1), initial_term="1y",
+                    options=["3 fortnights"]), "not a period"),
+    (ContractFields(reference="BAD-4", title="x", start_date=date(2025, 1, 1), initial_term="1y",
+                    breaks=[BreakInput(earliest_date=date(2024, 1, 1))]), "before the contract starts"),
+    (ContractFields(reference="BULK-SEND-2025", title="again", status="planned"), "appears twice"),
+])
+def test_a_bad_contract_rejects_its_whole_chunk(store, bad, message):
+    items = _contracts() + [BulkContract(contract=bad)]
+    with pytest.raises(InvalidInput, match=message):
+        bulk_load(store, items, actor="loader")
+    with store.session() as session:
+        assert session.exec(select(Contract)).all() == []
+        assert session.exec(select(Deadline)).all() == []
+
+
+def test_a_reference_already_in_the_store_is_refused(store):
+    bulk_load(store, _contracts()[:1], actor="loader")
+    with pytest.raises(InvalidInput, match="already exists"):
+        bulk_load(store, _contracts(), actor="loader")
+    with store.session() as session:
+        assert len(session.exec(select(Contract)).all()) == 1
+
+
+def test_a_bad_milestone_is_refused_naming_its_contract(store):
+    item = BulkContract(contract=ContractFields(reference="BULK-M", title="x", status="planned"),
+                        milestones=[MilestoneInput(kind="coffee", name="Coffee", due_date=date(2025, 1, 1))])
+    with pytest.raises(InvalidInput, match="BULK-M: kind"):
+        bulk_load(store, [item], actor="loader")
+
+
+def test_month_arithmetic_matches_relativedelta():
+    """durations computes month shifts directly (for speed); it must agree with dateutil."""
+    rng = random.Random(7)
+    days = [date(2024, 2, 29), date(2023, 1, 31), date(2025, 8, 31), date(2025, 12, 31)]
+    days += [date(2015, 1, 1) + timedelta(days=rng.randint(0, 6000)) for _ in range(400)]
+    for day in days:
+        for text in ("1m", "6m", "18m", "1y", "3y", "12w", "90d"):
+            period = parse_duration(text)
+            assert add(day, period) == day + relativedelta(**{period.unit: period.amount}), (day, text)
+            notice_by = last_day_to_give_notice(day, period)
+            # the latest day from which the notice has run by `day`
+            assert period_end(notice_by, period) <= day < period_end(notice_by + timedelta(days=1), period)
