@@ -97,7 +97,6 @@ def _break_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
     for ordinal, point in enumerate(break_points(snapshot.terms), start=1):
         if end is not None and point.break_date >= end:
             continue  # a break on or after the end is no break
-        party = snapshot.break_parties[ordinal - 1].value if ordinal <= len(snapshot.break_parties) else "either"
         yield DeadlineItem(
             kind=DeadlineKind.BREAK_NOTICE,
             ordinal=ordinal,
@@ -105,7 +104,7 @@ def _break_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
             title="Last day to serve break notice",
             action=(
                 f"To end the contract on {_day(point.break_date)} under the break clause "
-                f"({party} may break), serve {point.notice.describe()}' notice by "
+                f"({point.party.value} may break), serve {point.notice.describe()}' notice by "
                 f"{_day(point.serve_notice_by)}."
             ),
             owner=snapshot.owner_role,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end
-from .enums import ContractStatus, LifecycleStatus, OptionStatus
+from .enums import BreakParty, ContractStatus, LifecycleStatus, OptionStatus
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class BreakTerms:
     notice: Duration
     earliest_date: date | None = None  # the break takes effect at the end of this day, or
     after: Duration | None = None  # at the end of this period from the start
+    party: BreakParty = BreakParty.EITHER  # who may break
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class BreakPoint:
     break_date: date  # the last day of the contract if the break is taken
     serve_notice_by: date
     notice: Duration
+    party: BreakParty = BreakParty.EITHER
 
 
 def initial_end(terms: ContractTerms) -> date | None:
@@ -187,7 +189,8 @@ def break_points(terms: ContractTerms) -> list[BreakPoint]:
             break_date = period_end(terms.start, clause.after)
         else:
             continue
-        points.append(BreakPoint(break_date, last_day_to_give_notice(break_date, clause.notice), clause.notice))
+        points.append(BreakPoint(break_date, last_day_to_give_notice(break_date, clause.notice), clause.notice,
+                                  clause.party))
     return sorted(points, key=lambda point: point.break_date)
 
 

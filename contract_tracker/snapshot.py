@@ -36,7 +36,6 @@ class ContractSnapshot:
     has_successor: bool
     terms: ContractTerms
     milestones: tuple[MilestoneFacts, ...] = ()
-    break_parties: tuple[BreakParty, ...] = ()
     procedure: str = "open"
 
 
@@ -59,6 +58,7 @@ def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[Br
                 notice=parse_duration(clause.notice),
                 earliest_date=clause.earliest_date,
                 after=parse_optional(clause.after),
+                party=BreakParty(clause.party),
             )
             for clause in breaks
         ),
@@ -93,6 +93,5 @@ def snapshot_of(
             )
             for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
         ),
-        break_parties=tuple(BreakParty(clause.party) for clause in breaks),
         procedure=contract.procedure,
     )

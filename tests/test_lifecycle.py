@@ -202,3 +202,14 @@ def test_end_grows_with_each_exercised_option_and_never_passes_the_maximum(start
     assert previous == maximum_extent(terms)
     for window in option_windows(terms):
         assert window.decide_by < window.period_start
+
+
+def test_each_break_point_keeps_its_own_party_when_sorted():
+    from contract_tracker.enums import BreakParty
+
+    terms = ContractTerms(start=date(2025, 4, 1), initial_term=Duration(3, "years"), breaks=(
+        BreakTerms(notice=Duration(3, "months"), after=Duration(24, "months"), party=BreakParty.SUPPLIER),
+        BreakTerms(notice=Duration(3, "months"), after=Duration(12, "months"), party=BreakParty.BUYER),
+    ))
+    assert [(p.break_date, p.party) for p in break_points(terms)] == [
+        (date(2026, 3, 31), BreakParty.BUYER), (date(2027, 3, 31), BreakParty.SUPPLIER)]
