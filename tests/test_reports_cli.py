@@ -269,10 +269,10 @@ def test_bad_input_is_one_line_and_exit_code_2(demo_db, args, message):
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-# --- the cron example in docs/reports.md, run as written ------------------------------------
+# --- the cron example in the README, run as written ------------------------------------
 
 def _crontab_from_docs() -> tuple[dict, list[str]]:
-    text = (Path(__file__).parents[1] / "docs" / "reports.md").read_text()
+    text = (Path(__file__).parents[1] / "README.md").read_text()
     block = text.split("```crontab\n", 1)[1].split("```", 1)[0]
     env, jobs = {}, []
     for line in block.splitlines():
