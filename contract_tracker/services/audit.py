@@ -75,3 +75,17 @@ def _stamp_contract_versions(session: Session) -> None:
 def _forget_pending(session: Session, transaction) -> None:
     if transaction.parent is None:  # a new unit of work: events of a rolled-back one are gone
         session.info.pop(_PENDING, None)
+
+
+def apply_changes(session: Session, *, actor: str, contract: Contract, entity: str, target, values: dict,
+                  at: datetime) -> bool:
+    """Set each changed attribute of `target` and audit it; return whether anything changed."""
+    changed = False
+    for name, value in values.items():
+        old = getattr(target, name)
+        if old != value:
+            setattr(target, name, value)
+            record(session, actor=actor, contract=contract, entity=entity, entity_id=target.id,
+                   action="edited", field=name, old=old, new=value, at=at)
+            changed = True
+    return changed

@@ -13,7 +13,7 @@ from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
-from .audit import record, utcnow
+from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
 from .lookup import get_contract
 from .options import lapse_later_options
@@ -167,14 +167,8 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     if cleaned.get("status") == ContractStatus.TERMINATED and contract.status != ContractStatus.TERMINATED:
         raise RuleViolation("use terminate (with a date and a reason) to end a contract early")
     now = utcnow()
-    changed = False
-    for name, value in cleaned.items():
-        old = getattr(contract, name)
-        if old != value:
-            setattr(contract, name, value)
-            record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
-                   action="edited", field=name, old=old, new=value, at=now)
-            changed = True
+    changed = apply_changes(session, actor=actor, contract=contract, entity="contract", target=contract,
+                            values=cleaned, at=now)
     _check_dates(contract)
     if suppliers is not None:
         _set_suppliers(session, contract, suppliers, actor=actor)

@@ -10,7 +10,7 @@ from ..dates import Span
 from ..enums import MilestoneKind, MilestoneStatus
 from ..errors import InvalidInput
 from ..models import Milestone
-from .audit import record, utcnow
+from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
 from .lookup import get_contract, get_milestone
 from .sync import refresh_deadlines
@@ -85,14 +85,8 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
     if "name" in values and not (values["name"] or "").strip():
         raise InvalidInput("a milestone needs a name")
     now = utcnow()
-    changed = False
-    for name, value in values.items():
-        old = getattr(milestone, name)
-        if old != value:
-            setattr(milestone, name, value)
-            record(session, actor=actor, contract=contract, entity="milestone", entity_id=milestone.id,
-                   action="edited", field=name, old=old, new=value, at=now)
-            changed = True
+    changed = apply_changes(session, actor=actor, contract=contract, entity="milestone", target=milestone,
+                            values=values, at=now)
     if changed:
         milestone.version += 1
         session.add(milestone)
