@@ -164,7 +164,8 @@ _OPTION_COLUMNS = (
     ExtensionOption.contract_id, ExtensionOption.ordinal, ExtensionOption.length, ExtensionOption.notice,
     ExtensionOption.status, ExtensionOption.decided_on,
 )
-_BREAK_COLUMNS = (BreakClause.contract_id, BreakClause.notice, BreakClause.earliest_date, BreakClause.after)
+_BREAK_COLUMNS = (BreakClause.contract_id, BreakClause.notice, BreakClause.earliest_date, BreakClause.after,
+                  BreakClause.party)
 CHUNK = 5000  # ids per IN (...) list: well under every database's limit on bound parameters
 
 
