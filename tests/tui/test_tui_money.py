@@ -22,6 +22,8 @@ async def test_money_tab_shows_spend_against_budget_and_unit_cost(demo_app, sett
         await pilot.pause()
         assert screen.query_one("#contract-tabs").active == "tab-money"
         lines = text_of(screen.query_one("#money")).splitlines()
+        palette = [name for name, _, _ in screen.palette_commands()]
+    assert {"Show money", "Apply a schedule template", f"Export {REF} to .ics"} <= set(palette)
     assert lines[0].startswith("Spend by financial year against budget")
     assert lines[3] == "2023/24 " + "█" * 40 + " £355,166 actual"  # the largest spend fills the bar
     assert lines[4].startswith("2024/25 " + "░" * 33 + "│") and lines[4].endswith("£335,400 forecast  budget £300,000")

@@ -55,7 +55,7 @@ class ContractScreen(Screen):
         Binding("t", "terminate", "Terminate", id="contract.terminate"),
         Binding("a", "apply_schedule", "Schedule", id="contract.schedule_apply"),
         Binding("i", "export_ics", "Export .ics", id="contract.export_ics"),
-        Binding("M", "show_money", "Money", id="contract.money"),
+        Binding("M", "show_money", "Money", id="contract.money", show=False),
     ]
 
     def __init__(self, reference: str) -> None:

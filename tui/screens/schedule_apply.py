@@ -25,7 +25,7 @@ from ..messages import DataLoaded, LoadFailed
 
 ANCHORS = [("service start (plan backwards)", "service start"), ("ITT publication (plan forwards)", "itt publication")]
 EFFECT_STYLE = {"create": "green", "update": "yellow", "unchanged": "dim", "keep": "dim"}
-EFFECT_TEXT = {"create": "new", "update": "moves", "unchanged": "unchanged", "keep": "kept (met/closed)"}
+EFFECT_TEXT = {"create": "new", "update": "moves", "unchanged": "unchanged", "keep": "kept as recorded"}
 
 
 class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
@@ -64,7 +64,7 @@ class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Date", "Milestone", "Length", "Rule", "On the contract")
+        self.query_one(DataTable).add_columns("Date", "On the contract", "Length", "Rule", "Milestone")
         self.query_one("#anchor-date", Input).focus()
         self._refresh()
 
@@ -110,9 +110,9 @@ class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
         table.clear()
         for row in preview.rows:
             when = f"{row.start:%-d %b} – {row.due:%-d %b %Y}" if row.start else f"{row.due:%a %-d %b %Y}"
-            table.add_row(when, row.name, row.length, Text("ok", style="green") if row.ok else Text("BREAKS", style="bold red"),
-                          Text(EFFECT_TEXT.get(row.effect, row.effect), style=EFFECT_STYLE.get(row.effect, "")),
-                          key=row.step)
+            rule = Text("ok", style="green") if row.ok else Text("BREAKS", style="bold red")
+            effect = Text(EFFECT_TEXT.get(row.effect, row.effect), style=EFFECT_STYLE.get(row.effect, ""))
+            table.add_row(when, effect, row.length, rule, row.name, key=row.step)
         counts = ", ".join(f"{preview.count(e)} {w}" for e, w in (("create", "new"), ("update", "to move"),
                                                                   ("unchanged", "unchanged"), ("keep", "kept as recorded")))
         warning = "" if preview.ok else " · a period breaks its minimum or maximum"
