@@ -6,7 +6,6 @@ worker), so what it shows as created, updated or kept is what Apply does.
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual import on, work
