@@ -10,12 +10,12 @@ from sqlmodel import select
 
 from contract_tracker.dates import Span
 from contract_tracker.enums import DeadlineKind, DeadlineState, MilestoneStatus
-from contract_tracker.errors import InvalidInput, NotFound
+from contract_tracker.errors import InvalidInput, NotFound, StaleEdit
 from contract_tracker.models import AuditEvent, Deadline, Milestone
 from contract_tracker.schedule_check import Outcome, broken
 from contract_tracker.services import (
-    ContractFields, add_milestone, complete_milestone, edit_milestone, exercise_option, get_contract, milestones_of,
-    register_contract,
+    ContractFields, add_milestone, complete_milestone, edit_contract, edit_milestone, exercise_option, get_contract,
+    milestones_of, register_contract,
 )
 from contract_tracker.services.schedules import apply_schedule, check_schedule
 from contract_tracker.statutory import pa_standstill_end
@@ -113,6 +113,23 @@ def test_apply_adopts_a_hand_entered_milestone(demo_store):
         assert itts[0].template_key == "pa2023-light-touch:itt"
         assert len(result.kept) == 6  # the six met Table Two milestones
         assert len(rows) == 7 + 13 - 6
+
+
+def test_apply_from_a_stale_copy_is_refused_and_writes_nothing(demo_store):
+    with demo_store.session() as session:
+        read = get_contract(session, WARWICKSHIRE).version
+        edit_contract(session, WARWICKSHIRE, {"owner_role": "Head of SEND"}, actor="bob")
+    with pytest.raises(StaleEdit, match="bob at .* changed owner_role"):
+        with demo_store.session() as session:
+            apply_schedule(session, WARWICKSHIRE, "pa2023-light-touch", anchor="service start",
+                           anchor_date=date(2025, 9, 1), calendar=UK, actor="tester", expected_version=read)
+    with demo_store.session() as session:
+        contract = get_contract(session, WARWICKSHIRE)
+        assert not [m for m in milestones_of(session, contract.id) if m.template_key]
+        result = apply_schedule(session, WARWICKSHIRE, "pa2023-light-touch", anchor="service start",
+                                anchor_date=date(2025, 9, 1), calendar=UK, actor="tester",
+                                expected_version=read + 1)
+        assert len(result.created) == 7
 
 
 def test_apply_refuses_bad_input_and_writes_nothing(store):

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from contract_tracker.errors import DomainError
+from contract_tracker.errors import DomainError, StaleEdit
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
 
-from .backend import Backend
+from .backend import Backend, ExportScope
 from .commands import TrackerCommands
-from .messages import Changed, ChangeFailed
+from .messages import Changed, ChangeFailed, Exported
 from .screens.agenda import AgendaScreen
+from .screens.export_ics import ExportScreen
 from .screens.help import HelpScreen
 from .screens.register import RegisterScreen
+from .screens.stale_edit import StaleEditScreen
 
 
 def describe_error(error: Exception) -> str:
@@ -76,6 +79,8 @@ class ContractTrackerApp(App[None]):
                     retry: Callable[[str], None] | None) -> None:
         try:
             call(self.backend)
+        except StaleEdit as error:
+            self.post_message(ChangeFailed(str(error), None, stale=True))
         except (DomainError, DBAPIError) as error:
             self.post_message(ChangeFailed(describe_error(error), retry))
         else:
@@ -86,9 +91,34 @@ class ContractTrackerApp(App[None]):
         self.action_reload()
 
     def on_change_failed(self, message: ChangeFailed) -> None:
+        if message.stale:  # someone else changed the contract: show what, and offer to reload
+            def answered(reload: bool | None) -> None:
+                if reload:
+                    self.action_reload()
+            self.push_screen(StaleEditScreen(message.error), answered)
+            return
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
         if message.retry is not None:
             message.retry(message.error)
+
+    def export_ics(self, scope: ExportScope, describe: str, filename: str) -> None:
+        """Ask where to write the .ics file (default in the current folder), then write it in a thread."""
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._run_export(scope, path)
+        self.push_screen(ExportScreen(describe, default=Path.cwd() / filename), chosen)
+
+    @work(thread=True, group="export")
+    def _run_export(self, scope: ExportScope, path: Path) -> None:
+        try:
+            events = self.backend.export_ics(scope, path)
+        except (DomainError, DBAPIError) as error:
+            self.post_message(ChangeFailed(describe_error(error), None))
+        else:
+            self.post_message(Exported(str(path), events))
+
+    def on_exported(self, message: Exported) -> None:
+        self.notify(f"{message.events} events written to {message.path}", title="Exported")
 
 
 def create_app(store: Store, settings: Settings, today: date) -> ContractTrackerApp:

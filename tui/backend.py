@@ -7,12 +7,18 @@ touches a widget. Domain errors pass through for the caller to show.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
 
 from contract_tracker import services
 from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
+from contract_tracker.errors import InvalidInput
+from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
@@ -43,6 +49,56 @@ class Termination:
     reason: str
 
 
+@dataclass(frozen=True)
+class ScheduleChoice:
+    """A template, the step whose date is fixed ("service start" or "itt publication") and that date."""
+
+    template: str
+    anchor: str
+    anchor_date: date
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    due: date
+    start: date | None
+    step: str
+    name: str
+    length: str  # e.g. "35 days", as the step's rule counts it
+    ok: bool  # meets the step's minimum and maximum
+    effect: str  # create, update, unchanged, keep (met, missed or cancelled: left as recorded)
+
+
+@dataclass(frozen=True)
+class SchedulePreview:
+    choice: ScheduleChoice
+    rows: tuple[PreviewRow, ...]
+
+    def count(self, effect: str) -> int:
+        return sum(row.effect == effect for row in self.rows)
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What to put in an .ics file: the deadlines `wanted` selects; with `only`, just those
+    (reference, kind, due date, title) among them (the agenda's open, shown deadlines)."""
+
+    name: str
+    wanted: DeadlineFilter
+    only: frozenset[tuple[str, str, date, str]] | None = None
+
+
+def _length(planned) -> str:
+    if planned.length is None:
+        return ""
+    unit = planned.length_unit[:-1] if planned.length == 1 else planned.length_unit
+    return f"{planned.length} {unit}"
+
+
 @dataclass
 class Backend:
     store: Store
@@ -53,6 +109,7 @@ class Backend:
 
     def __post_init__(self) -> None:
         self._actor = self.settings.user
+        self._calendar = None  # the planning calendar (bank holidays, closures), read when first needed
 
     # Reads -----------------------------------------------------------------------------------
     def register(self) -> list[RegisterRow]:
@@ -69,37 +126,108 @@ class Backend:
                  "field": event.field, "old": event.old_value, "new": event.new_value, "reason": event.reason}
                 for event in history(session, contract)
             ]
+            detail["money"] = self._money(session, reference)
             return detail
+
+    @staticmethod
+    def _money(session: Session, reference: str) -> list[str]:
+        from contract_tracker.finance_chart import spend_chart, unit_cost_chart
+        from contract_tracker.finance_views import contract_figures
+
+        _, figures = contract_figures(session, reference)
+        return spend_chart(figures) + [""] + unit_cost_chart(figures)
+
+    def finance_summary(self) -> dict:
+        """This financial year's total budget, spend and variance (finance_views.year_summary)."""
+        from contract_tracker.finance_views import year_summary
+
+        with self.store.session() as session:
+            return year_summary(session, self.today)
 
     def agenda(self, weeks: int | None = None) -> list[AgendaItem]:
         with self.store.session() as session:
             return agenda_items(session, as_of=self.today, weeks=weeks or self.agenda_weeks)
+
+    def _planning_calendar(self):
+        if self._calendar is None:
+            from contract_tracker.paths import config_dir
+            from contract_tracker.workdays import configured_calendar
+            self._calendar = configured_calendar(config_dir())
+        return self._calendar
+
+    def _apply(self, session: Session, reference: str, choice: ScheduleChoice, expected_version: int | None):
+        from contract_tracker.services.schedules import apply_schedule
+
+        return apply_schedule(
+            session, reference, choice.template, anchor=choice.anchor, anchor_date=choice.anchor_date,
+            calendar=self._planning_calendar(), actor=self._actor, expected_version=expected_version)
+
+    def preview_schedule(self, reference: str, choice: ScheduleChoice) -> SchedulePreview:
+        """What applying `choice` would do, by applying it in a transaction that is rolled back:
+        the preview is the service's own answer, never a second copy of its rules."""
+        with Session(self.store.engine) as session:
+            try:
+                result = self._apply(session, reference, choice, None)
+                effects = {}
+                for effect, milestones in (("create", result.created), ("update", result.updated),
+                                           ("unchanged", result.unchanged), ("keep", result.kept)):
+                    effects.update({m.template_key: effect for m in milestones})
+                template = result.plan.template
+                rows = tuple(PreviewRow(due=p.due, start=p.start, step=p.step.key, name=p.step.name,
+                                        length=_length(p), ok=p.ok,
+                                        effect=effects.get(template.milestone_key(p.step), ""))
+                             for p in result.plan.steps)
+            finally:
+                session.rollback()
+        return SchedulePreview(choice, rows)
+
+    def export_ics(self, scope: ExportScope, path: Path) -> int:
+        """Write the scope's deadlines to `path` as iCalendar, whole or not at all; the number of events."""
+        from contract_tracker.calendar import build_calendar, to_ics
+        from contract_tracker.feeds import matching_deadlines
+
+        with self.store.session() as session:
+            rows = matching_deadlines(session, scope.wanted)
+            if scope.only is not None:
+                rows = [r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only]
+            body = to_ics(build_calendar(rows, name=scope.name))
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_bytes(body)
+            os.replace(partial, path)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise InvalidInput(f"cannot write {path}: {error.strerror or error}") from None
+        return len(rows)
 
     # Changes (each one service call, so each one audited) ------------------------------------
     def add_contract(self, data: ContractFields) -> str:
         with self.store.session() as session:
             return services.register_contract(session, data, actor=self._actor).reference
 
-    def edit_contract(self, reference: str, data: ContractFields) -> str:
+    def edit_contract(self, reference: str, data: ContractFields, version: int | None = None) -> str:
         changes = {f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE}
         with self.store.session() as session:
             contract = services.edit_contract(session, reference, changes, actor=self._actor,
-                                              suppliers=data.suppliers)
+                                              suppliers=data.suppliers, expected_version=version)
             return contract.reference
 
-    def terminate(self, reference: str, termination: Termination) -> None:
+    def terminate(self, reference: str, termination: Termination, version: int | None = None) -> None:
         with self.store.session() as session:
-            services.terminate(session, reference, on=termination.on, reason=termination.reason, actor=self._actor)
+            services.terminate(session, reference, on=termination.on, reason=termination.reason, actor=self._actor,
+                               expected_version=version)
 
-    def exercise_option(self, reference: str, ordinal: int, decision: Decision) -> None:
+    def exercise_option(self, reference: str, ordinal: int, decision: Decision, version: int | None = None) -> None:
         with self.store.session() as session:
             services.exercise_option(session, reference, ordinal, today=self.today, actor=self._actor,
-                                     note=decision.reason, force_reason=decision.reason if decision.late else None)
+                                     note=decision.reason, force_reason=decision.reason if decision.late else None,
+                                     expected_version=version)
 
-    def decline_option(self, reference: str, ordinal: int, decision: Decision) -> None:
+    def decline_option(self, reference: str, ordinal: int, decision: Decision, version: int | None = None) -> None:
         with self.store.session() as session:
             services.decline_option(session, reference, ordinal, today=self.today, actor=self._actor,
-                                    note=decision.reason, force_reason=decision.reason if decision.late else None)
+                                    note=decision.reason, force_reason=decision.reason if decision.late else None,
+                                    expected_version=version)
 
     def add_milestone(self, reference: str, milestone: MilestoneInput) -> None:
         with self.store.session() as session:
@@ -107,15 +235,21 @@ class Backend:
                                    due=milestone.due, owner=milestone.owner, notes=milestone.notes,
                                    actor=self._actor)
 
-    def edit_milestone(self, reference: str, milestone_id: int, milestone: MilestoneInput) -> None:
+    def edit_milestone(self, reference: str, milestone_id: int, milestone: MilestoneInput,
+                       version: int | None = None) -> None:
         changes = {"kind": milestone.kind, "name": milestone.name, "due": milestone.due,
                    "owner": milestone.owner, "notes": milestone.notes}
         if milestone.status:
             changes["status"] = milestone.status
         with self.store.session() as session:
-            services.edit_milestone(session, reference, milestone_id, changes, actor=self._actor)
+            services.edit_milestone(session, reference, milestone_id, changes, actor=self._actor,
+                                    expected_version=version)
 
-    def milestone_met(self, reference: str, milestone_id: int, met_on: date) -> None:
+    def milestone_met(self, reference: str, milestone_id: int, met_on: date, version: int | None = None) -> None:
         with self.store.session() as session:
             services.complete_milestone(session, reference, milestone_id, met_on=met_on, today=self.today,
-                                        actor=self._actor)
+                                        actor=self._actor, expected_version=version)
+
+    def apply_schedule(self, reference: str, choice: ScheduleChoice, version: int | None = None) -> None:
+        with self.store.session() as session:
+            self._apply(session, reference, choice, version)

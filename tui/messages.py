@@ -35,7 +35,17 @@ class Changed(Message):
 class ChangeFailed(Message):
     """A service refused a change; `retry` reopens the form with the error shown, if there was one."""
 
-    def __init__(self, error: str, retry: Callable[[str], None] | None) -> None:
+    def __init__(self, error: str, retry: Callable[[str], None] | None, stale: bool = False) -> None:
         self.error = error
         self.retry = retry
+        self.stale = stale  # made from a copy someone changed since: offer to reload instead of retrying
+        super().__init__()
+
+
+class Exported(Message):
+    """An .ics file was written: where, and how many events it holds."""
+
+    def __init__(self, path: str, events: int) -> None:
+        self.path = path
+        self.events = events
         super().__init__()

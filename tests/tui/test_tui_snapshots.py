@@ -57,3 +57,19 @@ def test_agenda_screen(snap_compare, snapshot_app):
         await pilot.press("f3")
         await _settle(pilot)
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_contract_money_tab(snap_compare, snapshot_app):
+    """WCC-SEND-MED-2025's Money tab: Table One spend 2021/22 to 2023/24 in solid bars (2023/24's
+    £355,166 the longest), the 2024/25 forecast shaded past the £300,000 budget marker, the
+    £250,000 budget markers of 2025/26 to 2027/28 with no spend, then unit cost per family falling
+    35.2% from 2021/22 to 2024/25."""
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.screen.open_contract("WCC-SEND-MED-2025")
+        await _settle(pilot)
+        await pilot.press("M")
+        await _settle(pilot)
+        pilot.app.screen.query_one("#tab-money").scroll_visible(animate=False)
+        await _settle(pilot)
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)

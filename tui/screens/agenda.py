@@ -9,8 +9,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from contract_tracker.agenda import group_agenda, urgency
+from datetime import timedelta
 
+from contract_tracker.agenda import group_agenda, urgency
+from contract_tracker.feeds import DeadlineFilter
+
+from ..backend import ExportScope
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.register_table import URGENCY_STYLE
 from .contract import ContractScreen
@@ -22,6 +26,7 @@ class AgendaScreen(Screen):
     BINDINGS = [
         Binding("g", "toggle_grouping", "Week/month", id="agenda.grouping"),
         Binding("w", "next_horizon", "Horizon", id="agenda.horizon"),
+        Binding("i", "export_ics", "Export .ics", id="agenda.export_ics"),
     ]
 
     def __init__(self) -> None:
@@ -97,8 +102,21 @@ class AgendaScreen(Screen):
         if key.startswith("item:"):
             self.app.push_screen(ContractScreen(key.split(":")[1]))
 
+    def action_export_ics(self) -> None:
+        """Exactly the deadlines the agenda shows (open ones, overdue and within the horizon)."""
+        if not self.items:
+            self.notify("The agenda is empty: nothing to export", severity="warning")
+            return
+        end = self.app.backend.today + timedelta(weeks=self.weeks)
+        wanted = DeadlineFilter(contracts=tuple(sorted({item.reference for item in self.items})), end=end)
+        only = frozenset((item.reference, item.kind, item.due_date, item.title) for item in self.items)
+        self.app.export_ics(ExportScope(f"Agenda: next {self.weeks} weeks", wanted, only),
+                            f"The {len(self.items)} deadlines on the agenda (overdue and the next {self.weeks} weeks).",
+                            f"agenda-{self.weeks}-weeks.ics")
+
     def palette_commands(self) -> list[tuple[str, str, object]]:
         return [
+            ("Export agenda to .ics", "The deadlines shown, as a calendar file (i)", self.action_export_ics),
             ("Group agenda by week or month", "Toggle the grouping (g)", self.action_toggle_grouping),
             ("Change agenda horizon", "4, 12, 26 or 52 weeks ahead (w)", self.action_next_horizon),
         ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from functools import partial
 
 from rich.text import Text
@@ -14,16 +13,21 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import ContractFields
+
+from ..backend import ExportScope
 
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
+from ..widgets.money import MoneyPanel
 from ..widgets.timeline import TimelineBar
-from .contract_form import ContractFormScreen
+from .contract_form import ContractFormScreen, draft_from_detail
 from .date_reason import DateReasonScreen
 from .milestone_form import MilestoneFormScreen
 from .option_decision import OptionDecisionScreen
+from .schedule_apply import ScheduleApplyScreen
 
 TABLES = {
     "milestones": ("Due", "Milestone", "Kind", "Status", "Met on", "Owner"),
@@ -49,6 +53,9 @@ class ContractScreen(Screen):
         Binding("x", "exercise", "Exercise", id="contract.exercise"),
         Binding("D", "decline", "Decline", id="contract.decline"),
         Binding("t", "terminate", "Terminate", id="contract.terminate"),
+        Binding("a", "apply_schedule", "Schedule", id="contract.schedule_apply"),
+        Binding("i", "export_ics", "Export .ics", id="contract.export_ics"),
+        Binding("M", "show_money", "Money", id="contract.money", show=False),
     ]
 
     def __init__(self, reference: str) -> None:
@@ -69,6 +76,8 @@ class ContractScreen(Screen):
                         yield DataTable(id=f"table-{tab}", cursor_type="row", zebra_stripes=True)
                         if tab == "milestones":
                             yield MilestoneGantt(id="gantt")
+                with TabPane("Money", id="tab-money"):
+                    yield MoneyPanel(id="money")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,6 +105,7 @@ class ContractScreen(Screen):
         self.query_one("#facts", ContractFacts).show(d)
         self.query_one("#timeline", TimelineBar).show(d)
         self.query_one("#gantt", MilestoneGantt).show(d["milestones"], date.fromisoformat(d["as_of"]))
+        self.query_one("#money", MoneyPanel).show(d["money"])
         self._fill("milestones", [
             (m["id"], (m["due_date"] if not m["start_date"] else f"{m['start_date']}…{m['due_date']}",
                        m["name"], m["kind"], _styled(m["status"]), m["met_on"] or "", m["owner"]))
@@ -134,29 +144,16 @@ class ContractScreen(Screen):
     def _change(self, summary: str, call, retry=None) -> None:
         self.app.change(summary, call, retry)
 
-    def _draft(self) -> ContractFields:
-        d = self.detail
-        return ContractFields(
-            reference=d["reference"], title=d["title"], description=d["description"], buyer=d["buyer"],
-            service_area=d["service_area"], owner_role=d["owner_role"], owner_contact=d["owner_contact"],
-            status=d["status"], regime=d["regime"], procedure=d["procedure"], light_touch=d["light_touch"],
-            start_date=date.fromisoformat(d["start_date"]) if d["start_date"] else None,
-            initial_term=d["initial_term"], decision_notice=d["decision_notice"],
-            reprocurement_lead=d["reprocurement_lead"], suppliers=list(d["suppliers"]),
-            annual_value=Decimal(d["annual_value"]) if d["annual_value"] else None,
-            whole_life_value=Decimal(d["whole_life_value"]) if d["whole_life_value"] else None,
-        )
-
     def action_edit(self, draft: ContractFields | None = None, error: str | None = None) -> None:
         if self.detail is None:
             return
-        ref = self.reference
+        ref, version = self.reference, self.detail["version"]
 
         def saved(result: ContractFields | None) -> None:
             if result is not None:
-                self._change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, result),
+                self._change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, result, version),
                              retry=partial(self.action_edit, result))
-        self.app.push_screen(ContractFormScreen(draft or self._draft(), editing=True, error=error), saved)
+        self.app.push_screen(ContractFormScreen(draft or draft_from_detail(self.detail), editing=True, error=error), saved)
 
     def _selected_milestone(self) -> dict | None:
         table = self.query_one("#table-milestones", DataTable)
@@ -179,24 +176,24 @@ class ContractScreen(Screen):
         milestone = self._selected_milestone()
         if milestone is None:
             return
-        ref = self.reference
+        ref, version = self.reference, self.detail["version"]
 
         def saved(result) -> None:
             if result is not None:
                 self._change(f"Saved milestone {result.name}",
-                             lambda backend: backend.edit_milestone(ref, milestone["id"], result))
+                             lambda backend: backend.edit_milestone(ref, milestone["id"], result, version))
         self.app.push_screen(MilestoneFormScreen(milestone), saved)
 
     def action_milestone_met(self) -> None:
         milestone = self._selected_milestone()
         if milestone is None:
             return
-        ref, today = self.reference, self.app.backend.today
+        ref, today, version = self.reference, self.app.backend.today, self.detail["version"]
 
         def saved(result) -> None:
             if result is not None:
                 self._change(f"Marked met: {milestone['name']}",
-                             lambda backend: backend.milestone_met(ref, milestone["id"], result.on))
+                             lambda backend: backend.milestone_met(ref, milestone["id"], result.on, version))
         self.app.push_screen(DateReasonScreen(
             f"Mark met: {milestone['name']}", f"Due {milestone['due_date']}. On which day was it met?",
             day=today, confirm="Mark met", ask_reason=False), saved)
@@ -216,13 +213,13 @@ class ContractScreen(Screen):
         option = self._option_to_decide()
         if option is None:
             return
-        ref, ordinal = self.reference, option["option"]
+        ref, ordinal, version = self.reference, option["option"], self.detail["version"]
         verb = "Exercised" if exercise else "Declined"
 
         def decided(decision) -> None:
             if decision is not None:
-                call = (lambda b: b.exercise_option(ref, ordinal, decision)) if exercise else \
-                       (lambda b: b.decline_option(ref, ordinal, decision))
+                call = (lambda b: b.exercise_option(ref, ordinal, decision, version)) if exercise else \
+                       (lambda b: b.decline_option(ref, ordinal, decision, version))
                 self._change(f"{verb} option {ordinal} of {ref}", call)
         self.app.push_screen(OptionDecisionScreen(ref, option, exercise=exercise), decided)
 
@@ -235,15 +232,34 @@ class ContractScreen(Screen):
     def action_terminate(self) -> None:
         if self.detail is None:
             return
-        ref = self.reference
+        ref, version = self.reference, self.detail["version"]
 
         def confirmed(result) -> None:
             if result is not None:
                 from ..backend import Termination
-                self._change(f"Terminated {ref}", lambda b: b.terminate(ref, Termination(result.on, result.reason)))
+                self._change(f"Terminated {ref}",
+                             lambda b: b.terminate(ref, Termination(result.on, result.reason), version))
         self.app.push_screen(DateReasonScreen(
             f"Terminate {ref}?", "The contract ends early on this day (its last day); options not yet taken lapse.",
             day=self.app.backend.today, confirm="Terminate", ask_reason=True, danger=True), confirmed)
+
+    def action_apply_schedule(self) -> None:
+        if self.detail is None:
+            return
+        ref, version = self.reference, self.detail["version"]
+
+        def chosen(choice) -> None:
+            if choice is not None:
+                self._change(f"Applied {choice.template} to {ref}", lambda b: b.apply_schedule(ref, choice, version))
+        self.app.push_screen(ScheduleApplyScreen(self.detail), chosen)
+
+    def action_export_ics(self) -> None:
+        self.app.export_ics(ExportScope(f"{self.reference} deadlines", DeadlineFilter(contracts=(self.reference,))),
+                            f"Every deadline of {self.reference}, with reminders (done ones marked as done).",
+                            f"{self.reference}.ics")
+
+    def action_show_money(self) -> None:
+        self.query_one("#contract-tabs", TabbedContent).active = "tab-money"
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         return [
@@ -254,4 +270,8 @@ class ContractScreen(Screen):
             ("Exercise option", "The next option awaiting a decision (x)", self.action_exercise),
             ("Decline option", "The next option awaiting a decision (D)", self.action_decline),
             (f"Terminate {self.reference}", "End the contract early, with a reason (t)", self.action_terminate),
+            ("Apply a schedule template", "Plan milestones from a template, with a preview (a)",
+             self.action_apply_schedule),
+            (f"Export {self.reference} to .ics", "Its deadlines as a calendar file (i)", self.action_export_ics),
+            ("Show money", "Spend by financial year against budget, unit cost trend (M)", self.action_show_money),
         ]

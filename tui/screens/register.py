@@ -11,9 +11,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import ContractFields
 
+from ..backend import ExportScope
 from ..messages import DataLoaded, LoadFailed
+from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import RegisterFilter, RegisterTable
 from .contract import ContractScreen
 from .contract_form import ContractFormScreen
@@ -28,6 +31,7 @@ class RegisterScreen(Screen):
         Binding("n", "new", "New contract", id="register.new"),
         Binding("slash", "focus_filter", "Filter", id="register.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="register.clear"),
+        Binding("i", "export_ics", "Export .ics", id="register.export_ics"),
     ]
 
     def __init__(self) -> None:
@@ -42,6 +46,7 @@ class RegisterScreen(Screen):
             yield Select([], prompt="Any owner", id="filter-owner", compact=True)
             yield Select([], prompt="Any service area", id="filter-area", compact=True)
         yield RegisterTable(id="register-table")
+        yield FinanceSummary(id="register-finance")
         yield Static("Loading the register…", id="register-count")
         yield Footer()
 
@@ -59,12 +64,16 @@ class RegisterScreen(Screen):
 
     @work(thread=True, exclusive=True, group="register-load")
     def _load(self) -> None:
-        try:
-            self.post_message(DataLoaded("register", self.app.backend.register()))
-        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
-            self.post_message(LoadFailed("register", str(error)))
+        for token, read in (("register", self.app.backend.register), ("finance", self.app.backend.finance_summary)):
+            try:
+                self.post_message(DataLoaded(token, read()))
+            except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+                self.post_message(LoadFailed(token, str(error)))
 
     def on_data_loaded(self, message: DataLoaded) -> None:
+        if message.token == "finance":
+            self.query_one(FinanceSummary).show(message.payload)
+            return
         rows = message.payload
         table = self.query_one(RegisterTable)
         with self.app.batch_update():
@@ -81,6 +90,9 @@ class RegisterScreen(Screen):
         self._count()
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        if message.token == "finance":
+            self.query_one(FinanceSummary).update(f"Could not read this year's figures: {message.error}")
+            return
         self.query_one("#register-count", Static).update(f"Could not read the register: {message.error}")
 
     def _filter(self) -> RegisterFilter:
@@ -135,9 +147,25 @@ class RegisterScreen(Screen):
                                 retry=partial(self.action_new, result))
         self.app.push_screen(ContractFormScreen(draft, error=error), saved)
 
+    def action_export_ics(self) -> None:
+        """The deadlines of the contracts shown: every contract's when nothing is filtered out."""
+        table = self.query_one(RegisterTable)
+        shown = tuple(row.reference for row in table.shown)
+        if not shown:
+            self.notify("No contract is shown: nothing to export", severity="warning")
+            return
+        if len(shown) == table.total:
+            scope, what = ExportScope("Contract deadlines", DeadlineFilter()), f"all {len(shown)} contracts"
+        else:
+            scope, what = ExportScope("Contract deadlines (filtered)", DeadlineFilter(contracts=shown)), \
+                f"the {len(shown)} contracts shown"
+        self.app.export_ics(scope, f"Every deadline of {what}, with reminders.", "contract-deadlines.ics")
+
     def palette_commands(self) -> list[tuple[str, str, object]]:
         table = self.query_one(RegisterTable)
-        commands = [("New contract", "Register a contract with its options and suppliers (n)", self.action_new)]
+        commands = [("New contract", "Register a contract with its options and suppliers (n)", self.action_new),
+                    ("Export to .ics", "The deadlines of the contracts shown, as a calendar file (i)",
+                     self.action_export_ics)]
         commands += [(f"Open {row.reference}", row.title, partial(self.open_contract, row.reference))
                      for row in table.shown[:500]]
         return commands

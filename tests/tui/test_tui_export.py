@@ -1,0 +1,85 @@
+"""Export the current view to .ics: the register (as filtered), a contract, the agenda."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+from sqlmodel import select
+from textual.widgets import Input
+
+from contract_tracker.models import Deadline
+from contract_tracker.tui.screens.export_ics import ExportScreen
+from tui_helpers import notifications, open_contract, text_of
+
+pytestmark = pytest.mark.asyncio
+SIZE = (120, 40)
+
+
+def events(path) -> list:
+    return list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+async def export_to(app, pilot, settle, path) -> ExportScreen:
+    await pilot.press("i")
+    dialog = app.screen
+    assert isinstance(dialog, ExportScreen)
+    dialog.query_one("#path", Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert app.screen is not dialog
+    return dialog
+
+
+async def test_register_exports_the_contracts_shown(demo_store, demo_app, settle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"WCC-SEND", "down", "i")
+        dialog = demo_app.screen
+        assert dialog.query_one("#path", Input).value == str(tmp_path / "contract-deadlines.ics")  # default here
+        assert "the 4 contracts shown" in text_of(dialog.query_one("#export-what"))
+        await pilot.press("enter")
+        await settle(pilot)
+        written = events(tmp_path / "contract-deadlines.ics")
+        assert f"{len(written)} events written to {tmp_path / 'contract-deadlines.ics'}" in notifications(demo_app)
+    with demo_store.session() as session:
+        expected = session.exec(select(Deadline).where(Deadline.contract_reference.startswith("WCC-SEND"))).all()
+    assert len(written) == len(expected) > 0
+    assert {str(e["DESCRIPTION"]).split("Contract: ")[1].split()[0].rstrip(",") for e in written} == {
+        d.contract_reference for d in expected} == {"WCC-SEND-MED-2025", "WCC-SEND-MED-2014-A",
+                                                    "WCC-SEND-MED-2014-B", "WCC-SEND-MED-2014-C"}
+
+
+async def test_contract_screen_exports_its_deadlines(demo_store, demo_app, settle, tmp_path):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        screen = await open_contract(demo_app, pilot, settle, "DEMO-HST-2023")
+        await export_to(demo_app, pilot, settle, tmp_path / "hst.ics")
+        written = events(tmp_path / "hst.ics")
+        assert len(written) == len(screen.detail["deadlines"])
+        assert f"{len(written)} events written to {tmp_path / 'hst.ics'}" in notifications(demo_app)
+    assert any("Extension decision" in str(e["SUMMARY"]) for e in written)
+
+
+async def test_agenda_exports_exactly_what_it_shows(demo_store, demo_app, settle, tmp_path):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        agenda = demo_app.screen
+        await export_to(demo_app, pilot, settle, tmp_path / "agenda.ics")
+        written = events(tmp_path / "agenda.ics")
+        shown = sorted((item.due_date, f"{item.title}, {item.contract_title}") for item in agenda.items)
+        assert sorted((e.decoded("DTSTART"), str(e["SUMMARY"])) for e in written) == shown
+        assert len(shown) == 5 and f"5 events written to {tmp_path / 'agenda.ics'}" in notifications(demo_app)
+
+
+async def test_a_missing_folder_is_refused_in_the_dialog(demo_app, settle, tmp_path):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_contract(demo_app, pilot, settle, "DEMO-HST-2023")
+        await pilot.press("i")
+        dialog = demo_app.screen
+        dialog.query_one("#path", Input).value = str(tmp_path / "nowhere" / "x.ics")
+        await pilot.press("enter")
+        assert demo_app.screen is dialog and "no such folder" in text_of(dialog.query_one("#form-error"))
+        await pilot.press("escape")
+    assert not list(tmp_path.glob("**/*.ics*"))
