@@ -44,12 +44,12 @@ def _contract(session: Session, **fields) -> Contract:
 
 
 def _milestone(session: Session, reference: str, kind: MilestoneKind, name: str, when: str, owner: str,
-               met: bool) -> None:
+               met: bool, notes: str = "") -> None:
     due: Span = parse_span(when)
     add_milestone(
         session, reference, kind=kind.value, name=name, due=due, owner=owner, actor=DEMO_ACTOR,
         status=MilestoneStatus.MET.value if met else MilestoneStatus.PLANNED.value,
-        met_on=due.end if met else None,
+        met_on=due.end if met else None, notes=notes,
     )
 
 
@@ -84,6 +84,13 @@ def _warwickshire(session: Session) -> None:
     )
     for kind, name, when, owner in WARWICKSHIRE_SCHEDULE:
         _milestone(session, WARWICKSHIRE_REFERENCE, kind, name, when, owner, met=True)
+    # The report gives the award (24 Jun 2025) but not the signature or the UK7: these two dates are
+    # assumed for the demo, so that the statutory UK7 deadline (120 days, light-touch) can be shown.
+    assumed = "Date assumed for the demo: the Cabinet report does not give it."
+    _milestone(session, WARWICKSHIRE_REFERENCE, MilestoneKind.SIGNATURE, "Contract entered into", "1 Jul 2025",
+               WARWICKSHIRE_EXECUTIVE, met=True, notes=assumed)
+    _milestone(session, WARWICKSHIRE_REFERENCE, MilestoneKind.CONTRACT_DETAILS_NOTICE,
+               "Contract details notice (UK7) published", "15 Jul 2025", WARWICKSHIRE_LEAD, met=True, notes=assumed)
     _milestone(session, WARWICKSHIRE_REFERENCE, MilestoneKind.CONTRACT_END,
                "End of contract (with an option to extend)", "31 August 2028", WARWICKSHIRE_EXECUTIVE, met=False)
 

@@ -23,9 +23,12 @@ def test_warwickshire_seed(demo_store):
         "2025-09-01", "2028-08-31", "2034-08-31")
     assert [(o["period_start"], o["period_end"]) for o in detail["options"]] == [
         ("2028-09-01", "2031-08-31"), ("2031-09-01", "2034-08-31")]
-    assert [(m["kind"], m["due_date"]) for m in detail["milestones"]][:6] == [
+    assert [(m["kind"], m["due_date"]) for m in detail["milestones"]][:8] == [
         ("approval", "2025-03-06"), ("itt publication", "2025-04-01"), ("tender deadline", "2025-05-12"),
-        ("award decision", "2025-06-24"), ("mobilisation", "2025-08-31"), ("service start", "2025-09-01")]
+        ("award decision", "2025-06-24"), ("signature", "2025-07-01"), ("contract details notice", "2025-07-15"),
+        ("mobilisation", "2025-08-31"), ("service start", "2025-09-01")]
+    assumed = [m["name"] for m in detail["milestones"] if "assumed" in m["notes"]]
+    assert assumed == ["Contract entered into", "Contract details notice (UK7) published"]
     assert detail["owner_role"] == "Executive Director for Children and Young People"
     assert "@" not in str(detail)
 

@@ -111,8 +111,9 @@ def test_apply_adopts_a_hand_entered_milestone(demo_store):
         itts = [m for m in rows if m.kind == "itt publication"]
         assert len(itts) == 1 and itts[0].due_date == date(2025, 4, 1)  # met: kept as recorded
         assert itts[0].template_key == "pa2023-light-touch:itt"
-        assert len(result.kept) == 6  # the six met Table Two milestones
-        assert len(rows) == 7 + 13 - 6
+        # the six met Table Two milestones, and the demo's signature and UK7 (met)
+        assert len(result.kept) == 8
+        assert len(rows) == 9 + 13 - 8
 
 
 def test_apply_from_a_stale_copy_is_refused_and_writes_nothing(demo_store):
@@ -129,7 +130,7 @@ def test_apply_from_a_stale_copy_is_refused_and_writes_nothing(demo_store):
         result = apply_schedule(session, WARWICKSHIRE, "pa2023-light-touch", anchor="service start",
                                 anchor_date=date(2025, 9, 1), calendar=UK, actor="tester",
                                 expected_version=read + 1)
-        assert len(result.created) == 7
+        assert len(result.created) == 5
 
 
 def test_apply_refuses_bad_input_and_writes_nothing(store):

@@ -37,7 +37,7 @@ async def test_preview_then_apply(demo_store, demo_app, settle):
         assert table.row_count == 13
         assert str(table.get_row("service-start")[0]) == "Mon 1 Sep 2025"
         summary = text_of(dialog.query_one("#schedule-summary"))
-        assert "7 new, 0 to move, 0 unchanged, 6 kept as recorded" in summary
+        assert "5 new, 0 to move, 0 unchanged, 8 kept as recorded" in summary
         assert len(milestones(demo_store)) == len(before)  # the preview wrote nothing
 
         dialog.query_one("#anchor", Select).value = "itt publication"  # plan forwards instead
@@ -52,7 +52,7 @@ async def test_preview_then_apply(demo_store, demo_app, settle):
         assert demo_app.screen is screen
     after = milestones(demo_store)
     keyed = [m for m in after if m.template_key and m.template_key.startswith("pa2023-light-touch:")]
-    assert len(after) == len(before) + 7 and len(keyed) == 13
+    assert len(after) == len(before) + 5 and len(keyed) == 13
     with demo_store.session() as session:
         applied = session.exec(select(AuditEvent).where(AuditEvent.contract_reference == REF,
                                                          AuditEvent.action == "schedule applied")).one()
