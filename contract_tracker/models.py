@@ -167,9 +167,6 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("contract_id", "kind", "ordinal"),
         Index("ix_deadline_due_state", "due_date", "state"),
-        # Covers a calendar feed's "has anything changed?" query (feeds.selection_version), so a
-        # poll answered with 304 reads the index alone, not every selected row.
-        Index("ix_deadline_feed_version", "due_date", "start_date", "updated_at", "sequence", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
