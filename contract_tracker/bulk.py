@@ -157,14 +157,18 @@ def deadline_rows(contract: dict, options: list[dict], breaks: list[dict], miles
         [SimpleNamespace(**row) for row in breaks],
         [SimpleNamespace(**row) for row in milestones],
     )
-    wanted = {(item.kind.value, item.ordinal): item for item in deadlines_for(snapshot)}
+    wanted = {(item.kind._value_, item.ordinal): item for item in deadlines_for(snapshot)}
+    contract_id, reference, title, area = (contract["id"], contract["reference"], contract["title"],
+                                           contract["service_area"])
+    # Dict literals and `_value_` (a plain attribute, where `.value` is a descriptor): a million
+    # rows in a national load make each attribute look-up count.
     return [
-        dict(
-            contract_id=contract["id"], kind=kind, ordinal=ordinal, start_date=item.start_date,
-            due_date=item.due_date, state=item.state.value, title=item.title, action=item.action,
-            owner=item.owner, contract_reference=contract["reference"], contract_title=contract["title"],
-            service_area=contract["service_area"], fingerprint=item.fingerprint(), sequence=0, updated_at=now,
-        )
+        {
+            "contract_id": contract_id, "kind": kind, "ordinal": ordinal, "start_date": item.start_date,
+            "due_date": item.due_date, "state": item.state._value_, "title": item.title, "action": item.action,
+            "owner": item.owner, "contract_reference": reference, "contract_title": title,
+            "service_area": area, "fingerprint": item.fingerprint(), "sequence": 0, "updated_at": now,
+        }
         for (kind, ordinal), item in wanted.items()
     ]
 

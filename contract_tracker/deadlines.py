@@ -41,9 +41,8 @@ class DeadlineItem:
 
     def fingerprint(self) -> str:
         """Changes whenever what a person would see changes (dates, text, state)."""
-        text = "|".join(
-            str(part) for part in (self.due_date, self.start_date, self.title, self.action, self.state)
-        )
+        # One f-string: the same text as "|".join(str(part) ...) at a fraction of the cost.
+        text = f"{self.due_date}|{self.start_date}|{self.title}|{self.action}|{self.state}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

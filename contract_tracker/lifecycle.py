@@ -7,6 +7,7 @@ the same answer in a test, a report run for a past date, and the live register.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end
@@ -46,6 +47,28 @@ class ContractTerms:
         if ordinals != sorted(ordinals):
             object.__setattr__(self, "options", tuple(sorted(self.options, key=lambda o: o.ordinal)))
 
+    # Dates that follow from the terms alone, computed once per terms: the deadline engine asks for
+    # each of them several times per contract (a bulk load of 100,000 contracts felt it). The terms
+    # are frozen, so the cache cannot go stale; it is not a field, so equality and hashing ignore it.
+    @cached_property
+    def _initial_end(self) -> date | None:
+        if self.start is None or self.initial_term is None:
+            return None
+        return period_end(self.start, self.initial_term)
+
+    @cached_property
+    def _scheduled_end(self) -> date | None:
+        exercised = []
+        for option in self.options:
+            if option.status != OptionStatus.EXERCISED:
+                break
+            exercised.append(option)
+        return _end_after(self, exercised)
+
+    @cached_property
+    def _windows(self) -> tuple[OptionWindow, ...]:
+        return tuple(_option_windows(self, None))
+
 
 @dataclass(frozen=True)
 class OptionWindow:
@@ -70,9 +93,7 @@ class BreakPoint:
 
 def initial_end(terms: ContractTerms) -> date | None:
     """Last day of the initial term: 1 Sep 2025 + 3y ends 31 Aug 2028."""
-    if terms.start is None or terms.initial_term is None:
-        return None
-    return period_end(terms.start, terms.initial_term)
+    return terms._initial_end
 
 
 def _end_after(terms: ContractTerms, options: list[OptionTerms]) -> date | None:
@@ -87,12 +108,7 @@ def _end_after(terms: ContractTerms, options: list[OptionTerms]) -> date | None:
 
 def scheduled_end(terms: ContractTerms) -> date | None:
     """The end by the contract's terms and the options exercised so far (ignores termination)."""
-    exercised = []
-    for option in terms.options:
-        if option.status != OptionStatus.EXERCISED:
-            break
-        exercised.append(option)
-    return _end_after(terms, exercised)
+    return terms._scheduled_end
 
 
 def current_end(terms: ContractTerms) -> date | None:
@@ -114,6 +130,12 @@ def option_windows(terms: ContractTerms, as_of: date | None = None) -> list[Opti
     With `as_of`, an option still recorded as available after its decision date, or after an
     earlier option has been declined or has lapsed, or after termination, is reported LAPSED.
     """
+    if as_of is None:
+        return list(terms._windows)
+    return _option_windows(terms, as_of)
+
+
+def _option_windows(terms: ContractTerms, as_of: date | None) -> list[OptionWindow]:
     windows: list[OptionWindow] = []
     end = initial_end(terms)
     if end is None:

@@ -49,7 +49,9 @@ def _table_cell(key: str, value) -> str:
 def render(report: Report, fmt: Format, out: TextIO) -> None:
     """Write a machine format (csv, json, markdown) to `out`; for the table use `tables`."""
     if fmt == Format.json:
-        json.dump(report.as_json(), out, indent=2, ensure_ascii=False)
+        # One write of the whole text: json.dump writes every token separately (200,000 writes
+        # for 4,000 rows), which was most of a large report's time.
+        out.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         out.write("\n")
     elif fmt == Format.csv:
         writer = csv.writer(out, lineterminator="\n")
