@@ -95,3 +95,19 @@ def demo_store(store):
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run the command line in-process on a SQLite store of its own, as of 2026-11-22 by default."""
+    from typer.testing import CliRunner
+
+    from contract_tracker.cli import app
+
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+    def invoke(*args, today="2026-11-22"):
+        return runner.invoke(app, ["--db", db, "--today", today, *args], catch_exceptions=False)
+
+    return invoke

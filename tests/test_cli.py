@@ -6,22 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from contract_tracker.cli import app
 
 WARWICKSHIRE = "WCC-SEND-MED-2025"
-
-
-@pytest.fixture
-def cli(tmp_path):
-    runner = CliRunner()
-    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-
-    def invoke(*args, today="2026-11-22"):
-        return runner.invoke(app, ["--db", db, "--today", today, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_demo_then_show_json_gives_the_seed_dates(cli):

@@ -7,7 +7,6 @@ touches a widget. Domain errors pass through for the caller to show.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,6 @@ from sqlmodel import Session
 from contract_tracker import services
 from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
-from contract_tracker.errors import InvalidInput
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
@@ -184,6 +182,7 @@ class Backend:
     def export_ics(self, scope: ExportScope, path: Path) -> int:
         """Write the scope's deadlines to `path` as iCalendar, whole or not at all; the number of events."""
         from contract_tracker.calendar import build_calendar, to_ics
+        from contract_tracker.files import write_atomically
         from contract_tracker.feeds import matching_deadlines
 
         with self.store.session() as session:
@@ -191,13 +190,7 @@ class Backend:
             if scope.only is not None:
                 rows = [r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only]
             body = to_ics(build_calendar(rows, name=scope.name))
-        partial = path.with_name(f".{path.name}.partial")
-        try:
-            partial.write_bytes(body)
-            os.replace(partial, path)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise InvalidInput(f"cannot write {path}: {error.strerror or error}") from None
+        write_atomically(path, body)
         return len(rows)
 
     # Changes (each one service call, so each one audited) ------------------------------------

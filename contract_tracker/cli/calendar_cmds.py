@@ -6,14 +6,13 @@ icalendar, Starlette and uvicorn are imported inside the commands, so other comm
 from __future__ import annotations
 
 import ipaddress
-import os
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..enums import DeadlineKind
 from ..errors import InvalidInput
+from ..files import write_atomically
 from .context import console, context, emit_json, table
 from .parsing import day
 
@@ -42,18 +41,6 @@ def _filter(cli, contracts, owner, service_area, kinds, from_, to):
     )
 
 
-def _write(path: str, body: bytes) -> None:
-    """Write the whole file or nothing: a half-written calendar would drop events silently."""
-    target = Path(path).expanduser()
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(body)
-        os.replace(partial, target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {error.strerror or error}") from None
-
-
 @ics_app.command("export")
 def export(
     ctx: typer.Context, contract: Contracts = None, owner: Owner = None, service_area: ServiceArea = None,
@@ -76,7 +63,7 @@ def export(
     if output == "-":
         typer.echo(body, nl=False)
         return
-    _write(output, body)
+    write_atomically(output, body)
     typer.echo(f"wrote {len(rows)} events to {output}", err=True)
 
 
