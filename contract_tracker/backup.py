@@ -32,7 +32,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401  (registers every table)
+from .change_marker import mark_changed
 from .errors import InvalidInput, StoreUnavailable
+from .models import DeadlineVersion
 from .store import build_engine, current_revision, head_revision, known_revisions, upgrade
 
 DUMP_FORMAT = "contract-tracker-dump"
@@ -61,6 +63,10 @@ def is_sqlite(engine: Engine) -> bool:
 
 def _our_tables() -> list[str]:
     return [table.name for table in SQLModel.metadata.sorted_tables]
+
+
+# Not register data: its token changes on every write, and a restore gives it a new one.
+NOT_BACKED_UP = {DeadlineVersion.__tablename__}
 
 
 def _reflect(connection: Connection) -> list[Table]:
@@ -147,6 +153,8 @@ def _backup_json(engine: Engine, scratch: Path, named: Path) -> Summary:
             out.write(json.dumps({"format": DUMP_FORMAT, "version": DUMP_VERSION, "revision": revision,
                                   "created_at": datetime.now(UTC).isoformat(timespec="seconds")}) + "\n")
             for table in _reflect(connection):
+                if table.name in NOT_BACKED_UP:
+                    continue
                 columns = [column.name for column in table.columns]
                 out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
                 count = 0
@@ -233,7 +241,7 @@ def read_summary(path: Path) -> Summary:
             raise InvalidInput(f"{path} is a SQLite file but not a contract-tracker store")
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         counts = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                  for name in _our_tables() if name in names}
+                  for name in _our_tables() if name in names and name not in NOT_BACKED_UP}
     except sqlite3.DatabaseError as error:
         raise InvalidInput(f"{path} cannot be read as a SQLite store: {error}") from None
     finally:
@@ -261,6 +269,8 @@ def restore(engine: Engine, path: Path) -> Summary:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise InvalidInput(f"{path} could not be restored ({reason}); the store is unchanged") from None
     engine.dispose()
+    with engine.begin() as connection:
+        mark_changed(connection)  # every deadline may differ: feed servers must rebuild
     summary.revision = current_revision(engine)
     return summary
 
@@ -325,6 +335,10 @@ def _load(connection: Connection, tables) -> None:
     is filled in afterwards, so that rows can come in any order."""
     target = {table.name: table for table in _reflect(connection)}
     for name, columns, rows in tables:
+        if name in NOT_BACKED_UP:  # from a SQLite backup moved to PostgreSQL: the migration made the row
+            for _ in rows:  # read past them (a dump is read as a stream)
+                pass
+            continue
         table = target.get(name)
         if table is None:
             raise InvalidInput(f"the backup has a table this schema does not: {name}")

@@ -108,17 +108,6 @@ def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadlin
     return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*order)))
 
 
-def selection_version(session: Session, wanted: DeadlineFilter) -> str:
-    """A cheap summary of the selected rows that changes whenever the calendar would: any change
-    to a row moves its updated_at (and its sequence); a row added or removed moves the count and
-    the sum of ids. Lets the feed server answer a poll without rebuilding the calendar."""
-    summary = session.exec(
-        select(func.count(), func.max(Deadline.updated_at), func.sum(Deadline.id), func.sum(Deadline.sequence))
-        .where(*_conditions(wanted))
-    ).one()
-    return "|".join(str(part) for part in summary)
-
-
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 

@@ -187,6 +187,19 @@ class Deadline(SQLModel, table=True):
     updated_at: datetime
 
 
+class DeadlineVersion(SQLModel, table=True):
+    """One row: a random token replaced whenever any deadline row changes (contract_tracker.change_marker).
+
+    Lets the feed server tell in one primary-key read whether a cached calendar may still be
+    current. A random token rather than a counter: restoring a backup brings back the token of
+    the moment it was taken, which can never match a calendar built from other data."""
+
+    __tablename__ = "deadline_version"
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(sa_type=String(32))
+
+
 class ContractYearFigures(SQLModel, table=True):
     """One contract's money and activity for one UK financial year (1 April to 31 March).
 

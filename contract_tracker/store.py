@@ -171,6 +171,7 @@ class Store:
         An UPDATE that matched no row because someone else changed the record first (the version
         columns guard every one) becomes a StaleEdit naming what they changed.
         """
+        from . import change_marker  # noqa: F401 - its listener marks every flush that writes deadlines
         from .services.concurrency import read_versions, stale_after_race
 
         with Session(self.engine, expire_on_commit=False) as session:

@@ -152,7 +152,7 @@ def test_other_methods_get_404_too(demo_store, server):
     assert response.status_code == 404 and response.text == "Not Found"
 
 
-def test_feed_cache_rebuilds_only_when_the_selected_deadlines_change(demo_store):
+def test_feed_cache_rebuilds_only_when_deadlines_change_and_keeps_the_etag_of_an_unchanged_calendar(demo_store):
     from contract_tracker.dates import parse_span
     from contract_tracker.services import add_milestone
     from contract_tracker.services.feeds import FeedCache
@@ -165,10 +165,11 @@ def test_feed_cache_rebuilds_only_when_the_selected_deadlines_change(demo_store)
             return cache.render(session, session.get(FeedSubscription, feed_id))
 
     first = render()
-    assert render() is first
+    assert render() is first  # nothing changed: no rebuild
     with demo_store.session() as session:
         edit_contract(session, "DEMO-LIB-2022", {"title": "Library system"}, actor="test officer")
-    assert render() is first  # another contract: same calendar, no rebuild
+    other = render()  # another contract's deadlines changed: rebuilt, but the same calendar
+    assert other is not first and other.etag == first.etag and other.body == first.body
     with demo_store.session() as session:
         add_milestone(session, WARWICKSHIRE_REFERENCE, kind="other", name="Contract review",
                       due=parse_span("2027-03-01"), actor="test officer")

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..feeds import (
-    DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash, selection_version,
+    DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash,
 )
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
@@ -128,8 +128,9 @@ def render_feed(session: Session, feed: FeedSubscription) -> RenderedFeed:
 class FeedCache:
     """Rendered feeds kept between requests, reused while the selected deadlines are unchanged.
 
-    Building a calendar costs milliseconds per event; checking whether it changed costs one
-    aggregate query. Calendar apps poll, and most polls find nothing new (then a 304)."""
+    Calendar apps poll, and most polls find nothing new (then a 304). Whether anything may have
+    changed is one primary-key read of the deadline version (change_marker), whatever the size of
+    the register; when it moved, the calendar is rebuilt, and an unchanged body keeps its ETag."""
 
     def __init__(self, size: int = 64) -> None:
         self._size = size
@@ -137,8 +138,9 @@ class FeedCache:
         self._lock = threading.Lock()
 
     def render(self, session: Session, feed: FeedSubscription) -> RenderedFeed:
-        key = (feed.name, feed.filters, feed.alarms,
-               selection_version(session, DeadlineFilter.from_json(feed.filters)))
+        from ..change_marker import current_token
+
+        key = (feed.name, feed.filters, feed.alarms, current_token(session))
         with self._lock:
             hit = self._entries.get(feed.id)
             if hit is not None and hit[0] == key:

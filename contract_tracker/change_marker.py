@@ -1,0 +1,44 @@
+"""The deadline version: a token that changes whenever any deadline row is written.
+
+Every ORM flush that adds, changes or deletes a Deadline replaces the token (a listener on the
+Session class, so no service can forget it); code that writes deadline rows without the ORM (the
+bulk load, a restore) calls `mark_changed` itself. Readers such as the feed server compare the
+token with the one they saw last: equal means no deadline changed, in one primary-key read.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from .models import Deadline, DeadlineVersion
+
+_TABLE = DeadlineVersion.__table__
+
+
+def mark_changed(connection: Connection | Session) -> str:
+    """Give the deadline version a new token (inside the caller's transaction) and return it."""
+    token = uuid.uuid4().hex
+    if connection.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=token)).rowcount == 0:
+        connection.execute(_TABLE.insert().values(id=1, token=token))
+    return token
+
+
+def current_token(connection: Connection | Session) -> str:
+    """The deadline version's token ("" in a store that has none yet)."""
+    return connection.execute(select(_TABLE.c.token).where(_TABLE.c.id == 1)).scalar() or ""
+
+
+def _touches_deadlines(session: Session) -> bool:
+    return any(isinstance(obj, Deadline) for group in (session.new, session.deleted) for obj in group) or any(
+        isinstance(obj, Deadline) and session.is_modified(obj) for obj in session.dirty
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_deadline_writes(session: Session, flush_context, instances) -> None:
+    if _touches_deadlines(session):
+        mark_changed(session)

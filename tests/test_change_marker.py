@@ -1,0 +1,64 @@
+"""The deadline version moves with every deadline write, and only then (the feed server's 304s rely on it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from contract_tracker.backup import backup, restore
+from contract_tracker.change_marker import current_token
+from contract_tracker.dates import parse_span
+from contract_tracker.services import add_milestone, edit_contract, register_contract
+from contract_tracker.services.contracts import ContractFields
+from contract_tracker.views import register_rows
+from contract_tracker.demo import WARWICKSHIRE_REFERENCE
+
+
+def _token(store) -> str:
+    with store.session() as session:
+        return current_token(session)
+
+
+def test_a_new_store_has_a_token(store):
+    assert len(_token(store)) == 32
+
+
+def test_reading_does_not_move_the_token(demo_store, today):
+    before = _token(demo_store)
+    with demo_store.session() as session:
+        assert register_rows(session, as_of=today)
+    assert _token(demo_store) == before
+
+
+def test_every_deadline_write_moves_the_token(demo_store):
+    seen = [_token(demo_store)]
+    with demo_store.session() as session:
+        register_contract(session, ContractFields(
+            reference="NEW-1", title="New service", start_date=date(2027, 4, 1), initial_term="2y",
+        ), actor="test officer")
+    seen.append(_token(demo_store))
+    with demo_store.session() as session:
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"title": "SEND mediation (renamed)"}, actor="test officer")
+    seen.append(_token(demo_store))
+    with demo_store.session() as session:
+        add_milestone(session, WARWICKSHIRE_REFERENCE, kind="other", name="Contract review",
+                      due=parse_span("2027-03-01"), actor="test officer")
+    seen.append(_token(demo_store))
+    assert len(set(seen)) == len(seen)
+
+
+def test_an_edit_that_fails_leaves_the_token(demo_store):
+    before = _token(demo_store)
+    try:
+        with demo_store.session() as session:
+            edit_contract(session, WARWICKSHIRE_REFERENCE, {"title": "Half done"}, actor="test officer")
+            raise RuntimeError("interrupted")
+    except RuntimeError:
+        pass
+    assert _token(demo_store) == before
+
+
+def test_a_restore_moves_the_token(demo_store, tmp_path):
+    backup(demo_store.engine, tmp_path / "b.json")
+    before = _token(demo_store)
+    restore(demo_store.engine, tmp_path / "b.json")
+    assert _token(demo_store) != before
