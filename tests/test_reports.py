@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -174,3 +176,17 @@ def test_kinds_are_read_as_people_write_them():
     assert parse_kind("uk7_due") == "UK7 due"
     with pytest.raises(InvalidInput, match="one of: extension decision"):
         parse_kind("renewal")
+
+
+def test_json_reports_put_each_row_on_its_own_line_and_parse_to_the_same_document():
+    from contract_tracker.reports.render import json_document
+
+    rows = [{"due_date": "2027-03-01", "title": 'Decide "option" 1, {"due_date": x}\n', "owner": "Ana\u00efs \U0001F4C5"},
+            {"due_date": "2027-04-01", "title": "rows-0", "owner": None}]
+    data = {"report": "upcoming", "filters": {"owner": '"rows-"'}, "count": 2, "rows": rows}
+    text = json_document(data)
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("    {")] == rows
+    assert "Ana\u00efs" in text  # UTF-8 as it is, not \\u escapes
+    assert json.loads(json_document({**data, "rows": []}))["rows"] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from enum import StrEnum
 from typing import TextIO
 
@@ -49,9 +50,7 @@ def _table_cell(key: str, value) -> str:
 def render(report: Report, fmt: Format, out: TextIO) -> None:
     """Write a machine format (csv, json, markdown) to `out`; for the table use `tables`."""
     if fmt == Format.json:
-        # One write of the whole text: json.dump writes every token separately (200,000 writes
-        # for 4,000 rows), which was most of a large report's time.
-        out.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        out.write(json_document(report.as_json()))
         out.write("\n")
     elif fmt == Format.csv:
         writer = csv.writer(out, lineterminator="\n")
@@ -61,6 +60,23 @@ def render(report: Report, fmt: Format, out: TextIO) -> None:
         out.write(markdown(report))
     else:
         raise ValueError("the table is for people: print tables(report) on a console")
+
+
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_document(data: dict) -> str:
+    """The report as JSON: the envelope indented, each row on one line of its own.
+
+    Python's encoder has no C fast path with `indent`: indenting every row's fields took about
+    a second at 45,000 rows, most of a national-scale report's time. Encoding each row compactly
+    runs in C, and one row per line still reads (and greps, and diffs) well."""
+    rows = data.get("rows") or []
+    marker = f"rows-{uuid.uuid4().hex}"  # stands in for the rows while the envelope is indented
+    envelope = json.dumps({**data, "rows": marker}, indent=2, ensure_ascii=False)
+    encode = _ROW_ENCODER.encode
+    body = "[\n" + ",\n".join("    " + encode(row) for row in rows) + "\n  ]" if rows else "[]"
+    return envelope.replace(json.dumps(marker), body, 1)
 
 
 YEAR_HEADERS = ["Financial year", "Procurements", "Whole-life value", "Without a value"]

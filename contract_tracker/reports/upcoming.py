@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from ..models import Deadline
 from .common import (
-    DEADLINE_COLUMNS, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, not_lapsed_by_time,
+    OPEN, Column, Filters, Report, Window, in_window, iso, not_lapsed_by_time,
 )
 
 COLUMNS = (
@@ -26,20 +26,33 @@ COLUMNS = (
 )
 
 
+# What a row needs, in the order the rows are unpacked below.
+SELECTED = (
+    Deadline.due_date, Deadline.contract_reference, Deadline.contract_title, Deadline.kind, Deadline.ordinal,
+    Deadline.title, Deadline.start_date, Deadline.owner, Deadline.service_area, Deadline.action,
+)
+
+
 def upcoming_query(*, as_of: date, win: Window, filters: Filters):
     """One range scan of the (due_date, state) index."""
     return filters.apply(
-        select(*DEADLINE_COLUMNS).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
+        select(*SELECTED).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
 
 
 def upcoming_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
     query = upcoming_query(as_of=as_of, win=win, filters=filters)
+    # Each row built once, in COLUMNS order, from plain tuples (tens of thousands at national scale).
     rows = [
-        {**base_fields(row, as_of), "start_date": iso(row.start_date), "action": row.action}
-        for row in session.exec(query)
+        {
+            "due_date": due.isoformat(), "days_left": (due - as_of).days, "reference": reference,
+            "contract_title": contract_title, "kind": kind, "ordinal": ordinal, "title": title,
+            "start_date": iso(start), "owner": owner, "service_area": area, "action": action,
+        }
+        for due, reference, contract_title, kind, ordinal, title, start, owner, area, action
+        in session.execute(query).tuples()
     ]
     return Report(
         name="upcoming", title=f"Deadlines from {win.start} to {win.end}", as_of=as_of, window=win,
-        filters=filters, columns=COLUMNS, rows=[{c.key: r[c.key] for c in COLUMNS} for r in rows],
+        filters=filters, columns=COLUMNS, rows=rows,
     )
