@@ -12,8 +12,10 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from typing import NamedTuple
+from datetime import date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import func
@@ -102,10 +104,45 @@ def _conditions(wanted: DeadlineFilter) -> list:
     return conditions
 
 
+_ORDER = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
+_STREAM_BATCH = 2000
+
+
+class CalendarRow(NamedTuple):
+    """What a calendar event needs of a deadline (calendar.DeadlineRow), and no more. A named
+    tuple: reading its fields is several times cheaper than reading a database row's."""
+
+    contract_id: int
+    kind: str
+    ordinal: int
+    start_date: date | None
+    due_date: date
+    state: str
+    title: str
+    action: str
+    owner: str
+    contract_reference: str
+    contract_title: str
+    service_area: str
+    sequence: int
+    updated_at: datetime
+
+
+_CALENDAR_COLUMNS = tuple(getattr(Deadline, name) for name in CalendarRow._fields)
+
+
 def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadline]:
     """The deadline rows `wanted` selects, by date, in one indexed query."""
-    order = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
-    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*order)))
+    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*_ORDER)))
+
+
+def calendar_rows(session: Session, wanted: DeadlineFilter) -> Iterator[CalendarRow]:
+    """The same rows as `matching_deadlines`, in the same order, as plain rows with only the
+    columns a calendar shows: loading ORM objects costs about 20 us a row, more than writing the
+    event. Fetched in batches (a server-side cursor on PostgreSQL), so a whole register can be
+    streamed to a file without holding it in memory."""
+    query = select(*_CALENDAR_COLUMNS).where(*_conditions(wanted)).order_by(*_ORDER)
+    return map(CalendarRow._make, session.exec(query.execution_options(yield_per=_STREAM_BATCH)))
 
 
 def new_token() -> str:
