@@ -185,8 +185,13 @@ def description_of(row: DeadlineRow) -> str:
 
 def alarm_text(summary: str, due: date, days: int) -> str:
     """What a reminder says, e.g. "Contract ends, Libraries: in 30 days (31 Aug 2025)"."""
+    return summary + alarm_when(due, days)
+
+
+def alarm_when(due: date, days: int) -> str:
+    """The end of a reminder's text, after the event's summary: ": in 30 days (31 Aug 2025)"."""
     when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-    return f"{summary}: {when} ({describe_span(None, due)})"
+    return f": {when} ({describe_span(None, due)})"
 
 
 def alarm_trigger(days: int) -> timedelta:

@@ -23,7 +23,7 @@ from icalendar import vDuration
 from icalendar.parser import _escape_char as escape_text  # TEXT escaping, exactly as vText does it
 
 from .calendar import (
-    DEFAULT_REFRESH, AlarmPolicy, DeadlineRow, alarm_days, alarm_text, alarm_trigger, calendar_shell,
+    DEFAULT_REFRESH, AlarmPolicy, DeadlineRow, alarm_days, alarm_trigger, alarm_when, calendar_shell,
     description_of, event_end, event_start, event_status, event_uid, in_utc, summary_of,
 )
 
@@ -65,9 +65,17 @@ def _trigger(days: int) -> str:
     return vDuration(alarm_trigger(days)).to_ical().decode()
 
 
+@lru_cache(maxsize=8192)  # a feed's reminders fall on a few hundred days
+def _escaped_when(due, days: int) -> str:
+    # TEXT escaping works character by character except for two pairs (backslash N, CR LF) whose
+    # second character is never ":", which `alarm_when` starts with: so the escaped reminder text
+    # is the escaped summary followed by this.
+    return escape_text(alarm_when(due, days))
+
+
 def event_bytes(row: DeadlineRow, alarms: AlarmPolicy) -> bytes:
     """One VEVENT (with its VALARMs), CRLF-terminated, as `calendar.event_for(row).to_ical()`."""
-    summary = summary_of(row)
+    summary = escape_text(summary_of(row))
     modified = in_utc(row.updated_at)
     stamp = (f"{modified.year:04}{modified.month:02}{modified.day:02}"
              f"T{modified.hour:02}{modified.minute:02}{modified.second:02}Z")
@@ -77,7 +85,7 @@ def event_bytes(row: DeadlineRow, alarms: AlarmPolicy) -> bytes:
         f"SEQUENCE:{row.sequence}\r\n"
     ).encode()
     parts = [
-        b"BEGIN:VEVENT\r\n", _text_line("SUMMARY", summary), b"\r\n", dates,
+        b"BEGIN:VEVENT\r\n", fold(f"SUMMARY:{summary}".encode()), b"\r\n", dates,
         _text_line("CATEGORIES", row.kind), b"\r\n",
         _text_line("DESCRIPTION", description_of(row)), b"\r\n",
         f"LAST-MODIFIED:{stamp}\r\nSTATUS:{event_status(row)}\r\nTRANSP:TRANSPARENT\r\n".encode(),
@@ -85,7 +93,7 @@ def event_bytes(row: DeadlineRow, alarms: AlarmPolicy) -> bytes:
     for days in alarm_days(row, alarms):
         parts += (
             b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n",
-            _text_line("DESCRIPTION", alarm_text(summary, row.due_date, days)),
+            fold(f"DESCRIPTION:{summary}{_escaped_when(row.due_date, days)}".encode()),
             f"\r\nTRIGGER:{_trigger(days)}\r\nEND:VALARM\r\n".encode(),
         )
     parts.append(b"END:VEVENT\r\n")
