@@ -122,7 +122,8 @@ def event_uid(contract_id: int, kind: str, ordinal: int) -> str:
     """The UID of a deadline's event: from its identity (contract, kind, ordinal) only, never from
     its dates or text (nor the contract's reference, which can be edited)."""
     # uuid.uuid5(_UID_NAMESPACE, name), computed directly: the UUID object costs more than the hash
-    digest = bytearray(hashlib.sha1(_UID_NAMESPACE_BYTES + f"deadline\x1f{contract_id}\x1f{kind}\x1f{ordinal}".encode()).digest())
+    name = f"deadline\x1f{contract_id}\x1f{kind}\x1f{ordinal}"
+    digest = bytearray(hashlib.sha1(_UID_NAMESPACE_BYTES + name.encode()).digest())
     digest[6] = digest[6] & 0x0F | 0x50  # version 5
     digest[8] = digest[8] & 0x3F | 0x80  # RFC 4122 variant
     x = digest[:16].hex()
