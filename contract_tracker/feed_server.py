@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from . import ics_writer  # noqa: F401 - loaded (with icalendar) when the server starts, not on the first request
 from .feeds import if_none_match_hits
 from .services.feeds import FeedCache, feed_for_token
 from .store import Store

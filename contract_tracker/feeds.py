@@ -12,11 +12,13 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import func
+from sqlalchemy import Select, func, union_all
 from sqlmodel import Session, select
 
 from .dates import parse_date
@@ -102,10 +104,64 @@ def _conditions(wanted: DeadlineFilter) -> list:
     return conditions
 
 
+_ORDER = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
+_STREAM_BATCH = 2000
+
+
+class CalendarRow(NamedTuple):
+    """What a calendar event needs of a deadline (calendar.DeadlineRow), and no more. A named
+    tuple: reading its fields is several times cheaper than reading a database row's."""
+
+    contract_id: int
+    kind: str
+    ordinal: int
+    start_date: date | None
+    due_date: date
+    state: str
+    title: str
+    action: str
+    owner: str
+    contract_reference: str
+    contract_title: str
+    service_area: str
+    sequence: int
+    updated_at: datetime
+
+
+_CALENDAR_COLUMNS = tuple(getattr(Deadline, name) for name in CalendarRow._fields)
+
+
 def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadline]:
     """The deadline rows `wanted` selects, by date, in one indexed query."""
-    order = (Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
-    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*order)))
+    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*_ORDER)))
+
+
+def calendar_rows(session: Session, wanted: DeadlineFilter) -> Iterator[CalendarRow]:
+    """The same rows as `matching_deadlines`, in the same order, as plain rows with only the
+    columns a calendar shows: loading ORM objects costs about 20 us a row, more than writing the
+    event. Fetched in batches (a server-side cursor on PostgreSQL), so a whole register can be
+    streamed to a file without holding it in memory."""
+    query = calendar_query(wanted).execution_options(yield_per=_STREAM_BATCH)
+    return map(CalendarRow._make, session.exec(query))
+
+
+def calendar_query(wanted: DeadlineFilter) -> Select:
+    """The query behind `calendar_rows`."""
+    conditions = _conditions(wanted)
+    if wanted.end is None:
+        return select(*_CALENDAR_COLUMNS).where(*conditions).order_by(*_ORDER)
+    # A window's end selects on the day an event starts (a span shows from its start), which no
+    # index can bound: the database would read every deadline due after the window to find the
+    # few spans that start inside it. So: the deadlines due by the end (a range of the date
+    # index), and apart, the spans due after it (a range of the spans' index).
+    due_by_end = select(*_CALENDAR_COLUMNS).where(*conditions, Deadline.due_date <= wanted.end)
+    spans_past_end = select(*_CALENDAR_COLUMNS).where(
+        *conditions, Deadline.due_date > wanted.end, Deadline.start_date.is_not(None),
+        Deadline.start_date <= wanted.end,
+    )
+    both = union_all(due_by_end, spans_past_end).subquery()
+    return select(*(both.c[name] for name in CalendarRow._fields)).order_by(
+        *(both.c[column.key] for column in _ORDER))
 
 
 def new_token() -> str:

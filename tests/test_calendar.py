@@ -1,5 +1,6 @@
 """The iCalendar export: every export is parsed back and expanded as a client would, and must match
-the deadline table one for one."""
+the deadline table one for one. Exports are written by `ics_writer` (as the CLI, the TUI and feeds
+write them); tests/test_ics_writer.py holds its bytes equal to the icalendar model's."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from contract_tracker.calendar import (
-    AlarmPolicy, build_calendar, clean_text, event_uid, format_alarms, parse_alarms, to_ics,
-)
+from contract_tracker.calendar import AlarmPolicy, clean_text, event_uid, format_alarms, parse_alarms
 from contract_tracker.dates import parse_span
 from contract_tracker.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.enums import DeadlineKind
 from contract_tracker.errors import InvalidInput
-from contract_tracker.feeds import DeadlineFilter, matching_deadlines
+from contract_tracker.feeds import DeadlineFilter, calendar_rows
+from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.models import Deadline, Milestone
 from contract_tracker.services import ContractFields, add_milestone, edit_contract, edit_milestone, register_contract
 from sqlmodel import select
@@ -24,7 +24,7 @@ from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
 
 def export(store, wanted: DeadlineFilter = DeadlineFilter(), **options) -> bytes:
     with store.session() as session:
-        return to_ics(build_calendar(matching_deadlines(session, wanted), **options))
+        return calendar_bytes(calendar_rows(session, wanted), **options)
 
 
 def test_demo_export_matches_the_deadline_table_one_for_one(demo_store):

@@ -181,17 +181,15 @@ class Backend:
 
     def export_ics(self, scope: ExportScope, path: Path) -> int:
         """Write the scope's deadlines to `path` as iCalendar, whole or not at all; the number of events."""
-        from contract_tracker.calendar import build_calendar, to_ics
-        from contract_tracker.files import write_atomically
-        from contract_tracker.feeds import matching_deadlines
+        from contract_tracker.feeds import calendar_rows
+        from contract_tracker.files import open_atomically
+        from contract_tracker.ics_writer import write_calendar
 
-        with self.store.session() as session:
-            rows = matching_deadlines(session, scope.wanted)
+        with self.store.session() as session, open_atomically(path) as out:
+            rows = calendar_rows(session, scope.wanted)
             if scope.only is not None:
-                rows = [r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only]
-            body = to_ics(build_calendar(rows, name=scope.name))
-        write_atomically(path, body)
-        return len(rows)
+                rows = (r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only)
+            return write_calendar(out.write, rows, name=scope.name)
 
     # Changes (each one service call, so each one audited) ------------------------------------
     def add_contract(self, data: ContractFields) -> str:

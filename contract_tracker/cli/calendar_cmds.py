@@ -12,7 +12,7 @@ import typer
 
 from ..enums import DeadlineKind
 from ..errors import InvalidInput
-from ..files import write_atomically
+from ..files import open_atomically
 from .context import console, context, emit_json, table
 from .parsing import day
 
@@ -49,8 +49,9 @@ def export(
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="File to write, or - for standard output.")] = "-",
 ) -> None:
     """Write the deadlines (all, or those the options select) as an iCalendar file."""
-    from ..calendar import AlarmPolicy, build_calendar, parse_alarms, to_ics
-    from ..feeds import matching_deadlines
+    from ..calendar import AlarmPolicy, parse_alarms
+    from ..feeds import calendar_rows
+    from ..ics_writer import write_calendar
     from ..services.feeds import check_contracts
 
     cli = context(ctx)
@@ -58,13 +59,13 @@ def export(
     policy = AlarmPolicy(override=parse_alarms(alarms))
     with cli.store().session() as session:
         check_contracts(session, wanted)
-        rows = matching_deadlines(session, wanted)
-        body = to_ics(build_calendar(rows, name=name, alarms=policy))
-    if output == "-":
-        typer.echo(body, nl=False)
-        return
-    write_atomically(output, body)
-    typer.echo(f"wrote {len(rows)} events to {output}", err=True)
+        # streamed, row by row, from the database to the file: a national register is 1.5 million events
+        if output == "-":
+            write_calendar(typer.get_binary_stream("stdout").write, calendar_rows(session, wanted), name=name, alarms=policy)
+            return
+        with open_atomically(output) as out:
+            events = write_calendar(out.write, calendar_rows(session, wanted), name=name, alarms=policy)
+    typer.echo(f"wrote {events} events to {output}", err=True)
 
 
 @feed_app.command("create")

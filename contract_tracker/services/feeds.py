@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..feeds import (
-    DeadlineFilter, etag_of, hash_token, matching_deadlines, new_token, plausible_token, same_hash,
+    DeadlineFilter, calendar_rows, etag_of, hash_token, new_token, plausible_token, same_hash,
 )
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
@@ -114,15 +114,16 @@ def feed_for_token(session: Session, token: str) -> FeedSubscription | None:
 
 
 def render_feed(session: Session, feed: FeedSubscription) -> RenderedFeed:
-    from ..calendar import AlarmPolicy, build_calendar, parse_alarms, to_ics
+    from ..calendar import AlarmPolicy, parse_alarms
+    from ..ics_writer import write_calendar
 
-    rows = matching_deadlines(session, DeadlineFilter.from_json(feed.filters))
-    calendar = build_calendar(
-        rows, name=feed.name, alarms=AlarmPolicy(override=parse_alarms(feed.alarms)),
-        uid_seed=f"feed-{feed.id}",
+    pieces: list[bytes] = []
+    events = write_calendar(
+        pieces.append, calendar_rows(session, DeadlineFilter.from_json(feed.filters)), name=feed.name,
+        alarms=AlarmPolicy(override=parse_alarms(feed.alarms)), uid_seed=f"feed-{feed.id}",
     )
-    body = to_ics(calendar)
-    return RenderedFeed(body=body, etag=etag_of(body), events=len(rows))
+    body = b"".join(pieces)
+    return RenderedFeed(body=body, etag=etag_of(body), events=events)
 
 
 class FeedCache:
