@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
 
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import ContractFields
+from contract_tracker.views import RegisterRow
 
-from ..backend import ExportScope
+from ..backend import Backend, ExportScope
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.finance_summary import FinanceSummary
-from ..widgets.register_table import RegisterFilter, RegisterTable
+from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare
 from .contract import ContractScreen
 from .contract_form import ContractFormScreen
+
+
+@dataclass(frozen=True)
+class RegisterLoaded:
+    """Register rows read by the worker, with the table's rows prepared from them there too."""
+
+    rows: list[RegisterRow]
+    prepared: PreparedRows
+    total: int  # contracts in the whole register: more than len(rows) for the first page
+
+
+def _first_page(backend: Backend, limit: int) -> RegisterLoaded:
+    page = backend.register_page(limit)
+    return RegisterLoaded(page.rows, prepare(page.rows), page.total)
+
+
+def _whole_register(backend: Backend) -> RegisterLoaded:
+    rows = backend.register()
+    return RegisterLoaded(rows, prepare(rows), len(rows))
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -33,10 +56,12 @@ class RegisterScreen(Screen):
         Binding("escape", "clear_filter", "Clear filter", id="register.clear"),
         Binding("i", "export_ics", "Export .ics", id="register.export_ics"),
     ]
+    PAGE_ROWS = 200  # rows shown while the rest of a large register loads: several screenfuls
 
     def __init__(self) -> None:
         super().__init__()
         self.loaded_generation = -1
+        self.loading_total: int | None = None  # set while only the register's first page is shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,21 +85,40 @@ class RegisterScreen(Screen):
 
     def reload(self) -> None:
         self.loaded_generation = getattr(self.app, "generation", 0)
-        self._load()
+        backend = self.app.backend
+        self._start("finance", backend.finance_summary)
+        if self.query_one(RegisterTable).total == 0:
+            # The first time, the first screenful first: the whole register takes seconds at
+            # national scale. A reload keeps the rows shown until the new ones are in.
+            self._start("register-page", partial(_first_page, backend, self.PAGE_ROWS))
+        else:
+            self._start("register", partial(_whole_register, backend))
 
-    @work(thread=True, exclusive=True, group="register-load")
-    def _load(self) -> None:
-        for token, read in (("register", self.app.backend.register), ("finance", self.app.backend.finance_summary)):
-            try:
-                self.post_message(DataLoaded(token, read()))
-            except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
-                self.post_message(LoadFailed(token, str(error)))
+    def _start(self, token: str, read: Callable[[], object]) -> None:
+        """Run `read` in a thread worker; one at a time for the register (a newer read replaces an
+        older one), one for the finance summary."""
+        group = "finance-load" if token == "finance" else "register-load"
+        self.run_worker(partial(self._read, token, read), group=group, exclusive=True, thread=True)
+
+    def _read(self, token: str, read: Callable[[], object]) -> None:
+        try:
+            message = DataLoaded(token, read())
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            message = LoadFailed(token, str(error))
+        if not get_current_worker().is_cancelled:  # if replaced, the newer read's result is the one to show
+            self.post_message(message)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         if message.token == "finance":
             self.query_one(FinanceSummary).show(message.payload)
             return
-        rows = message.payload
+        loaded: RegisterLoaded = message.payload
+        self.loading_total = None
+        if message.token == "register-page" and len(loaded.rows) < loaded.total:
+            self.loading_total = loaded.total
+            # The rest once the page is on screen, so that reading it does not hold up the first paint.
+            self.call_after_refresh(self._start, "register", partial(_whole_register, self.app.backend))
+        rows = loaded.rows
         table = self.query_one(RegisterTable)
         with self.app.batch_update():
             for select_id, values in (("#filter-status", (r.status for r in rows)),
@@ -85,7 +129,7 @@ class RegisterScreen(Screen):
                 select.set_options(_choices(values))
                 if current != Select.NULL and current in {value for _, value in _choices(values)}:
                     select.value = current
-            table.load(rows)
+            table.load(loaded.prepared)
             table.show(self._filter())
         self._count()
 
@@ -93,6 +137,10 @@ class RegisterScreen(Screen):
         if message.token == "finance":
             self.query_one(FinanceSummary).update(f"Could not read this year's figures: {message.error}")
             return
+        if message.token == "register-page":  # try the whole register, which says what is wrong if it fails too
+            self._start("register", partial(_whole_register, self.app.backend))
+            return
+        self.loading_total = None
         self.query_one("#register-count", Static).update(f"Could not read the register: {message.error}")
 
     def _filter(self) -> RegisterFilter:
@@ -105,6 +153,12 @@ class RegisterScreen(Screen):
     def _count(self) -> None:
         table = self.query_one(RegisterTable)
         total = table.total
+        if self.loading_total is not None:
+            self.query_one("#register-count", Static).update(
+                f"Loading {self.loading_total:,} contracts… {len(table.shown)} of the first {total} shown · "
+                f"as of {self.app.backend.today:%-d %b %Y}"
+            )
+            return
         self.query_one("#register-count", Static).update(
             f"{len(table.shown)} of {total} contracts · as of {self.app.backend.today:%-d %b %Y} · "
             "Enter opens · click a heading or press s to sort"
@@ -149,6 +203,9 @@ class RegisterScreen(Screen):
 
     def action_export_ics(self) -> None:
         """The deadlines of the contracts shown: every contract's when nothing is filtered out."""
+        if self.loading_total is not None:
+            self.notify("The register is still loading: export once every contract is shown", severity="warning")
+            return
         table = self.query_one(RegisterTable)
         shown = tuple(row.reference for row in table.shown)
         if not shown:
