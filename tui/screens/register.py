@@ -19,6 +19,7 @@ from contract_tracker.services.contracts import ContractFields
 from contract_tracker.views import RegisterRow
 
 from ..backend import Backend, ExportScope
+from ..gc_pause import gc_paused
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare
@@ -41,8 +42,9 @@ def _first_page(backend: Backend, limit: int) -> RegisterLoaded:
 
 
 def _whole_register(backend: Backend) -> RegisterLoaded:
-    rows = backend.register()
-    return RegisterLoaded(rows, prepare(rows), len(rows))
+    with gc_paused():  # a million objects at national scale: see gc_pause
+        rows = backend.register()
+        return RegisterLoaded(rows, prepare(rows), len(rows))
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -125,12 +127,11 @@ class RegisterScreen(Screen):
                                       ("#filter-owner", (r.owner_role for r in rows)),
                                       ("#filter-area", (r.service_area for r in rows))):
                 select = self.query_one(select_id, Select)
-                current = select.value
-                select.set_options(_choices(values))
-                if current != Select.NULL and current in {value for _, value in _choices(values)}:
+                current, choices = select.value, _choices(values)
+                select.set_options(choices)
+                if current != Select.NULL and current in {value for _, value in choices}:
                     select.value = current
-            table.load(loaded.prepared)
-            table.show(self._filter())
+            table.load(loaded.prepared, self._filter())
         self._count()
 
     def on_load_failed(self, message: LoadFailed) -> None:

@@ -141,15 +141,21 @@ class RegisterTable(ScrollView, can_focus=True):
         self._shown_cells: list[tuple] = []
 
     # Data ------------------------------------------------------------------------------------
-    def load(self, rows: list[RegisterRow] | PreparedRows) -> None:
-        """Show these rows (filtered and sorted as before), keeping the selected contract selected."""
+    def load(self, rows: list[RegisterRow] | PreparedRows, register_filter: RegisterFilter | None = None) -> None:
+        """Show these rows, sorted as before and filtered by `register_filter` (else as before),
+        keeping the selected contract selected."""
         self._rows = (rows if isinstance(rows, PreparedRows) else prepare(rows)).items
+        if register_filter is not None:
+            self._set_filter(register_filter)
         self._arrange()
 
     def show(self, register_filter: RegisterFilter) -> None:
+        self._set_filter(register_filter)
+        self._arrange()
+
+    def _set_filter(self, register_filter: RegisterFilter) -> None:
         self._filter = RegisterFilter(register_filter.text.strip().lower(), register_filter.status,
                                       register_filter.owner, register_filter.service_area)
-        self._arrange()
 
     def sort_on(self, key: str, reverse: bool | None = None) -> None:
         self.reverse = (not self.reverse if key == self.sort_key else False) if reverse is None else reverse
