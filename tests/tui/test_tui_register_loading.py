@@ -99,3 +99,24 @@ async def test_a_small_register_is_read_once(demo_app, settle, monkeypatch):
         table = demo_app.screen.query_one(RegisterTable)
         assert table.total == 10
         assert text_of(demo_app.screen.query_one("#register-count", Static)).startswith("10 of 10 contracts")
+
+
+async def test_quitting_does_not_wait_for_the_whole_register(held_app):
+    """The whole register is read in a daemon thread, which the process does not wait for when it
+    exits (asyncio joins a thread worker's thread, seconds at national scale)."""
+    async with held_app.run_test(size=SIZE) as pilot:
+        table = held_app.screen.query_one(RegisterTable)
+        await _until(pilot, lambda: table.total == 3)
+        await _until(pilot, lambda: _reader() is not None)
+        await pilot.press("ctrl+q")
+    try:
+        assert held_app.return_code == 0
+        reader = _reader()
+        assert reader is not None and reader.daemon  # still reading, and not holding the process open
+    finally:
+        held_app.release.set()
+
+
+def _reader() -> threading.Thread | None:
+    return next((thread for thread in threading.enumerate()
+                 if thread.name == "read register" and thread.is_alive()), None)

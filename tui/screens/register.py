@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +47,13 @@ def _whole_register(backend: Backend) -> RegisterLoaded:
     with gc_paused():  # a million objects at national scale: see gc_pause
         rows = backend.register()
         return RegisterLoaded(rows, prepare(rows), len(rows))
+
+
+def _outcome(token: str, read: Callable[[], object]) -> DataLoaded | LoadFailed:
+    try:
+        return DataLoaded(token, read())
+    except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+        return LoadFailed(token, str(error))
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -97,18 +106,40 @@ class RegisterScreen(Screen):
             self._start("register", partial(_whole_register, backend))
 
     def _start(self, token: str, read: Callable[[], object]) -> None:
-        """Run `read` in a thread worker; one at a time for the register (a newer read replaces an
-        older one), one for the finance summary."""
+        """Run `read` in a worker; one at a time for the register (a newer read replaces an older
+        one), one for the finance summary."""
+        if token == "register":
+            self.run_worker(self._read_in_daemon(token, read), group="register-load", exclusive=True)
+            return
         group = "finance-load" if token == "finance" else "register-load"
         self.run_worker(partial(self._read, token, read), group=group, exclusive=True, thread=True)
 
     def _read(self, token: str, read: Callable[[], object]) -> None:
-        try:
-            message = DataLoaded(token, read())
-        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
-            message = LoadFailed(token, str(error))
+        message = _outcome(token, read)
         if not get_current_worker().is_cancelled:  # if replaced, the newer read's result is the one to show
             self.post_message(message)
+
+    async def _read_in_daemon(self, token: str, read: Callable[[], object]) -> None:
+        """`_read` in a daemon thread. The whole register takes seconds at national scale, and a
+        thread worker's thread is joined when the app exits: quitting while it loads would leave
+        the terminal waiting for rows nobody will see. A daemon thread ends with the process
+        (it only reads). Cancelling this worker (a newer read, or quitting) drops its result."""
+        loop = asyncio.get_running_loop()
+        result: asyncio.Future[DataLoaded | LoadFailed] = loop.create_future()
+
+        def deliver(message: DataLoaded | LoadFailed) -> None:
+            if not result.done():
+                result.set_result(message)
+
+        def run() -> None:
+            message = _outcome(token, read)
+            try:
+                loop.call_soon_threadsafe(deliver, message)
+            except RuntimeError:  # the app has exited and its loop is closed
+                pass
+
+        threading.Thread(target=run, name=f"read {token}", daemon=True).start()
+        self.post_message(await result)
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         if message.token == "finance":
