@@ -20,7 +20,7 @@ from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
-from contract_tracker.views import RegisterRow, contract_detail, history, register_rows
+from contract_tracker.views import RegisterPage, RegisterRow, contract_detail, history, register_page, register_rows
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,11 @@ class Backend:
     def register(self) -> list[RegisterRow]:
         with self.store.session() as session:
             return register_rows(session, as_of=self.today)
+
+    def register_page(self, limit: int = 200) -> RegisterPage:
+        """The register's first rows in its default order, quick at any size (views.register_page)."""
+        with self.store.session() as session:
+            return register_page(session, as_of=self.today, limit=limit)
 
     def contract(self, reference: str) -> dict:
         """The contract's detail (see views.contract_detail) with its audit history added."""

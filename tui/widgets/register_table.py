@@ -79,6 +79,22 @@ def cells(row: RegisterRow) -> tuple[tuple[str, str], ...]:
     )
 
 
+@dataclass(frozen=True)
+class PreparedRows:
+    """Rows with their cells and filter text, built once, off the UI thread if need be."""
+
+    items: list[tuple[RegisterRow, tuple, str]]
+
+
+def prepare(rows: list[RegisterRow]) -> PreparedRows:
+    """What `RegisterTable.load` needs of each row: about half a second at 100,000 contracts, so
+    a thread worker calls this and hands the result to the table."""
+    return PreparedRows([
+        (row, cells(row), f"{row.reference} {row.title} {row.suppliers} {row.next_deadline_title or ''}".lower())
+        for row in rows
+    ])
+
+
 def _fit(text: str, width: int, right: bool) -> str:
     if len(text) > width:
         return text[: width - 1] + "…"
@@ -125,17 +141,21 @@ class RegisterTable(ScrollView, can_focus=True):
         self._shown_cells: list[tuple] = []
 
     # Data ------------------------------------------------------------------------------------
-    def load(self, rows: list[RegisterRow]) -> None:
-        self._rows = [
-            (row, cells(row), f"{row.reference} {row.title} {row.suppliers} {row.next_deadline_title or ''}".lower())
-            for row in rows
-        ]
+    def load(self, rows: list[RegisterRow] | PreparedRows, register_filter: RegisterFilter | None = None) -> None:
+        """Show these rows, sorted as before and filtered by `register_filter` (else as before),
+        keeping the selected contract selected."""
+        self._rows = (rows if isinstance(rows, PreparedRows) else prepare(rows)).items
+        if register_filter is not None:
+            self._set_filter(register_filter)
         self._arrange()
 
     def show(self, register_filter: RegisterFilter) -> None:
+        self._set_filter(register_filter)
+        self._arrange()
+
+    def _set_filter(self, register_filter: RegisterFilter) -> None:
         self._filter = RegisterFilter(register_filter.text.strip().lower(), register_filter.status,
                                       register_filter.owner, register_filter.service_area)
-        self._arrange()
 
     def sort_on(self, key: str, reverse: bool | None = None) -> None:
         self.reverse = (not self.reverse if key == self.sort_key else False) if reverse is None else reverse
