@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load
+from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load, default_workers
 from contract_tracker.services import BreakInput, ContractFields
 
 TODAY = date(2026, 11, 22)  # the benchmark's "today" (the same as the test suite's)
@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contracts", type=int, default=1000, help="how many contracts (default 1000)")
     parser.add_argument("--db", required=True, help="database URL or SQLite file (created and migrated)")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="processes preparing chunks while this one writes (default: one per spare core, 0: none)")
     args = parser.parse_args(argv)
     from contract_tracker.settings import normalise_url
     from contract_tracker.store import Store
@@ -133,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         started = time.perf_counter()
-        result = bulk_load(store, timed(register(args.contracts, seed=args.seed)), actor="benchmark")
+        result = bulk_load(store, timed(register(args.contracts, seed=args.seed)), actor="benchmark",
+                           workers=args.workers)
         seconds = time.perf_counter() - started
     finally:
         store.close()
