@@ -279,3 +279,15 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(tmp_path):
             assert sorted(connection.exec_driver_sql(f"SELECT {columns} FROM deadline").all()) == loaded
     finally:
         store.close()
+
+
+def test_a_reference_repeated_in_a_later_chunk_rejects_that_chunk_only(store):
+    """Found by the writer (the store has it by then): chunk 1 stays, nothing of chunk 2 is written."""
+    items = _register(4)
+    items[3].contract.reference = "MANY-000"  # chunk 2 (MANY-002, then MANY-000 again)
+    with pytest.raises(InvalidInput, match="'MANY-000' already exists"):
+        bulk_load(store, items[:2] + [items[2], items[3]], actor="loader", chunk_size=2)
+    with store.session() as session:
+        assert session.exec(select(Contract.reference).order_by(Contract.reference)).all() == ["MANY-000", "MANY-001"]
+        assert len(session.exec(select(Milestone)).all()) == 2 * 3
+        assert len({row.contract_id for row in session.exec(select(Deadline)).all()}) == 2
