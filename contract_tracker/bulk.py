@@ -31,7 +31,7 @@ from .bulk_rows import (
 from .errors import InvalidInput
 from .services.audit import utcnow
 
-__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load"]
+__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers"]
 
 
 @dataclass
