@@ -2,64 +2,36 @@
 round trips.
 
 `register_contract` costs a dozen statements and a re-read per contract, which is right for one
-person's change and far too slow for 100,000 contracts. Here each chunk of contracts is checked with
-the services' own rules, its facts are inserted with one executemany per table, each contract's
-deadlines are computed by the pure engine from the facts already in memory (no re-reading), and the
-deadline rows and one audit "created" event per contract are inserted the same way. A chunk is one
-transaction: a bad contract rejects its whole chunk and nothing of that chunk is written.
+person's change and far too slow for 100,000 contracts. Here each chunk of contracts is checked and
+turned into rows by `bulk_rows.prepare_chunk` (the services' own rules, the pure deadline engine
+on the facts in memory), in this process or in worker processes a few chunks ahead, and this
+process inserts each table's rows of a chunk with one executemany (COPY on PostgreSQL) through the
+driver's cursor. A chunk is written whole or not at all: a bad contract rejects its chunk, and the
+error names it.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
-from datetime import date
-from itertools import islice
-from operator import itemgetter
-from types import SimpleNamespace
+from contextlib import closing, contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import chain, islice
+from multiprocessing import get_context
 
-from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from .deadlines import deadlines_for
-from .enums import BreakParty, MilestoneStatus, OptionStatus
-from .errors import InvalidInput
-from .durations import parse_duration
-from .models import (
-    AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone,
+from .bulk_rows import (
+    AUDIT, AUDIT_COLUMNS, BREAK, BREAK_COLUMNS, CONTRACT, CONTRACT_COLUMNS, DEADLINE, DEADLINE_COLUMNS,
+    MILESTONE, MILESTONE_COLUMNS, MILESTONE_KIND, OPTION, OPTION_COLUMNS, SUPPLIER, SUPPLIER_COLUMNS,
+    BulkContract, MilestoneInput, PreparedChunk, prepare_chunk,
 )
+from .errors import InvalidInput
 from .services.audit import utcnow
-from .services.contracts import EDITABLE, ContractFields, _check_dates, _choice, _clean
-from .services.milestones import _kind, _status
-from .snapshot import snapshot_of
 
-CONTRACT = Contract.__table__
-SUPPLIER = ContractSupplier.__table__
-OPTION = ExtensionOption.__table__
-BREAK = BreakClause.__table__
-MILESTONE = Milestone.__table__
-AUDIT = AuditEvent.__table__
-DEADLINE = Deadline.__table__
-
-
-@dataclass
-class MilestoneInput:
-    """A milestone as `add_milestone` takes it: a day (start_date None) or a span ending on due_date."""
-
-    kind: str
-    name: str
-    due_date: date
-    start_date: date | None = None
-    status: str = MilestoneStatus.PLANNED.value
-    met_on: date | None = None
-    owner: str = ""
-    notes: str = ""
-
-
-@dataclass
-class BulkContract:
-    contract: ContractFields
-    milestones: list[MilestoneInput] = field(default_factory=list)
+__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers"]
 
 
 @dataclass
@@ -68,225 +40,124 @@ class LoadResult:
     deadlines: int = 0
 
 
-def _contract_row(data: ContractFields, now) -> dict:
-    if data.replaces:
-        raise InvalidInput("bulk load cannot link predecessors (replaces); link them afterwards")
-    values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
-    row = dict(currency="GBP", termination_reason="", successor_id=None, terminated_on=None, version=1,
-               **values, created_at=now, updated_at=now)
-    _check_dates(SimpleNamespace(**row))  # the same rule as register_contract
-    return row
+class _Writer:
+    """Inserts prepared chunks through the DBAPI cursor of one connection (COPY on PostgreSQL)."""
 
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        dialect = connection.dialect
+        self.marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
+        self.quote = dialect.identifier_preparer
 
-def _option_rows(data: ContractFields) -> list[dict]:
-    rows = []
-    for ordinal, length in enumerate(data.options, start=1):
-        notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
-        rows.append(dict(
-            ordinal=ordinal, length=str(parse_duration(length)),
-            notice=str(parse_duration(notice)) if notice else None,
-            status=OptionStatus.AVAILABLE.value, decided_on=None, decided_by="", note="", version=1,
-        ))
-    return rows
+    def cursor(self):
+        return self.connection.connection.dbapi_connection.cursor()
 
-
-def _break_rows(data: ContractFields, start: date | None) -> list[dict]:
-    rows = []
-    for clause in data.breaks:
-        if clause.earliest_date is None and not clause.after:
-            raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
-        if start and clause.earliest_date and clause.earliest_date < start:
-            raise InvalidInput("a break date cannot fall before the contract starts")
-        rows.append(dict(
-            earliest_date=clause.earliest_date,
-            after=str(parse_duration(clause.after)) if clause.after else None,
-            notice=str(parse_duration(clause.notice)),
-            party=_choice(clause.party, BreakParty, "party"),
-            note=clause.note,
-        ))
-    return rows
-
-
-def _milestone_row(item: MilestoneInput) -> dict:
-    if not item.name or not item.name.strip():
-        raise InvalidInput("a milestone needs a name")
-    if item.start_date is not None and item.start_date > item.due_date:
-        raise InvalidInput(f"milestone {item.name!r}: a span must run forwards")
-    status = _status(item.status)
-    met_on = item.met_on
-    if status == MilestoneStatus.MET and met_on is None:
-        met_on = item.due_date
-    start = None if item.start_date == item.due_date else item.start_date
-    return dict(kind=_kind(item.kind), name=item.name.strip(), start_date=start, due_date=item.due_date,
-                status=status, met_on=met_on, owner=item.owner, notes=item.notes, template_key=None, version=1)
-
-
-@dataclass
-class _Prepared:
-    contract: dict
-    suppliers: list[str]
-    options: list[dict]
-    breaks: list[dict]
-    milestones: list[dict]
-
-
-def _prepare(item: BulkContract, now) -> _Prepared:
-    data = item.contract
-    try:
-        contract = _contract_row(data, now)
-        return _Prepared(
-            contract=contract,
-            suppliers=[name.strip() for name in data.suppliers if name and name.strip()],
-            options=_option_rows(data),
-            breaks=_break_rows(data, contract.get("start_date")),
-            milestones=[_milestone_row(m) for m in item.milestones],
-        )
-    except InvalidInput as error:
-        raise InvalidInput(f"{data.reference or '(no reference)'}: {error}") from None
-
-
-def deadline_rows(contract: dict, options: list[dict], breaks: list[dict], milestones: list[dict], now) -> list[dict]:
-    """The rows `services.refresh_deadlines` would write for a new contract, from in-memory facts.
-
-    Each dict must carry what the models carry (milestones their ids). `snapshot_of` reads
-    attributes, so plain namespaces stand in for model instances.
-    """
-    snapshot = snapshot_of(
-        SimpleNamespace(**contract),
-        [SimpleNamespace(**row) for row in options],
-        [SimpleNamespace(**row) for row in breaks],
-        [SimpleNamespace(**row) for row in milestones],
-    )
-    wanted = {(item.kind._value_, item.ordinal): item for item in deadlines_for(snapshot)}
-    contract_id, reference, title, area = (contract["id"], contract["reference"], contract["title"],
-                                           contract["service_area"])
-    # Dict literals and `_value_` (a plain attribute, where `.value` is a descriptor): a million
-    # rows in a national load make each attribute look-up count.
-    return [
-        {
-            "contract_id": contract_id, "kind": kind, "ordinal": ordinal, "start_date": item.start_date,
-            "due_date": item.due_date, "state": item.state._value_, "title": item.title, "action": item.action,
-            "owner": item.owner, "contract_reference": reference, "contract_title": title,
-            "service_area": area, "fingerprint": item.fingerprint(), "sequence": 0, "updated_at": now,
-        }
-        for (kind, ordinal), item in wanted.items()
-    ]
-
-
-def _insert_many(connection: Connection, table, rows: list[dict]) -> None:
-    """INSERT every row with one DBAPI executemany.
-
-    The statement is compiled once and each column's own bind processor (Pence, SQLite dates) is
-    applied in a tight loop: SQLAlchemy's per-row parameter building costs about 12 us a row, which
-    is most of a 3-million-row load.
-    """
-    if not rows:
-        return
-    dialect = connection.dialect
-    columns = [column for column in table.columns if column.name in rows[0]]
-    processors = [_memo(column.type._cached_bind_processor(dialect)) for column in columns]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer
-    sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(c.name) for c in columns)}) "
-           f"VALUES ({', '.join([marker] * len(columns))})")
-    row_values = itemgetter(*[column.name for column in columns])
-    converting = [(index, process) for index, process in enumerate(processors) if process is not None]
-    if len(columns) == 1:
-        params = [(row_values(row),) for row in rows]
-    elif not converting:
-        params = [row_values(row) for row in rows]
-    else:
-        params = []
-        for row in rows:
-            values = list(row_values(row))
-            for index, process in converting:
-                if values[index] is not None:
-                    values[index] = process(values[index])
-            params.append(tuple(values))
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        _copy(connection, quote.format_table(table), [quote.quote(c.name) for c in columns], params)
-        return
-    connection.exec_driver_sql(sql, params)
-
-
-def _copy(connection: Connection, table: str, columns: list[str], params: list[tuple]) -> None:
-    """PostgreSQL's COPY, in the same transaction: one stream instead of a round trip per row."""
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for values in params:
-                copy.write_row(values)
-    finally:
-        cursor.close()
-
-
-def _memo(process):
-    """A bind processor that converts each distinct value once (dates and stamps repeat a lot)."""
-    if process is None:
-        return None
-    seen: dict = {}
-
-    def convert(value):
+    def insert(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        name = self.quote.format_table(table)
+        quoted = ", ".join(self.quote.quote(column) for column in columns)
+        cursor = self.cursor()
         try:
-            return seen[value]
-        except KeyError:
-            seen[value] = converted = process(value)
-            return converted
-        except TypeError:  # unhashable
-            return process(value)
+            if self.copy:  # one stream instead of a round trip per row, in the same transaction
+                with cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {name} ({quoted}) VALUES ({', '.join([self.marker] * len(columns))})", rows)
+        finally:
+            cursor.close()
 
-    return convert
+    def select(self, sql: str, values: list) -> list[tuple]:
+        """`sql` with one IN (...) list, filled with `values`."""
+        cursor = self.cursor()
+        try:
+            cursor.execute(sql.replace("(...)", f"({', '.join([self.marker] * len(values))})"), values)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def write(self, chunk: PreparedChunk) -> LoadResult:
+        """Insert every row of `chunk`, swapping contract and milestone positions for their ids."""
+        taken = self.select("SELECT reference FROM contract WHERE reference IN (...) LIMIT 1", chunk.references)
+        if taken:
+            raise InvalidInput(f"a contract with reference {taken[0][0]!r} already exists")
+        self.insert(CONTRACT, CONTRACT_COLUMNS, chunk.contracts)
+        ids = dict(self.select("SELECT reference, id FROM contract WHERE reference IN (...)", chunk.references))
+        contract_ids = [ids[reference] for reference in chunk.references]
+        for table, columns, rows in ((SUPPLIER, SUPPLIER_COLUMNS, chunk.suppliers),
+                                     (OPTION, OPTION_COLUMNS, chunk.options),
+                                     (BREAK, BREAK_COLUMNS, chunk.breaks),
+                                     (MILESTONE, MILESTONE_COLUMNS, chunk.milestones)):
+            self.insert(table, columns, [(contract_ids[row[0]], *row[1:]) for row in rows])
+        self.insert(AUDIT, AUDIT_COLUMNS, [(contract_ids[row[0]], contract_ids[row[1]], *row[2:])
+                                           for row in chunk.audit])
+        milestone_ids = self._milestone_ids(chunk, contract_ids)
+        self.insert(DEADLINE, DEADLINE_COLUMNS, [
+            (contract_ids[row[0]], milestone_ids[row[1]] if row[2] == MILESTONE_KIND else row[1], *row[2:])
+            for row in chunk.deadlines
+        ])
+        return LoadResult(contracts=len(chunk.contracts), deadlines=len(chunk.deadlines))
+
+    def _milestone_ids(self, chunk: PreparedChunk, contract_ids: list[int]) -> list[int]:
+        """Each milestone's id, by its position in the chunk. Ids ascend in insertion order within
+        this transaction, and no one else can add milestones to contracts not yet committed."""
+        if not chunk.milestones:
+            return []
+        fresh = [row[0] for row in self.select(
+            "SELECT id FROM milestone WHERE contract_id IN (...) ORDER BY contract_id, id", contract_ids)]
+        positions = range(len(chunk.milestones))
+        if contract_ids != sorted(contract_ids):  # the query orders by contract id; so must we
+            positions = sorted(positions, key=lambda n: contract_ids[chunk.milestones[n][0]])
+        ids = [0] * len(fresh)
+        for position, milestone_id in zip(positions, fresh, strict=True):
+            ids[position] = milestone_id
+        return ids
 
 
-def _ids_by_reference(connection: Connection, references: list[str]) -> dict[str, int]:
-    rows = connection.execute(select(CONTRACT.c.reference, CONTRACT.c.id).where(CONTRACT.c.reference.in_(references)))
-    return dict(rows.all())
+def _begin(connection: Connection) -> list[str] | None:
+    """Start the load. Into an empty SQLite store, the whole load is one transaction (a savepoint
+    per chunk) with the deadline table's secondary indexes dropped: their CREATE statements are
+    returned, to rebuild at the end. Else None: each chunk is a transaction of its own.
+
+    Inserting a million and a half deadlines into the (due_date, state) index at random places
+    costs more than the rest of SQLite's work; one sort at the end costs a few seconds. Being one
+    transaction, a crash or a kill part-way leaves the store as it was, indexes and all.
+    """
+    if connection.dialect.name != "sqlite":
+        return None
+    # Index pages for a million deadlines do not fit SQLite's default 2 MB cache.
+    connection.exec_driver_sql("PRAGMA cache_size=-131072")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now: nobody adds rows meanwhile
+    if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
+        connection.rollback()
+        return None
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline' AND sql IS NOT NULL"
+    ).all()
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _, sql in indexes]  # the store's own definitions, recreated word for word
 
 
-def _load_chunk(connection: Connection, items: list[BulkContract], *, actor: str) -> LoadResult:
-    now = utcnow()
-    prepared = [_prepare(item, now) for item in items]
-    references = [p.contract["reference"] for p in prepared]
-    if len(set(references)) != len(references):
-        seen: set[str] = set()
-        duplicate = next(r for r in references if r in seen or seen.add(r))
-        raise InvalidInput(f"reference {duplicate!r} appears twice in the load")
-    taken = connection.execute(select(CONTRACT.c.reference).where(CONTRACT.c.reference.in_(references))).first()
-    if taken:
-        raise InvalidInput(f"a contract with reference {taken[0]!r} already exists")
+@contextmanager
+def _chunk_transaction(connection: Connection, deferred: list[str] | None) -> Iterator[None]:
+    """One chunk, written whole or not at all."""
+    if deferred is not None:
+        with connection.begin_nested():
+            yield
+        return
+    with connection.begin():  # the driver's statements go straight to its cursor: begin here
+        yield
 
-    _insert_many(connection, CONTRACT, [p.contract for p in prepared])
-    ids = _ids_by_reference(connection, references)
-    suppliers, options, breaks, milestones, audit = [], [], [], [], []
-    for p in prepared:
-        contract_id = p.contract["id"] = ids[p.contract["reference"]]
-        suppliers += [dict(contract_id=contract_id, position=n, name=name, identifier="")
-                      for n, name in enumerate(p.suppliers, start=1)]
-        for rows, into in ((p.options, options), (p.breaks, breaks), (p.milestones, milestones)):
-            for row in rows:
-                row["contract_id"] = contract_id
-            into += rows
-        audit.append(dict(at=now, actor=actor, contract_id=contract_id, contract_reference=p.contract["reference"],
-                          entity="contract", entity_id=contract_id, action="created", field="",
-                          old_value="", new_value="", reason="bulk load"))
-    for table, rows in ((SUPPLIER, suppliers), (OPTION, options), (BREAK, breaks), (AUDIT, audit),
-                        (MILESTONE, milestones)):
-        _insert_many(connection, table, rows)
-    # The deadline ordinal of a milestone is its id. Ids ascend in insertion order within this
-    # transaction, and no one else can add milestones to contracts not yet committed.
-    if milestones:
-        fresh = connection.execute(
-            select(MILESTONE.c.id).where(MILESTONE.c.contract_id.in_(list(ids.values())))
-            .order_by(MILESTONE.c.contract_id, MILESTONE.c.id)
-        ).scalars().all()
-        ordered = sorted(milestones, key=lambda row: row["contract_id"])  # stable: keeps list order
-        for milestone_id, row in zip(fresh, ordered, strict=True):
-            row["id"] = milestone_id
 
-    deadlines = [row for p in prepared
-                 for row in deadline_rows(p.contract, p.options, p.breaks, p.milestones, now)]
-    _insert_many(connection, DEADLINE, deadlines)
-    return LoadResult(contracts=len(prepared), deadlines=len(deadlines))
+def _finish(connection: Connection, deferred: list[str] | None) -> None:
+    if deferred is not None:
+        for statement in deferred:
+            connection.exec_driver_sql(statement)
+        connection.commit()
 
 
 def _chunks(items: Iterable[BulkContract], size: int) -> Iterator[list[BulkContract]]:
@@ -295,18 +166,58 @@ def _chunks(items: Iterable[BulkContract], size: int) -> Iterator[list[BulkContr
         yield chunk
 
 
-def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: int = 2000) -> LoadResult:
-    """Register every contract in `items`, `chunk_size` to a transaction; returns the counts.
+def default_workers() -> int:
+    """Worker processes worth starting for a large load: one per core beyond the writer's, at
+    most three (the writer cannot keep more busy)."""
+    return max(0, min((os.cpu_count() or 1) - 1, 3))
 
-    Raises InvalidInput (naming the contract) on the first bad one; earlier chunks stay loaded.
+
+def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialect,
+              workers: int) -> Iterator[PreparedChunk]:
+    """Each chunk, prepared in order: in this process, or by `workers` processes a few chunks ahead
+    of the writer. A load of one chunk is prepared here (a worker would only cost its start-up)."""
+    chunks = _chunks(items, chunk_size)
+    ahead = list(islice(chunks, 2))
+    if workers <= 0 or len(ahead) < 2:
+        for chunk in chain(ahead, chunks):
+            yield prepare_chunk(chunk, utcnow(), actor, dialect)
+        return
+    # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    try:
+        pending: deque = deque()
+        for chunk in chain(ahead, chunks):
+            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect)))
+            if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: int = 2000,
+              workers: int = 0) -> LoadResult:
+    """Register every contract in `items`, `chunk_size` at a time; returns the counts.
+
+    Each chunk is written whole or not at all. Raises InvalidInput (naming the contract) on the
+    first bad one; earlier chunks stay loaded. With `workers` (e.g. `default_workers()`), that many
+    processes check and compute the chunks while this one writes; the rows are the same. They are
+    started with "spawn", so a calling script needs the `if __name__ == "__main__":` guard.
     """
     total = LoadResult()
-    for chunk in _chunks(items, chunk_size):
-        with store.engine.begin() as connection:
-            if connection.dialect.name == "sqlite":
-                # Index pages for a million deadlines do not fit SQLite's default 2 MB cache.
-                connection.exec_driver_sql("PRAGMA cache_size=-131072")
-            loaded = _load_chunk(connection, chunk, actor=actor)
-        total.contracts += loaded.contracts
-        total.deadlines += loaded.deadlines
+    with store.engine.connect() as connection:
+        deferred = _begin(connection)
+        writer = _Writer(connection)
+        try:
+            with closing(_prepared(items, chunk_size, actor, connection.dialect, workers)) as chunks:
+                for chunk in chunks:
+                    with _chunk_transaction(connection, deferred):
+                        loaded = writer.write(chunk)
+                    total.contracts += loaded.contracts
+                    total.deadlines += loaded.deadlines
+        except InvalidInput:
+            _finish(connection, deferred)  # keep the chunks written before the bad one
+            raise
+        _finish(connection, deferred)
     return total

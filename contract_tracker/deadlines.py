@@ -190,4 +190,5 @@ SOURCES.append(statutory_deadlines)
 def deadlines_for(snapshot: ContractSnapshot) -> list[DeadlineItem]:
     """All deadlines of one contract, ordered by date then kind."""
     items = [item for source in SOURCES for item in source(snapshot)]
-    return sorted(items, key=lambda item: (item.due_date, item.kind.value, item.ordinal))
+    # A StrEnum orders as its text: `item.kind` sorts as `item.kind.value`, without the look-up.
+    return sorted(items, key=lambda item: (item.due_date, item.kind, item.ordinal))

@@ -93,6 +93,11 @@ def add(day: date, period: Duration | str) -> date:
     return _shift(day, parse_duration(period), 1)
 
 
+def subtract(day: date, period: Duration | str) -> date:
+    """The date `period` before `day` (month ends clamp: 31 Mar - 1m = 28/29 Feb), as `day - relativedelta`."""
+    return _shift(day, parse_duration(period), -1)
+
+
 def period_end(start: date, period: Duration | str) -> date:
     """The last day of a period beginning on `start`: 1 Sep 2025 + 3y ends 31 Aug 2028."""
     return add(start, period) - ONE_DAY

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 
-from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end
+from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end, subtract
 from .enums import BreakParty, ContractStatus, LifecycleStatus, OptionStatus
 
 
@@ -198,7 +198,7 @@ def reprocurement_start(terms: ContractTerms, as_of: date | None = None) -> date
 
 def start_to_replace(final_end: date, lead: Duration) -> date:
     """The day a re-procurement taking `lead` must begin for a new contract from the day after `final_end`."""
-    return final_end + ONE_DAY - lead.delta()
+    return subtract(final_end + ONE_DAY, lead)
 
 
 def break_points(terms: ContractTerms) -> list[BreakPoint]:

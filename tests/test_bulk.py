@@ -11,10 +11,12 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
 from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load
-from contract_tracker.durations import add, last_day_to_give_notice, parse_duration, period_end
+from contract_tracker.durations import add, last_day_to_give_notice, parse_duration, period_end, subtract
 from contract_tracker.errors import InvalidInput
 from contract_tracker.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
 from contract_tracker.services import BreakInput, ContractFields, refresh_deadlines
+from contract_tracker.store import Store
+from store_rows import table_rows
 
 COMPARED = ("kind", "ordinal", "start_date", "due_date", "state", "title", "action", "owner",
             "contract_reference", "contract_title", "service_area", "fingerprint", "sequence")
@@ -134,6 +136,158 @@ def test_month_arithmetic_matches_relativedelta():
         for text in ("1m", "6m", "18m", "1y", "3y", "12w", "90d"):
             period = parse_duration(text)
             assert add(day, period) == day + relativedelta(**{period.unit: period.amount}), (day, text)
+            assert subtract(day, period) == day - relativedelta(**{period.unit: period.amount}), (day, text)
             notice_by = last_day_to_give_notice(day, period)
             # the latest day from which the notice has run by `day`
             assert period_end(notice_by, period) <= day < period_end(notice_by + timedelta(days=1), period)
+
+
+def _register(count: int) -> list[BulkContract]:
+    """`count` varied contracts (terms, options, breaks, spans, statuses, regimes)."""
+    items = []
+    for n in range(count):
+        start = date(2016, 1, 1) + timedelta(days=97 * n)
+        items.append(BulkContract(
+            contract=ContractFields(
+                reference=f"MANY-{n:03d}", title=f"Service {n}", start_date=start, initial_term=["1y", "3y", "18m"][n % 3],
+                options=["1y"] * (n % 4), owner_role="Category Manager", service_area="Highways",
+                regime=["PA2023", "PCR2015", "other"][n % 3], suppliers=[f"Supplier {n} Ltd"],
+                breaks=[BreakInput(after="12m", notice="3m", party="buyer")],
+            ),
+            milestones=[
+                MilestoneInput(kind="award notice", name="Award notice", due_date=start - timedelta(days=140),
+                               status="met"),
+                MilestoneInput(kind="signature", name="Sign", due_date=start - timedelta(days=110),
+                               status=["met", "planned", "missed"][n % 3]),
+                MilestoneInput(kind="mobilisation", name="Mobilise", start_date=start - timedelta(days=90),
+                               due_date=start - timedelta(days=1)),
+            ],
+        ))
+    return items
+
+
+TIMESTAMPS = ("created_at", "updated_at", "at")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_worker_processes_write_the_same_rows_as_one_process(tmp_path, workers):
+    serial, parallel = (Store.open(f"sqlite:///{tmp_path / name}.sqlite") for name in ("serial", "parallel"))
+    try:
+        assert bulk_load(serial, _register(23), actor="loader", chunk_size=5, workers=0).deadlines > 0
+        bulk_load(parallel, _register(23), actor="loader", chunk_size=5, workers=workers)
+        expected = table_rows(serial.engine, drop_columns=TIMESTAMPS)
+        assert expected["deadline"] and expected["milestone"]
+        assert table_rows(parallel.engine, drop_columns=TIMESTAMPS) == expected
+    finally:
+        serial.close()
+        parallel.close()
+
+
+def test_deadlines_loaded_by_workers_equal_what_the_services_write(store):
+    result = bulk_load(store, _register(9), actor="loader", chunk_size=2, workers=1)
+    assert result.contracts == 9
+    with store.session() as session:
+        contracts = session.exec(select(Contract)).all()
+        loaded = {c.id: _deadline_rows(session, c.id) for c in contracts}
+        for row in session.exec(select(Deadline)).all():
+            session.delete(row)
+        session.flush()
+        for contract in contracts:
+            refresh_deadlines(session, contract)
+        session.flush()
+        for contract in contracts:
+            assert _deadline_rows(session, contract.id) == loaded[contract.id], contract.reference
+
+
+def test_a_bad_contract_prepared_by_a_worker_is_named_and_rejects_its_chunk(store):
+    items = _register(7)
+    items[5].contract.initial_term = "3 fortnights"
+    with pytest.raises(InvalidInput, match="MANY-005: not a period"):
+        bulk_load(store, items, actor="loader", chunk_size=2, workers=1)
+    with store.session() as session:  # chunks 1 and 2 stay loaded; nothing of chunk 3 (MANY-004, MANY-005)
+        references = session.exec(select(Contract.reference).order_by(Contract.reference)).all()
+        assert references == ["MANY-000", "MANY-001", "MANY-002", "MANY-003"]
+        assert len({row.contract_id for row in session.exec(select(Deadline)).all()}) == 4
+
+
+def _index_definitions(store) -> list[tuple]:
+    with store.engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all()
+
+
+def test_a_load_into_an_empty_sqlite_store_keeps_its_indexes_word_for_word(tmp_path):
+    """Into an empty SQLite store the deadline indexes are rebuilt after the load: the same ones."""
+    fresh, loaded, failed = (Store.open(f"sqlite:///{tmp_path / name}.sqlite") for name in ("fresh", "loaded", "failed"))
+    try:
+        expected = _index_definitions(fresh)
+        assert any(name == "ix_deadline_due_state" for name, _, _ in expected)
+        bulk_load(loaded, _register(5), actor="loader", chunk_size=2)
+        assert _index_definitions(loaded) == expected
+        bad = _register(5)
+        bad[4].contract.initial_term = None
+        with pytest.raises(InvalidInput, match="MANY-004"):
+            bulk_load(failed, bad, actor="loader", chunk_size=2)
+        assert _index_definitions(failed) == expected
+        with failed.session() as session:
+            assert len(session.exec(select(Contract)).all()) == 4
+    finally:
+        for opened in (fresh, loaded, failed):
+            opened.close()
+
+
+def test_a_load_that_fails_unexpectedly_into_an_empty_store_leaves_it_as_it_was(tmp_path):
+    """One transaction for the whole load: an error that is not bad input (here the source of
+    contracts failing half-way, as a crash would) leaves nothing behind and the indexes in place."""
+    store = Store.open(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    try:
+        expected = _index_definitions(store)
+
+        def failing_source():
+            yield from _register(5)
+            raise OSError("the import file went away")
+
+        with pytest.raises(OSError, match="went away"):
+            bulk_load(store, failing_source(), actor="loader", chunk_size=2)
+        assert _index_definitions(store) == expected
+        with store.session() as session:
+            assert session.exec(select(Contract)).all() == []
+            assert session.exec(select(Deadline)).all() == []
+    finally:
+        store.close()
+
+
+def test_bulk_rows_are_stored_as_the_orm_stores_them(tmp_path):
+    """The driver gets the same values SQLAlchemy would send: SQLite's date and timestamp text."""
+    store = Store.open(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    columns = ("contract_id, kind, ordinal, start_date, due_date, state, title, action, owner, contract_reference, "
+               "contract_title, service_area, fingerprint, sequence, typeof(updated_at), length(updated_at)")
+    try:
+        bulk_load(store, _register(4), actor="loader")
+        with store.engine.connect() as connection:
+            loaded = sorted(connection.exec_driver_sql(f"SELECT {columns} FROM deadline").all())
+            stamp = connection.exec_driver_sql("SELECT created_at FROM contract LIMIT 1").scalar()
+        assert len(stamp) == len("2026-11-22 10:00:00.000000")
+        with store.session() as session:
+            for row in session.exec(select(Deadline)).all():
+                session.delete(row)
+            session.flush()
+            for contract in session.exec(select(Contract)).all():
+                refresh_deadlines(session, contract)
+            session.commit()
+        with store.engine.connect() as connection:
+            assert sorted(connection.exec_driver_sql(f"SELECT {columns} FROM deadline").all()) == loaded
+    finally:
+        store.close()
+
+
+def test_a_reference_repeated_in_a_later_chunk_rejects_that_chunk_only(store):
+    """Found by the writer (the store has it by then): chunk 1 stays, nothing of chunk 2 is written."""
+    items = _register(4)
+    items[3].contract.reference = "MANY-000"  # chunk 2 (MANY-002, then MANY-000 again)
+    with pytest.raises(InvalidInput, match="'MANY-000' already exists"):
+        bulk_load(store, items[:2] + [items[2], items[3]], actor="loader", chunk_size=2)
+    with store.session() as session:
+        assert session.exec(select(Contract.reference).order_by(Contract.reference)).all() == ["MANY-000", "MANY-001"]
+        assert len(session.exec(select(Milestone)).all()) == 2 * 3
+        assert len({row.contract_id for row in session.exec(select(Deadline)).all()}) == 2

@@ -16,18 +16,24 @@ from .lookup import get_contract, get_milestone
 from .sync import refresh_deadlines
 
 
+# Plain dicts of the enums' texts: the same answers as MilestoneKind(text).value, at a fraction
+# of the cost (a bulk load checks a million milestones).
+_KINDS = {kind.value: kind.value for kind in MilestoneKind}
+_STATUSES = {status.value: status.value for status in MilestoneStatus}
+
+
 def _kind(value: str) -> str:
     try:
-        return MilestoneKind(value.strip().lower()).value
-    except ValueError:
+        return _KINDS[value.strip().lower()]
+    except KeyError:
         allowed = ", ".join(kind.value for kind in MilestoneKind)
         raise InvalidInput(f"kind: {value!r} is not one of: {allowed}") from None
 
 
 def _status(value: str) -> str:
     try:
-        return MilestoneStatus(value.strip().lower()).value
-    except ValueError:
+        return _STATUSES[value.strip().lower()]
+    except KeyError:
         allowed = ", ".join(status.value for status in MilestoneStatus)
         raise InvalidInput(f"status: {value!r} is not one of: {allowed}") from None
 

@@ -1,0 +1,263 @@
+"""A chunk of contracts to load, turned into rows the database driver takes as they are.
+
+Pure (no connection), so that chunks can be prepared in worker processes while the main process
+writes. Each contract is checked with the services' own rules, and its deadlines are computed by
+the pure engine from the facts in memory. Database ids are not known yet: rows name their
+contract by its position in the chunk, and a milestone's deadline the milestone by its position;
+the writer (`bulk`) swaps the ids in. Values are encoded with each column's own bind processor
+(SQLite's date text, pence), exactly as SQLAlchemy would send them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from sqlalchemy.engine import Dialect
+
+from .deadlines import deadlines_for
+from .durations import parse_duration
+from .enums import BreakParty, DeadlineKind, MilestoneStatus, OptionStatus
+from .errors import InvalidInput
+from .models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
+from .services.contracts import EDITABLE, ContractFields, _check_dates, _choice, _clean
+from .services.milestones import _kind, _status
+from .snapshot import snapshot_of
+
+CONTRACT = Contract.__table__
+SUPPLIER = ContractSupplier.__table__
+OPTION = ExtensionOption.__table__
+BREAK = BreakClause.__table__
+MILESTONE = Milestone.__table__
+AUDIT = AuditEvent.__table__
+DEADLINE = Deadline.__table__
+
+# The columns each row tuple carries, in order. The first is always `contract_id` (written as the
+# contract's position in the chunk); a deadline row's second is its ordinal, which for a
+# milestone's deadline is the milestone's position in the chunk until the writer knows its id.
+CONTRACT_COLUMNS = tuple(column.name for column in CONTRACT.columns if column.name != "id")
+SUPPLIER_COLUMNS = ("contract_id", "position", "name", "identifier")
+OPTION_COLUMNS = ("contract_id", "ordinal", "length", "notice", "status", "decided_on", "decided_by", "note",
+                  "version")
+BREAK_COLUMNS = ("contract_id", "earliest_date", "after", "notice", "party", "note")
+MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "status", "met_on", "owner", "notes",
+                     "template_key", "version")
+AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
+                 "old_value", "new_value", "reason")
+DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", "start_date", "due_date", "state", "title", "action", "owner",
+                    "contract_reference", "contract_title", "service_area", "fingerprint", "sequence", "updated_at")
+MILESTONE_KIND = DeadlineKind.MILESTONE.value
+
+
+@dataclass
+class MilestoneInput:
+    """A milestone as `add_milestone` takes it: a day (start_date None) or a span ending on due_date."""
+
+    kind: str
+    name: str
+    due_date: date
+    start_date: date | None = None
+    status: str = MilestoneStatus.PLANNED.value
+    met_on: date | None = None
+    owner: str = ""
+    notes: str = ""
+
+
+@dataclass
+class BulkContract:
+    contract: ContractFields
+    milestones: list[MilestoneInput] = field(default_factory=list)
+
+
+@dataclass
+class PreparedChunk:
+    """Rows of a chunk, encoded; contract ids (and milestone ordinals) still positions."""
+
+    references: list[str]
+    contracts: list[tuple]
+    suppliers: list[tuple]
+    options: list[tuple]
+    breaks: list[tuple]
+    milestones: list[tuple]
+    audit: list[tuple]
+    deadlines: list[tuple]
+
+
+class _Encoded(dict):
+    """A column's bind processor with each distinct value converted once (dates repeat a lot):
+    a hit is one dict look-up in C."""
+
+    def __init__(self, process):
+        super().__init__({None: None})
+        self.process = process or (lambda value: value)
+
+    def __missing__(self, value):
+        self[value] = converted = self.process(value)
+        return converted
+
+
+class Encoder:
+    """Per column, the value the driver gets for a Python value (what SQLAlchemy would send)."""
+
+    def __init__(self, dialect: Dialect):
+        self.dialect = dialect
+        self._columns: dict[tuple[str, str], _Encoded | None] = {}
+
+    def column(self, table, name: str) -> _Encoded | None:
+        key = (table.name, name)
+        if key not in self._columns:
+            process = table.columns[name].type._cached_bind_processor(self.dialect)
+            self._columns[key] = _Encoded(process) if process is not None else None
+        return self._columns[key]
+
+    def rows(self, table, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+        """`rows` with every value that needs it converted (the rest pass as they are)."""
+        converting = [(index, encoded) for index, name in enumerate(columns)
+                      if (encoded := self.column(table, name)) is not None]
+        if not converting:
+            return rows
+        out = []
+        for row in rows:
+            values = list(row)
+            for index, encoded in converting:
+                try:
+                    values[index] = encoded[values[index]]
+                except TypeError:  # unhashable: convert without the cache
+                    values[index] = encoded.process(values[index])
+            out.append(tuple(values))
+        return out
+
+    def day(self, table) -> _Encoded:
+        """The encoding of a DATE column of `table` (identity where the driver takes dates)."""
+        return self.column(table, "due_date") or _Encoded(None)
+
+
+_CONTRACT_FIELDS = [f.name for f in fields(ContractFields) if f.name in EDITABLE or f.name == "reference"]
+
+
+def _contract_row(data: ContractFields, now: datetime) -> dict:
+    if data.replaces:
+        raise InvalidInput("bulk load cannot link predecessors (replaces); link them afterwards")
+    values = _clean({name: getattr(data, name) for name in _CONTRACT_FIELDS})
+    row = dict(currency="GBP", termination_reason="", successor_id=None, terminated_on=None, version=1,
+               **values, created_at=now, updated_at=now)
+    _check_dates(SimpleNamespace(**row))  # the same rule as register_contract
+    return row
+
+
+def _options(data: ContractFields) -> list[dict]:
+    rows = []
+    for ordinal, length in enumerate(data.options, start=1):
+        notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
+        rows.append(dict(
+            ordinal=ordinal, length=str(parse_duration(length)),
+            notice=str(parse_duration(notice)) if notice else None,
+            status=OptionStatus.AVAILABLE.value, decided_on=None, decided_by="", note="", version=1,
+        ))
+    return rows
+
+
+def _breaks(data: ContractFields, start: date | None) -> list[dict]:
+    rows = []
+    for clause in data.breaks:
+        if clause.earliest_date is None and not clause.after:
+            raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
+        if start and clause.earliest_date and clause.earliest_date < start:
+            raise InvalidInput("a break date cannot fall before the contract starts")
+        rows.append(dict(
+            earliest_date=clause.earliest_date,
+            after=str(parse_duration(clause.after)) if clause.after else None,
+            notice=str(parse_duration(clause.notice)),
+            party=_choice(clause.party, BreakParty, "party"),
+            note=clause.note,
+        ))
+    return rows
+
+
+def _milestone(item: MilestoneInput, position: int) -> SimpleNamespace:
+    """The milestone as `add_milestone` would store it; `id` is its position until it has one."""
+    if not item.name or not item.name.strip():
+        raise InvalidInput("a milestone needs a name")
+    if item.start_date is not None and item.start_date > item.due_date:
+        raise InvalidInput(f"milestone {item.name!r}: a span must run forwards")
+    status = _status(item.status)
+    met_on = item.met_on
+    if status == MilestoneStatus.MET and met_on is None:
+        met_on = item.due_date
+    start = None if item.start_date == item.due_date else item.start_date
+    return SimpleNamespace(id=position, kind=_kind(item.kind), name=item.name.strip(), start_date=start,
+                           due_date=item.due_date, status=status, met_on=met_on, owner=item.owner,
+                           notes=item.notes, template_key=None)
+
+
+def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
+                  dialect: Dialect | type[Dialect]) -> PreparedChunk:
+    """Check every contract of a chunk and build all its rows; InvalidInput names a bad contract.
+
+    `dialect` may be a dialect class (as sent to a worker process), which is instantiated here.
+    """
+    encoder = Encoder(dialect() if isinstance(dialect, type) else dialect)
+    day = encoder.day(DEADLINE)
+    milestone_day = encoder.day(MILESTONE)
+    stamp = (encoder.column(DEADLINE, "updated_at") or _Encoded(None))[now]
+    chunk = PreparedChunk([], [], [], [], [], [], [], [])
+    contracts, options, breaks, audit = [], [], [], []
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        data = item.contract
+        try:
+            contract = _contract_row(data, now)
+            contract_options = _options(data)
+            contract_breaks = _breaks(data, contract.get("start_date"))
+            first = len(chunk.milestones)
+            contract_milestones = [_milestone(m, first + n) for n, m in enumerate(item.milestones)]
+        except InvalidInput as error:
+            raise InvalidInput(f"{data.reference or '(no reference)'}: {error}") from None
+        reference = contract["reference"]
+        if reference in seen:
+            raise InvalidInput(f"reference {reference!r} appears twice in the load")
+        seen.add(reference)
+        chunk.references.append(reference)
+        contracts.append(tuple(contract[name] for name in CONTRACT_COLUMNS))
+        names = (name.strip() for name in data.suppliers if name and name.strip())
+        chunk.suppliers += [(position, n, name, "") for n, name in enumerate(names, start=1)]
+        options += [(position, *(row[name] for name in OPTION_COLUMNS[1:])) for row in contract_options]
+        breaks += [(position, *(row[name] for name in BREAK_COLUMNS[1:])) for row in contract_breaks]
+        chunk.milestones += [
+            (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status,
+             milestone_day[m.met_on], m.owner, m.notes, None, 1)
+            for m in contract_milestones
+        ]
+        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", "bulk load"))
+        chunk.deadlines += _deadline_rows(position, contract, contract_options, contract_breaks,
+                                          contract_milestones, day, stamp)
+    chunk.contracts = encoder.rows(CONTRACT, CONTRACT_COLUMNS, contracts)
+    chunk.options = encoder.rows(OPTION, OPTION_COLUMNS, options)
+    chunk.breaks = encoder.rows(BREAK, BREAK_COLUMNS, breaks)
+    chunk.audit = encoder.rows(AUDIT, AUDIT_COLUMNS, audit)
+    return chunk
+
+
+def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: list[dict],
+                   milestones: list[SimpleNamespace], day: _Encoded, stamp) -> list[tuple]:
+    """The rows `services.refresh_deadlines` would write for this new contract, in its order.
+
+    `snapshot_of` reads attributes, so plain namespaces stand in for model instances. Milestone
+    ids are positions, which ascend as the ids will, so the engine orders them the same way.
+    """
+    snapshot = snapshot_of(
+        SimpleNamespace(**contract, id=position),
+        [SimpleNamespace(**row) for row in options],
+        [SimpleNamespace(**row) for row in breaks],
+        milestones,
+    )
+    wanted = {(item.kind._value_, item.ordinal): item for item in deadlines_for(snapshot)}
+    reference, title, area = contract["reference"], contract["title"], contract["service_area"]
+    # Tuples and `_value_` (a plain attribute, where `.value` is a descriptor): a national load
+    # builds a million and a half of these.
+    return [
+        (position, ordinal, kind, day[item.start_date], day[item.due_date], item.state._value_, item.title,
+         item.action, item.owner, reference, title, area, item.fingerprint(), 0, stamp)
+        for (kind, ordinal), item in wanted.items()
+    ]
