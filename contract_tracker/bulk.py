@@ -28,6 +28,7 @@ from .bulk_rows import (
     MILESTONE, MILESTONE_COLUMNS, MILESTONE_KIND, OPTION, OPTION_COLUMNS, SUPPLIER, SUPPLIER_COLUMNS,
     BulkContract, MilestoneInput, PreparedChunk, prepare_chunk,
 )
+from .change_marker import mark_changed
 from .errors import InvalidInput
 from .services.audit import utcnow
 
@@ -214,6 +215,7 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
                 for chunk in chunks:
                     with _chunk_transaction(connection, deferred):
                         loaded = writer.write(chunk)
+                        mark_changed(connection)  # feeds re-read: these deadlines bypass the ORM
                     total.contracts += loaded.contracts
                     total.deadlines += loaded.deadlines
         except InvalidInput:

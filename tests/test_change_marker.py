@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from contract_tracker.backup import backup, restore
 from contract_tracker.change_marker import current_token
 from contract_tracker.dates import parse_span
@@ -62,3 +64,20 @@ def test_a_restore_moves_the_token(demo_store, tmp_path):
     before = _token(demo_store)
     restore(demo_store.engine, tmp_path / "b.json")
     assert _token(demo_store) != before
+
+
+def test_a_bulk_load_moves_the_token_and_a_rejected_one_does_not(store):
+    from contract_tracker.bulk import BulkContract, bulk_load
+    from contract_tracker.errors import InvalidInput
+
+    def item(reference: str) -> BulkContract:
+        return BulkContract(contract=ContractFields(reference=reference, title="x", start_date=date(2025, 1, 1),
+                                                    initial_term="3y", options=["3y"]))
+
+    before = _token(store)
+    bulk_load(store, [item("BULK-TOKEN-1")], actor="loader")
+    loaded = _token(store)
+    assert loaded != before
+    with pytest.raises(InvalidInput, match="already exists"):  # nothing written
+        bulk_load(store, [item("BULK-TOKEN-1")], actor="loader")
+    assert _token(store) == loaded
