@@ -190,3 +190,35 @@ def test_json_reports_put_each_row_on_its_own_line_and_parse_to_the_same_documen
     assert [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("    {")] == rows
     assert "Ana\u00efs" in text  # UTF-8 as it is, not \\u escapes
     assert json.loads(json_document({**data, "rows": []}))["rows"] == []
+
+
+@pytest.mark.parametrize("rows", [
+    [{"due_date": "2027-03-01", "n": 1}, {"due_date": "2027-03-02", "n": 2}, {"due_date": "x", "n": None}],
+    [{"due_date": "2027-03-01", "n": [{"due_date": "a"}, {"due_date": "b"}]}, {"due_date": "2027-03-02"}],
+    [{"due_date": "2027-03-01"}, {"kind": "break", "due_date": "2027-03-02"}, {}],
+    [{"only": "one"}],
+], ids=["flat", "nested rows alike", "first keys differ", "one row"])
+def test_each_json_row_line_is_that_row_encoded_alone(rows):
+    from contract_tracker.reports.render import json_document
+
+    lines = [line for line in json_document({"rows": rows}).splitlines() if line.startswith("    ")]
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    assert lines == ["    " + json.dumps(row, **compact) + ("," if n < len(rows) - 1 else "")
+                     for n, row in enumerate(rows)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_json_written_to_a_stream_is_the_document(encoding):
+    import io
+
+    from contract_tracker.reports.render import json_document, write_json
+
+    data = {"title": "Café", "rows": [{"owner": "Anaïs", "n": 1}, {"owner": "Zoë", "n": 2}]}
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding)
+    write_json(data, stream)
+    stream.flush()
+    assert raw.getvalue().decode(encoding) == json_document(data) + "\n"
+    text = io.StringIO()
+    write_json(data, text)
+    assert text.getvalue() == json_document(data) + "\n"
