@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,17 +37,57 @@ def _peak_mb(rusage) -> float:
     return rusage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
+LAUNCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
+
+
+def launched(argv: list[str], report: str) -> list[str]:
+    """`argv` started by the small launcher, so that its peak memory is its own (see launch.py)."""
+    return [sys.executable, "-S", LAUNCH, report, *argv]
+
+
+def _usage(report: str, rusage, seconds: float) -> tuple[float, float, float]:
+    """The command's (seconds, peak MB, CPU seconds) as the launcher wrote them; failing that (the
+    launcher was killed), the launcher's own figures, an upper bound."""
+    try:
+        with open(report) as written:
+            wall, peak_kb, cpu = (float(word) for word in written.read().split())
+        return wall, peak_kb / 1024, cpu
+    except (OSError, ValueError):
+        return seconds, _peak_mb(rusage), rusage.ru_utime + rusage.ru_stime
+
+
+def _end(pid: int, first: int = signal.SIGTERM, grace: float = 5):
+    """Stop a launched command's process group (`first`, then SIGKILL); the launcher's rusage."""
+    try:
+        os.kill(pid, first)  # the launcher passes it on and reports
+    except ProcessLookupError:
+        pass
+    deadline = time.perf_counter() + grace
+    done = 0
+    while not done and time.perf_counter() < deadline:
+        done, status, rusage = os.wait4(pid, os.WNOHANG)
+        time.sleep(0.02)
+    try:  # and whatever the command started (a group's id is not reused while it has members)
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if not done:
+        _done, status, rusage = os.wait4(pid, 0)
+    return status, rusage
+
+
 def run(argv: list[str], *, timeout: float = 600, env: dict | None = None,
                  stdout_path: str | None = None) -> Run:
     """Run `argv` to the end: its wall-clock time and the peak resident memory of that process
-    alone (reaped with wait4). Output goes to files, not pipes, so a large output cannot block it."""
-    import tempfile
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    alone (through the launcher). Output goes to files, not pipes, so a large output cannot block it."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        report = os.path.join(scratch, "usage")
         target = open(stdout_path, "wb") if stdout_path else out
         try:
             started = time.perf_counter()
-            process = subprocess.Popen(argv, stdout=target, stderr=err, env=env)
+            process = subprocess.Popen(launched(argv, report), stdout=target, stderr=err, env=env,
+                                       start_new_session=True)
             deadline = started + timeout
             status, rusage, timed_out = None, None, False
             while True:
@@ -52,12 +95,11 @@ def run(argv: list[str], *, timeout: float = 600, env: dict | None = None,
                 if pid:
                     break
                 if time.perf_counter() > deadline:
-                    process.kill()
-                    _pid, status, rusage = os.wait4(process.pid, 0)
+                    status, rusage = _end(process.pid)
                     timed_out = True
                     break
                 time.sleep(0.002)
-            seconds = time.perf_counter() - started
+            seconds, peak, cpu = _usage(report, rusage, time.perf_counter() - started)
             process.returncode = os.waitstatus_to_exitcode(status)
         finally:
             if stdout_path:
@@ -67,8 +109,8 @@ def run(argv: list[str], *, timeout: float = 600, env: dict | None = None,
         stderr = err.read().decode(errors="replace")
         if timed_out:
             stderr += f"\ntimed out after {timeout:.0f} s"
-        return Run(seconds, _peak_mb(rusage), -9 if timed_out else process.returncode,
-                   out.read().decode(errors="replace"), stderr, rusage.ru_utime + rusage.ru_stime)
+        return Run(seconds, peak, -9 if timed_out else process.returncode,
+                   out.read().decode(errors="replace"), stderr, cpu)
 
 
 def free_port() -> int:
@@ -109,20 +151,27 @@ def get(url: str, headers: dict | None = None, timeout: float = 300) -> Response
         return Response(error.code, time.perf_counter() - started, error.headers.get("ETag"), 0)
 
 
-def stop(process: subprocess.Popen, timeout: float = 10) -> float:
+@dataclass
+class Server:
+    process: subprocess.Popen
+    report: str  # where the launcher writes the server's usage when it stops
+
+
+def start(argv: list[str]) -> Server:
+    """Start a server through the launcher, its output discarded."""
+    report = os.path.join(tempfile.mkdtemp(prefix="ct-bench-usage-"), "usage")
+    process = subprocess.Popen(launched(argv, report), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    return Server(process, report)
+
+
+def stop(server: Server, timeout: float = 10) -> float:
     """Stop a server politely (SIGINT, as Ctrl+C), then firmly; its peak memory in MB."""
-    process.send_signal(signal.SIGINT)
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        pid, _status, rusage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            process.returncode = 0
-            return _peak_mb(rusage)
-        time.sleep(0.05)
-    process.kill()
-    _pid, _status, rusage = os.wait4(process.pid, 0)
-    process.returncode = -9
-    return _peak_mb(rusage)
+    status, rusage = _end(server.process.pid, signal.SIGINT, timeout)
+    server.process.returncode = os.waitstatus_to_exitcode(status)
+    _seconds, peak, _cpu = _usage(server.report, rusage, 0.0)
+    shutil.rmtree(os.path.dirname(server.report), ignore_errors=True)
+    return peak
 
 
 @dataclass
@@ -140,8 +189,10 @@ def first_paint(argv: list[str], *, expect: bytes, size: tuple[int, int] = (120,
     import fcntl
     import termios
 
+    report = os.path.join(tempfile.mkdtemp(prefix="ct-bench-usage-"), "usage")
+    argv = launched(argv, report)
     pid, fd = pty.fork()
-    if pid == 0:  # the child: become the program
+    if pid == 0:  # the child: become the launcher, and it the program
         os.execvpe(argv[0], argv, {**(env or os.environ), "TERM": "xterm-256color",
                                    "COLUMNS": str(size[0]), "LINES": str(size[1])})
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
@@ -182,8 +233,10 @@ def first_paint(argv: list[str], *, expect: bytes, size: tuple[int, int] = (120,
             except OSError:
                 pass
         if exited is None:
-            os.kill(pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)  # pty.fork made the child a session and group leader
             _done, _status, exited = os.wait4(pid, 0)
     os.close(fd)
+    _wall, peak, _cpu = _usage(report, exited, 0.0)
+    shutil.rmtree(os.path.dirname(report), ignore_errors=True)
     note = "" if seconds is not None else ("no full-screen app" if not full_screen else "timed out")
-    return Paint(seconds, _peak_mb(exited), full_screen, note)
+    return Paint(seconds, peak, full_screen, note)

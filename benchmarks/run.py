@@ -19,7 +19,6 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -203,8 +202,7 @@ class Bench:
         if not created.ok or not token:
             return cell(created) if not created.ok else "failed: no feed URL in the output", ""
         port = measure.free_port()
-        server = subprocess.Popen(self.ct(db, "serve", "--host", "127.0.0.1", "--port", str(port)),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = measure.start(self.ct(db, "serve", "--host", "127.0.0.1", "--port", str(port)))
         try:
             if not measure.wait_for_port(port, 60):
                 return "failed: the server did not start", ""
