@@ -109,3 +109,53 @@ def _rows_json(rows: list[dict]) -> bytes:
     else:
         body = b",\n    ".join(orjson.dumps(row) for row in rows)
     return b"[\n    " + body + b"\n  ]"
+
+
+YEAR_HEADERS = ["Financial year", "Procurements", "Whole-life value", "Without a value"]
+
+
+def _year_rows(report: Report) -> list[list[str]]:
+    return [[y["financial_year"], str(y["count"]), _pounds(y["whole_life_value"]), str(y["without_value"])]
+            for y in report.financial_years or []]
+
+
+def _heading(report: Report) -> str:
+    return f"{report.title} (as of {report.as_of}): {len(report.rows)}"
+
+
+def markdown(report: Report) -> str:
+    from tabulate import tabulate
+
+    columns = [c for c in report.columns if c.in_table]
+    body = [[_table_cell(c.key, row[c.key]).replace("|", "\\|") for c in columns] for row in report.rows]
+    parts = [f"### {_heading(report)}\n\n"]
+    if body:
+        parts.append(tabulate(body, headers=[c.header for c in columns], tablefmt="github",
+                              disable_numparse=True) + "\n")
+    if report.financial_years:
+        parts.append("\n" + tabulate(_year_rows(report), headers=YEAR_HEADERS,
+                                     tablefmt="github", disable_numparse=True) + "\n")
+    return "".join(parts)
+
+
+def tables(report: Report) -> list:
+    """Rich renderables for people; the caller prints them on its console."""
+    from rich import box
+    from rich.table import Table
+
+    def make(title: str | None, headers: list[str], rows: list[list[str]]) -> Table:
+        out = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        for header in headers:
+            out.add_column(header, overflow="fold")
+        for row in rows:
+            out.add_row(*row)
+        return out
+
+    columns = [c for c in report.columns if c.in_table]
+    rows = [[_table_cell(c.key, row[c.key]) for c in columns] for row in report.rows]
+    if not rows:
+        return [_heading(report)]
+    out = [make(_heading(report), [c.header for c in columns], rows)]
+    if report.financial_years:
+        out.append(make("By financial year", YEAR_HEADERS, _year_rows(report)))
+    return out
