@@ -16,7 +16,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_context
@@ -183,41 +183,18 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
         for chunk in chain(ahead, chunks):
             yield prepare_chunk(chunk, utcnow(), actor, dialect)
         return
-    source = chain(ahead, chunks)
-    # In flight: a chunk in hand for each worker and one queued (the pool has sent those on), and
-    # spares that the writer can take back to prepare itself rather than wait.
-    depth = 2 * workers + 2
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
     try:
-        pending: deque[tuple[list[BulkContract], Future]] = deque()
-        while True:
-            while len(pending) < depth and (chunk := next(source, None)) is not None:
-                pending.append((chunk, pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect))))
-            if not pending:
-                return
-            while not pending[0][1].done() and _prepare_a_spare(pending, actor, dialect):
-                pass
-            yield pending.popleft()[1].result()
+        pending: deque = deque()
+        for chunk in chain(ahead, chunks):
+            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect)))
+            if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
     finally:
         pool.shutdown(cancel_futures=True)
-
-
-def _prepare_a_spare(pending: deque, actor: str, dialect) -> bool:
-    """Take back the last chunk no worker has started and prepare it here (its outcome, rows or
-    error, waits for its turn); False when there is none. The writer is then never idle while
-    chunks wait, whatever the balance of cores, workers and database."""
-    for index in range(len(pending) - 1, 0, -1):
-        chunk, future = pending[index]
-        if future.cancel():
-            done: Future = Future()
-            try:
-                done.set_result(prepare_chunk(chunk, utcnow(), actor, dialect))
-            except InvalidInput as error:
-                done.set_exception(error)
-            pending[index] = (chunk, done)
-            return True
-    return False
 
 
 def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: int = 2000,

@@ -291,28 +291,3 @@ def test_a_reference_repeated_in_a_later_chunk_rejects_that_chunk_only(store):
         assert session.exec(select(Contract.reference).order_by(Contract.reference)).all() == ["MANY-000", "MANY-001"]
         assert len(session.exec(select(Milestone)).all()) == 2 * 3
         assert len({row.contract_id for row in session.exec(select(Deadline)).all()}) == 2
-
-
-def test_the_writer_takes_back_the_last_chunk_no_worker_started_and_keeps_its_error_for_its_turn():
-    from collections import deque
-    from concurrent.futures import Future
-
-    from sqlalchemy.dialects import sqlite
-
-    from contract_tracker.bulk import _prepare_a_spare
-
-    def started() -> Future:
-        future: Future = Future()
-        future.set_running_or_notify_cancel()  # a worker has it: it cannot be taken back
-        return future
-
-    good, bad = _register(3), _register(2)
-    bad[1].contract.initial_term = "3 fortnights"
-    pending = deque([(_register(1), started()), (good, Future()), (bad, Future())])
-    assert _prepare_a_spare(pending, "loader", sqlite.dialect())
-    with pytest.raises(InvalidInput, match="MANY-001: not a period"):
-        pending[2][1].result(timeout=0)  # the last one first, its error kept, not raised
-    assert not pending[1][1].done()
-    assert _prepare_a_spare(pending, "loader", sqlite.dialect())
-    assert pending[1][1].result(timeout=0).references == ["MANY-000", "MANY-001", "MANY-002"]
-    assert not _prepare_a_spare(pending, "loader", sqlite.dialect())  # the head is a worker's
