@@ -53,6 +53,18 @@ def _deadline_rows(session, contract_id: int) -> list[tuple]:
     return sorted(tuple(getattr(row, name) for name in COMPARED) for row in rows)
 
 
+def _assert_the_services_write_the_same(session, contracts: list[Contract], loaded: dict[int, list[tuple]]) -> None:
+    """Rewrite every contract's deadlines through the services, from scratch, and compare."""
+    for row in session.exec(select(Deadline)).all():
+        session.delete(row)
+    session.flush()
+    for contract in contracts:
+        refresh_deadlines(session, contract)
+    session.flush()
+    for contract in contracts:
+        assert _deadline_rows(session, contract.id) == loaded[contract.id], contract.reference
+
+
 def test_bulk_loaded_deadlines_equal_what_the_services_write(store):
     result = bulk_load(store, _contracts(), actor="loader", chunk_size=2)
     assert result.contracts == 3
@@ -65,15 +77,7 @@ def test_bulk_loaded_deadlines_equal_what_the_services_write(store):
         assert send.annual_value == Decimal("120000.50")
         # options, break, end, re-procurement, UK11 (PA 2023), milestones
         assert len(loaded[send.id]) == 3 + 1 + 1 + 1 + 1 + 3
-        # Rewrite every contract's deadlines through the services, from scratch, and compare.
-        for row in session.exec(select(Deadline)).all():
-            session.delete(row)
-        session.flush()
-        for contract in contracts:
-            refresh_deadlines(session, contract)
-        session.flush()
-        for contract in contracts:
-            assert _deadline_rows(session, contract.id) == loaded[contract.id], contract.reference
+        _assert_the_services_write_the_same(session, contracts, loaded)
 
 
 def test_bulk_load_writes_facts_and_one_audit_event_per_contract(store):
@@ -189,14 +193,7 @@ def test_deadlines_loaded_by_workers_equal_what_the_services_write(store):
     with store.session() as session:
         contracts = session.exec(select(Contract)).all()
         loaded = {c.id: _deadline_rows(session, c.id) for c in contracts}
-        for row in session.exec(select(Deadline)).all():
-            session.delete(row)
-        session.flush()
-        for contract in contracts:
-            refresh_deadlines(session, contract)
-        session.flush()
-        for contract in contracts:
-            assert _deadline_rows(session, contract.id) == loaded[contract.id], contract.reference
+        _assert_the_services_write_the_same(session, contracts, loaded)
 
 
 def test_a_bad_contract_prepared_by_a_worker_is_named_and_rejects_its_chunk(store):
