@@ -187,12 +187,12 @@ class RegisterScreen(Screen):
         total = table.total
         if self.loading_total is not None:
             self.query_one("#register-count", Static).update(
-                f"Loading {self.loading_total:,} contracts… {len(table.shown)} of the first {total} shown · "
+                f"Loading {self.loading_total:,} contracts… {len(table.shown):,} of the first {total:,} shown · "
                 f"as of {self.app.backend.today:%-d %b %Y}"
             )
             return
         self.query_one("#register-count", Static).update(
-            f"{len(table.shown)} of {total} contracts · as of {self.app.backend.today:%-d %b %Y} · "
+            f"{len(table.shown):,} of {total:,} contracts · as of {self.app.backend.today:%-d %b %Y} · "
             "Enter opens · click a heading or press s to sort"
         )
 
