@@ -12,6 +12,7 @@ error names it.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ from .bulk_rows import (
 )
 from .change_marker import mark_changed
 from .errors import InvalidInput
+from .gc_pause import gc_paused
 from .services.audit import utcnow
 
 __all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers"]
@@ -184,7 +186,8 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
             yield prepare_chunk(chunk, utcnow(), actor, dialect)
         return
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    # Workers only build chunks' rows, freed by reference counting: no cyclic collector (see gc_pause).
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
     try:
         pending: deque = deque()
         for chunk in chain(ahead, chunks):
@@ -207,7 +210,7 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
     started with "spawn", so a calling script needs the `if __name__ == "__main__":` guard.
     """
     total = LoadResult()
-    with store.engine.connect() as connection:
+    with gc_paused(), store.engine.connect() as connection:
         deferred = _begin(connection)
         writer = _Writer(connection)
         try:

@@ -288,3 +288,19 @@ def test_a_reference_repeated_in_a_later_chunk_rejects_that_chunk_only(store):
         assert session.exec(select(Contract.reference).order_by(Contract.reference)).all() == ["MANY-000", "MANY-001"]
         assert len(session.exec(select(Milestone)).all()) == 2 * 3
         assert len({row.contract_id for row in session.exec(select(Deadline)).all()}) == 2
+
+
+def test_the_cyclic_collector_is_paused_while_loading_and_resumed_after(store):
+    import gc
+
+    during = []
+
+    def items():
+        for item in _contracts():
+            during.append(gc.isenabled())
+            yield item
+
+    assert gc.isenabled()
+    bulk_load(store, items(), actor="loader")
+    assert during and not any(during)
+    assert gc.isenabled()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from contract_tracker.tui.gc_pause import gc_paused
+from contract_tracker.gc_pause import gc_paused
 
 
 def test_overlapping_reads_resume_the_collector_when_the_last_ends():
