@@ -13,9 +13,9 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from .deadlines import INFORMATIONAL, is_overdue
-from .enums import DeadlineState
+from .deadline_item import INFORMATIONAL
 from .models import Deadline
+from .stream import is_open
 
 SOON_DAYS = 30  # within a month: act now
 COMING_DAYS = 90  # within a quarter: plan for it
@@ -57,16 +57,15 @@ class AgendaItem:
 
 
 def agenda_items(session: Session, *, as_of: date, weeks: int = 12, owner: str | None = None) -> list[AgendaItem]:
-    """Open deadlines due within `weeks` of `as_of`, and every overdue one, overdue first."""
+    """Deadlines open on `as_of` (stream.is_open) due within `weeks`, overdue ones first."""
     horizon = as_of + timedelta(weeks=weeks)
-    query = select(Deadline).where(Deadline.state == DeadlineState.OPEN.value, Deadline.due_date <= horizon)
+    query = select(Deadline).where(is_open(as_of), Deadline.due_date <= horizon)
     if owner:
         query = query.where(Deadline.owner == owner)
     items = []
-    for row in session.exec(query.order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind)):
-        overdue = is_overdue(row.kind, row.due_date, row.state, as_of)
-        if row.due_date < as_of and not overdue:
-            continue  # a past informational date (a contract end) asks nothing of anyone
+    for row in session.exec(query.order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind,
+                                           Deadline.ordinal)):
+        overdue = row.due_date < as_of  # open and past its day (a past contract end is not open)
         items.append(AgendaItem(
             reference=row.contract_reference, contract_title=row.contract_title, kind=row.kind,
             title=row.title, action=row.action, owner=row.owner, start_date=row.start_date,

@@ -23,6 +23,7 @@ from .errors import InvalidInput
 from .models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
 from .services.contracts import EDITABLE, ContractFields, _check_dates, _choice, _clean
 from .services.milestones import _kind, _status
+from .services.sync import CONTENT, wanted_content
 from .snapshot import snapshot_of
 
 CONTRACT = Contract.__table__
@@ -45,8 +46,8 @@ MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "s
                      "template_key", "version")
 AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
                  "old_value", "new_value", "reason")
-DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", "start_date", "due_date", "state", "title", "action", "owner",
-                    "contract_reference", "contract_title", "service_area", "fingerprint", "sequence", "updated_at")
+DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
+_DEADLINE_DATES = frozenset({"start_date", "due_date", "holds_from", "holds_until", "ends_on"})
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
 
 
@@ -252,12 +253,11 @@ def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: l
         [SimpleNamespace(**row) for row in breaks],
         milestones,
     )
-    wanted = {(item.kind._value_, item.ordinal): item for item in deadlines_for(snapshot)}
-    reference, title, area = contract["reference"], contract["title"], contract["service_area"]
-    # Tuples and `_value_` (a plain attribute, where `.value` is a descriptor): a national load
-    # builds a million and a half of these.
+    wanted = wanted_content(deadlines_for(snapshot), reference=contract["reference"], title=contract["title"],
+                            service_area=contract["service_area"])
+    # Tuples, dates encoded once per distinct day: a national load builds a million and a half of these.
     return [
-        (position, ordinal, kind, day[item.start_date], day[item.due_date], item.state._value_, item.title,
-         item.action, item.owner, reference, title, area, item.fingerprint(), 0, stamp)
-        for (kind, ordinal), item in wanted.items()
+        (position, ordinal, kind, *(day[content[name]] if name in _DEADLINE_DATES else content[name]
+                                    for name in CONTENT), 0, stamp)
+        for (kind, ordinal), content in wanted.items()
     ]

@@ -29,7 +29,7 @@ from icalendar import Alarm, Calendar, Event, vDuration
 
 from .dates import describe_span
 from .durations import ONE_DAY
-from .enums import DeadlineKind, DeadlineState
+from .enums import DeadlineKind, Standing
 from .errors import InvalidInput
 
 PRODID = "-//contract-tracker//Contract deadlines//EN"
@@ -50,11 +50,16 @@ DEFAULT_ALARMS: Mapping[str, tuple[int, ...]] = {
 }
 FALLBACK_ALARMS: tuple[int, ...] = (7, 1)
 
+# A row's `state` here is how it stands on the calendar's day (stream.standing).
 _STATE_PREFIX = {
-    DeadlineState.DONE.value: "Done: ",
-    DeadlineState.MISSED.value: "Missed: ",
-    DeadlineState.CANCELLED.value: "Cancelled: ",
+    Standing.DONE.value: "Done: ",
+    Standing.MISSED.value: "Missed: ",
+    Standing.CANCELLED.value: "Cancelled: ",
+    Standing.LAPSED.value: "Lapsed: ",
+    Standing.SUPERSEDED.value: "Cancelled: ",
 }
+_STOPPED = frozenset(standing.value for standing in Standing if standing.stopped)
+_OPEN = frozenset(standing.value for standing in Standing if standing.is_open)
 _ALARM_PART = re.compile(r"^(\d{1,4})\s*(d|day|days|w|wk|week|weeks)$")
 
 
@@ -209,12 +214,14 @@ def event_end(row: DeadlineRow) -> date:
 
 
 def event_status(row: DeadlineRow) -> str:
-    return "CANCELLED" if row.state == DeadlineState.CANCELLED.value else "CONFIRMED"
+    """CANCELLED for a deadline that no longer applies (cancelled, lapsed, superseded), so that
+    subscribed calendars update the event they hold."""
+    return "CANCELLED" if row.state in _STOPPED else "CONFIRMED"
 
 
 def alarm_days(row: DeadlineRow, alarms: AlarmPolicy) -> tuple[int, ...]:
-    """Reminders only while the deadline is open: a settled one needs none."""
-    return alarms.days_for(row.kind) if row.state == DeadlineState.OPEN.value else ()
+    """Reminders only while the deadline is open: a settled or stopped one needs none."""
+    return alarms.days_for(row.kind) if row.state in _OPEN else ()
 
 
 def _alarm(summary: str, due: date, days: int) -> Alarm:

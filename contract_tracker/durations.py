@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -99,8 +99,24 @@ def subtract(day: date, period: Duration | str) -> date:
 
 
 def period_end(start: date, period: Duration | str) -> date:
-    """The last day of a period beginning on `start`: 1 Sep 2025 + 3y ends 31 Aug 2028."""
-    return add(start, period) - ONE_DAY
+    """The last day of a period beginning on `start` (the one month rule, for terms, options,
+    notice periods, breaks and report windows alike).
+
+    A period of N months (or years) ends the day before the start's corresponding date N months
+    later; where that month has no such day, it ends on that month's last day. So 1 Sep 2025 + 3y
+    ends 31 Aug 2028, 29 Feb 2024 + 1y ends 28 Feb 2025, 31 Jan 2025 + 3m ends 30 Apr 2025 and
+    1 Mar 2025 + 1m ends 31 Mar 2025. Days and weeks simply count: 1 Sep + 90d ends 29 Nov.
+    """
+    period = parse_duration(period)
+    if period.unit in ("days", "weeks"):
+        return _shift(start, period, 1) - ONE_DAY
+    months = period.amount * (12 if period.unit == "years" else 1)
+    carry, month0 = divmod(start.month - 1 + months, 12)
+    year, month = start.year + carry, month0 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:  # no corresponding date (31 Jan -> April): the month's last day
+        return date(year, month, last)
+    return date(year, month, start.day) - ONE_DAY
 
 
 def last_day_to_give_notice(end: date, notice: Duration | str) -> date:

@@ -45,6 +45,9 @@ class OptionStatus(StrEnum):
     EXERCISED = "exercised"
     DECLINED = "declined"
     LAPSED = "lapsed"
+    # Never stored: how an available option stands on a day after its decide-by date, before the
+    # term it would extend has ended (lifecycle.option_windows).
+    OVERDUE = "overdue"
 
 
 class BreakParty(StrEnum):
@@ -104,7 +107,34 @@ class DeadlineKind(StrEnum):
 
 
 class DeadlineState(StrEnum):
-    OPEN = "open"  # still to be acted on
+    """A deadline row's state as stored: what the facts say, on no day in particular."""
+
+    OPEN = "open"  # still to be acted on (within the row's window of days, see Standing)
     DONE = "done"  # acted on (met, decided)
-    MISSED = "missed"  # passed without the action
-    CANCELLED = "cancelled"  # no longer applies
+    MISSED = "missed"  # recorded as passed without the action
+    CANCELLED = "cancelled"  # no longer applies (e.g. the contract was terminated)
+    LAPSED = "lapsed"  # an option that can no longer be taken (an earlier one declined or lapsed)
+    SUPERSEDED = "superseded"  # the facts no longer produce this deadline; kept for its history
+
+
+class Standing(StrEnum):
+    """How a deadline stands on a given day (contract_tracker.stream), for every reader alike."""
+
+    PENDING = "pending"  # its window of days has not begun: it does not apply yet
+    OPEN = "open"  # to be acted on, due today or later
+    OVERDUE = "overdue"  # to be acted on, and its day has passed
+    PASSED = "passed"  # a date that marks an event (a contract end) and is behind us
+    DONE = "done"
+    MISSED = "missed"  # recorded missed, or its window closed after it fell due, undone
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"  # its window closed before it fell due, or recorded lapsed
+    SUPERSEDED = "superseded"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Standing.OPEN, Standing.OVERDUE)
+
+    @property
+    def stopped(self) -> bool:
+        """No longer applies: calendars show it cancelled, without reminders."""
+        return self in (Standing.CANCELLED, Standing.LAPSED, Standing.SUPERSEDED)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,8 +34,9 @@ def _not_found() -> Response:
     return PlainTextResponse("Not Found", status_code=404, headers=_SECURITY_HEADERS)
 
 
-def create_app(store: Store) -> Starlette:
-    """The ASGI app, reading feeds from `store` (one short session per request)."""
+def create_app(store: Store, *, today: Callable[[], date] = date.today) -> Starlette:
+    """The ASGI app, reading feeds from `store` (one short session per request). Each feed shows its
+    deadlines as they stand on `today()`, asked afresh for every request (a server runs for days)."""
     cache = FeedCache()
 
     # A plain function: Starlette runs it in its thread pool, so database work never blocks the loop.
@@ -45,7 +48,7 @@ def create_app(store: Store) -> Starlette:
                 if subscription is None:
                     log.info("%s feed: unknown or revoked token -> 404", request.method)
                     return _not_found()
-                rendered = cache.render(session, subscription)
+                rendered = cache.render(session, subscription, as_of=today())
                 label = f"{subscription.id} ({subscription.name})"
         except Exception as error:  # noqa: BLE001 - never let a message (SQL, parameters) reach a log line with a token
             log.error("%s feed: could not build the calendar (%s)", request.method, type(error).__name__)

@@ -25,6 +25,7 @@ from .dates import parse_date
 from .enums import DeadlineKind
 from .errors import InvalidInput
 from .models import Deadline
+from .stream import calendar_sequence, calendar_sequence_sql, in_calendar, standing_of, standing_sql
 
 TOKEN_BYTES = 32
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
@@ -117,7 +118,7 @@ class CalendarRow(NamedTuple):
     ordinal: int
     start_date: date | None
     due_date: date
-    state: str
+    state: str  # how the deadline stands on the calendar's day (Standing), not the stored state
     title: str
     action: str
     owner: str
@@ -128,34 +129,52 @@ class CalendarRow(NamedTuple):
     updated_at: datetime
 
 
-_CALENDAR_COLUMNS = tuple(getattr(Deadline, name) for name in CalendarRow._fields)
+def _calendar_columns(as_of: date) -> tuple:
+    """CalendarRow's columns as of a day: `state` is how the row stands then (stream.standing) and
+    `sequence` its calendar sequence then (stream.calendar_sequence_sql)."""
+    replaced = {"state": standing_sql(as_of).label("state"),
+                "sequence": calendar_sequence_sql(as_of).label("sequence")}
+    return tuple(replaced.get(name, getattr(Deadline, name)) for name in CalendarRow._fields)
 
 
-def matching_deadlines(session: Session, wanted: DeadlineFilter) -> list[Deadline]:
-    """The deadline rows `wanted` selects, by date, in one indexed query."""
-    return list(session.exec(select(Deadline).where(*_conditions(wanted)).order_by(*_ORDER)))
+def as_of_row(deadline: Deadline, as_of: date) -> CalendarRow:
+    """A stored deadline as a calendar shows it on `as_of`, worked out in Python (stream.standing_of,
+    stream.calendar_sequence): the reference the SQL of `calendar_rows` is held equal to."""
+    values = {name: getattr(deadline, name) for name in CalendarRow._fields}
+    values.update(state=standing_of(deadline, as_of).value, sequence=calendar_sequence(deadline, as_of))
+    return CalendarRow(**values)
 
 
-def calendar_rows(session: Session, wanted: DeadlineFilter) -> Iterator[CalendarRow]:
-    """The same rows as `matching_deadlines`, in the same order, as plain rows with only the
-    columns a calendar shows: loading ORM objects costs about 20 us a row, more than writing the
-    event. Fetched in batches (a server-side cursor on PostgreSQL), so a whole register can be
-    streamed to a file without holding it in memory."""
-    query = calendar_query(wanted).execution_options(yield_per=_STREAM_BATCH)
-    return map(CalendarRow._make, session.exec(query))
+def matching_deadlines(session: Session, wanted: DeadlineFilter, *, as_of: date,
+                       include_stopped: bool = False) -> list[CalendarRow]:
+    """The deadlines `wanted` selects that a calendar shows on `as_of`, by date, as they stand then:
+    ORM rows judged in Python (`as_of_row`), the slow reference for `calendar_rows`."""
+    query = select(Deadline).where(*_conditions(wanted), in_calendar(as_of, include_stopped=include_stopped))
+    return [as_of_row(deadline, as_of) for deadline in session.exec(query.order_by(*_ORDER))]
 
 
-def calendar_query(wanted: DeadlineFilter) -> Select:
+def calendar_rows(session: Session, wanted: DeadlineFilter, *, as_of: date,
+                  include_stopped: bool = False) -> Iterator[CalendarRow]:
+    """The same rows as `matching_deadlines`, in the same order, as they stand on `as_of`, as plain
+    rows with only the columns a calendar shows: loading ORM objects costs about 20 us a row, more
+    than writing the event. Fetched in batches (a server-side cursor on PostgreSQL), so a whole
+    register can be streamed to a file without holding it in memory."""
+    query = calendar_query(wanted, as_of=as_of, include_stopped=include_stopped)
+    return map(CalendarRow._make, session.exec(query.execution_options(yield_per=_STREAM_BATCH)))
+
+
+def calendar_query(wanted: DeadlineFilter, *, as_of: date, include_stopped: bool = False) -> Select:
     """The query behind `calendar_rows`."""
-    conditions = _conditions(wanted)
+    columns = _calendar_columns(as_of)
+    conditions = [*_conditions(wanted), in_calendar(as_of, include_stopped=include_stopped)]
     if wanted.end is None:
-        return select(*_CALENDAR_COLUMNS).where(*conditions).order_by(*_ORDER)
+        return select(*columns).where(*conditions).order_by(*_ORDER)
     # A window's end selects on the day an event starts (a span shows from its start), which no
     # index can bound: the database would read every deadline due after the window to find the
     # few spans that start inside it. So: the deadlines due by the end (a range of the date
     # index), and apart, the spans due after it (a range of the spans' index).
-    due_by_end = select(*_CALENDAR_COLUMNS).where(*conditions, Deadline.due_date <= wanted.end)
-    spans_past_end = select(*_CALENDAR_COLUMNS).where(
+    due_by_end = select(*columns).where(*conditions, Deadline.due_date <= wanted.end)
+    spans_past_end = select(*columns).where(
         *conditions, Deadline.due_date > wanted.end, Deadline.start_date.is_not(None),
         Deadline.start_date <= wanted.end,
     )

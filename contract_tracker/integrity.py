@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from .deadlines import deadlines_for
 from .models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
-from .services.sync import refresh_deadlines
+from .services.sync import SUPERSEDED, refresh_deadlines, wanted_content
 from .snapshot import ContractSnapshot, snapshot_of
 from .store import current_revision, head_revision
 
@@ -109,22 +109,26 @@ def _facts_by_contract(session: Session) -> tuple[dict, dict, dict, dict]:
 
 
 def deadline_mismatch(contract: Contract, snapshot: ContractSnapshot, rows: list[Deadline]) -> str:
-    """'' when the stored deadlines equal those derived from the facts now, else what differs."""
-    wanted = {(item.kind.value, item.ordinal): item for item in deadlines_for(snapshot)}
+    """'' when the stored deadlines equal those derived from the facts now, else what differs.
+    Rows the facts no longer produce must be kept as superseded (services.sync.reconcile)."""
+    wanted = wanted_content(deadlines_for(snapshot), reference=contract.reference, title=contract.title,
+                            service_area=contract.service_area)
     stored = {(row.kind, row.ordinal): row for row in rows}
     missing = sorted(set(wanted) - set(stored))
-    extra = sorted(set(stored) - set(wanted))
+    extra = sorted(key for key in set(stored) - set(wanted) if stored[key].state != SUPERSEDED)
     if missing:
         return f"missing {_names(missing)}"
     if extra:
         return f"no longer due: {_names(extra)}"
-    for key, item in sorted(wanted.items()):
+    for key, content in sorted(wanted.items()):
         row = stored[key]
-        if row.fingerprint != item.fingerprint() or row.due_date != item.due_date or row.state != item.state.value:
-            return f"{_names([key])} is {row.due_date} ({row.state}) but should be {item.due_date} ({item.state.value})"
-        if (row.contract_reference, row.contract_title, row.service_area) != (
-                contract.reference, contract.title, contract.service_area):
+        differing = {name for name, value in content.items() if getattr(row, name) != value}
+        if differing & {"contract_reference", "contract_title", "service_area"}:
             return f"{_names([key])} carries out-of-date contract details"
+        if differing:
+            return (f"{_names([key])} is {row.due_date} ({row.state}) but should be {content['due_date']} "
+                    f"({content['state']})" + ("" if differing & {"due_date", "state"} else
+                                               f"; {', '.join(sorted(differing))} differ"))
     return ""
 
 

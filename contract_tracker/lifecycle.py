@@ -6,11 +6,11 @@ the same answer in a test, a report run for a past date, and the live register.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
-from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end, subtract
+from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end
 from .enums import BreakParty, ContractStatus, LifecycleStatus, OptionStatus
 
 
@@ -80,7 +80,7 @@ class OptionWindow:
     window_opens: date  # first day of the term the option extends
     decide_by: date  # last day to decide and give notice
     notice: Duration
-    status: OptionStatus  # as recorded, or LAPSED when time or an earlier option has run out
+    status: OptionStatus  # as recorded, or (with as_of) OVERDUE or LAPSED as time runs out
 
 
 @dataclass(frozen=True)
@@ -127,8 +127,13 @@ def maximum_extent(terms: ContractTerms) -> date | None:
 def option_windows(terms: ContractTerms, as_of: date | None = None) -> list[OptionWindow]:
     """Each option's period and decision window, assuming every earlier option is exercised.
 
-    With `as_of`, an option still recorded as available after its decision date, or after an
-    earlier option has been declined or has lapsed, or after termination, is reported LAPSED.
+    With `as_of`, each option still recorded as available is judged on that day:
+    - AVAILABLE while its decide-by day has not passed;
+    - OVERDUE once that day has passed undecided, until the term it would extend ends: it can
+      then be exercised only late, with a recorded reason, and it no longer counts towards the
+      latest possible end;
+    - LAPSED after that term has ended, after an earlier option was declined, lapsed or went
+      overdue (options are taken in order), or after the contract was terminated.
     """
     if as_of is None:
         return list(terms._windows)
@@ -147,11 +152,12 @@ def _option_windows(terms: ContractTerms, as_of: date | None) -> list[OptionWind
         decide_by = last_day_to_give_notice(end, notice)
         status = option.status
         if status == OptionStatus.AVAILABLE:
-            timed_out = as_of is not None and as_of > decide_by
             terminated = terms.terminated_on is not None and terms.terminated_on <= end
-            if chain_broken or timed_out or terminated:
+            if chain_broken or terminated or (as_of is not None and as_of > end):
                 status = OptionStatus.LAPSED
-        if status in (OptionStatus.DECLINED, OptionStatus.LAPSED):
+            elif as_of is not None and as_of > decide_by:
+                status = OptionStatus.OVERDUE
+        if status in (OptionStatus.DECLINED, OptionStatus.LAPSED, OptionStatus.OVERDUE):
             chain_broken = True
         windows.append(
             OptionWindow(
@@ -197,8 +203,10 @@ def reprocurement_start(terms: ContractTerms, as_of: date | None = None) -> date
 
 
 def start_to_replace(final_end: date, lead: Duration) -> date:
-    """The day a re-procurement taking `lead` must begin for a new contract from the day after `final_end`."""
-    return subtract(final_end + ONE_DAY, lead)
+    """The day a re-procurement taking `lead` must begin for a new contract from the day after
+    `final_end`: the latest day from which a period of `lead` has run by `final_end` (the month
+    rule of durations.period_end, as for notice)."""
+    return last_day_to_give_notice(final_end, lead)
 
 
 def break_points(terms: ContractTerms) -> list[BreakPoint]:

@@ -172,6 +172,8 @@ class Deadline(SQLModel, table=True):
         # queries that do not ask for spans (such as the reports) cannot be planned on it.
         Index("ix_deadline_span_due", "due_date", "start_date",
               sqlite_where=text("start_date IS NOT NULL"), postgresql_where=text("start_date IS NOT NULL")),
+        # The contracts whose final possible end falls in a window (report expiring).
+        Index("ix_deadline_kind_ends", "kind", "ends_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -180,7 +182,11 @@ class Deadline(SQLModel, table=True):
     ordinal: int = 0
     start_date: date | None = None
     due_date: date
-    state: str = Field(default="open", sa_type=String(20))
+    state: str = Field(default="open", sa_type=String(20))  # as the facts record it (DeadlineState)
+    # The days in which the deadline applies (None: no bound); `stream` judges a row on a day by them.
+    holds_from: date | None = None
+    holds_until: date | None = None
+    ends_on: date | None = None  # the contract end it decides or prepares for
     title: str = Field(sa_type=String(400))
     action: str = Field(default="", sa_type=Text)
     owner: str = Field(default="", sa_type=String(200), index=True)
@@ -203,6 +209,9 @@ class DeadlineVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     token: str = Field(sa_type=String(32))
+    # The deadline rules (deadlines.RULES) the stored stream was written by: when the code's rules
+    # change, opening the store rewrites every contract's deadlines (stream_upkeep).
+    rules: str = Field(default="", sa_column=Column(String(32), nullable=False, server_default=""))
 
 
 class ContractYearFigures(SQLModel, table=True):

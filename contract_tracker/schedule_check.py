@@ -54,16 +54,21 @@ def _count(amount: int, unit: str) -> str:
 
 
 def happened_on(milestone: MilestoneFacts) -> date:
-    """A milestone's date, as the register, the deadline stream and the calendar show it."""
-    return milestone.due_date
+    """The day a step happened, once it is met (the day it was marked met), else its planned day.
 
-
-def done_by(milestone: MilestoneFacts) -> date:
-    """For "by" rules (a notice due within a period): the later of its date and the day it was
-    marked met, so a notice published late is caught even if its date was never edited."""
-    if milestone.met_on is not None and milestone.met_on > milestone.due_date:
+    Periods that run from an event (standstill from the award notice, UK7 from the signature) and
+    "by" rules (a notice due within a period) are counted from this day, so a notice published
+    late moves the standstill on, and is caught as late, even if its planned date was never edited.
+    """
+    if milestone.status == MilestoneStatus.MET and milestone.met_on is not None:
         return milestone.met_on
     return milestone.due_date
+
+
+def _when(milestone: MilestoneFacts) -> str:
+    """A step's day and which day it is: "23 Dec 2025 (met)" or "19 Dec 2025 (planned)"."""
+    actual = milestone.status == MilestoneStatus.MET and milestone.met_on is not None
+    return f"{_d(happened_on(milestone))} ({'met' if actual else 'planned'})"
 
 
 def _usable(snapshot: ContractSnapshot) -> list[MilestoneFacts]:
@@ -99,7 +104,7 @@ def _tendering(snapshot: ContractSnapshot) -> list[Finding]:
     ok = meets(rule.gap, start, end, statutory_calendar())
     verdict = "meets" if ok else "is shorter than"
     return [Finding("tendering period", rule.citation, Outcome.OK if ok else Outcome.BROKEN,
-                    f"Tendering period {days} days (ITT {_d(start)} to tender deadline {_d(end)}) {verdict} "
+                    f"Tendering period {days} days (ITT {_when(itt)} to tender deadline {_when(deadline)}) {verdict} "
                     f"the minimum of {rule.gap.amount} days ({rule.citation}: {rule.basis}).")]
 
 
@@ -123,18 +128,18 @@ def _standstill(snapshot: ContractSnapshot, calendar: WorkingDays) -> list[Findi
     findings = []
     if signed > ends:
         findings.append(Finding("standstill", cite, Outcome.OK,
-                                f"Contract entered into on {_d(signed)}, after the standstill ({counting}) "
-                                f"ended on {_d(ends)} (notice {_d(published)})."))
+                                f"Contract entered into on {_when(signature)}, after the standstill ({counting}) "
+                                f"ended on {_d(ends)} (notice {_when(notice)})."))
     else:
         findings.append(Finding(
             "standstill", cite, Outcome.BROKEN if required else Outcome.NOTE,
-            f"Contract entered into on {_d(signed)}, before the standstill ({counting}) ended on "
-            f"{_d(ends)} (notice {_d(published)})"
+            f"Contract entered into on {_when(signature)}, before the standstill ({counting}) ended on "
+            f"{_d(ends)} (notice {_when(notice)})"
             + ("." if required else "; standstill is voluntary for this contract.")))
     if recorded_end is not None and happened_on(recorded_end) < ends:
         findings.append(Finding("standstill", cite, Outcome.BROKEN if required else Outcome.NOTE,
                                 f"Standstill end recorded as {_d(happened_on(recorded_end))}, before the "
-                                f"statutory end {_d(ends)} (notice {_d(published)})."))
+                                f"statutory end {_d(ends)} (notice {_when(notice)})."))
     return findings
 
 
@@ -149,15 +154,15 @@ def _uk7(snapshot: ContractSnapshot, as_of: date) -> list[Finding]:
                         f"Not checked: record the signature milestone (UK7 is due within {days} days of it).")]
     signed = happened_on(signature)
     due = uk7_due(signed, snapshot.light_touch)
-    window = f"within {days} days beginning with the day the contract was entered into ({_d(signed)}), by {_d(due)}"
+    window = f"within {days} days beginning with the day the contract was entered into ({_when(signature)}), by {_d(due)}"
     if notice is None:
         late = as_of > due
         return [Finding("UK7 contract details notice", CITE_UK7, Outcome.BROKEN if late else Outcome.NOTE,
                         f"No UK7 recorded; it {'was' if late else 'is'} due {window}.")]
-    published = done_by(notice)
+    published = happened_on(notice)
     ok = signed <= published <= due
     return [Finding("UK7 contract details notice", CITE_UK7, Outcome.OK if ok else Outcome.BROKEN,
-                    f"UK7 {'published' if notice.status == MilestoneStatus.MET else 'planned'} on {_d(published)}; "
+                    f"UK7 dated {_when(notice)}; "
                     f"due {window}.")]
 
 
@@ -177,13 +182,13 @@ def _uk11(snapshot: ContractSnapshot, as_of: date) -> list[Finding]:
         late = as_of > due
         return [Finding("UK11 contract termination notice", CITE_UK11, Outcome.BROKEN if late else Outcome.NOTE,
                         f"No UK11 recorded; it {'was' if late else 'is'} due {window}.")]
-    published = done_by(notice)
+    published = happened_on(notice)
     if published < end:
         return [Finding("UK11 contract termination notice", CITE_UK11, Outcome.NOTE,
-                        f"UK11 dated {_d(published)}, before the contract ends; it is due {window}.")]
+                        f"UK11 dated {_when(notice)}, before the contract ends; it is due {window}.")]
     ok = published <= due
     return [Finding("UK11 contract termination notice", CITE_UK11, Outcome.OK if ok else Outcome.BROKEN,
-                    f"UK11 dated {_d(published)}; due {window}.")]
+                    f"UK11 dated {_when(notice)}; due {window}.")]
 
 
 def _covered_by_statute(snapshot: ContractSnapshot) -> set[MilestoneKind]:
@@ -226,14 +231,14 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
         for limit, test, word in ((step.minimum, meets, "at least"), (step.maximum, within, "at most")):
             if limit is None:
                 continue
-            end = done_by(milestone) if limit is step.maximum else happened_on(milestone)
+            end = happened_on(milestone)
             ok = test(limit, start, end, calendar)
             length = limit.measure(start, end, calendar)
             verdict = "meets" if ok else ("falls short of" if word == "at least" else "exceeds")
             source, _, reason = step.citation.partition(":")
             findings.append(Finding(
                 f"{step.key} period", f"{source.strip()} ({cite})", Outcome.OK if ok else Outcome.BROKEN,
-                f"{ancestor.key} {_d(start)} to {step.key} {_d(end)} is {_count(length, limit.measure_unit())}: it "
+                f"{ancestor.key} {_when(earlier)} to {step.key} {_when(milestone)} is {_count(length, limit.measure_unit())}: it "
                 f"{verdict} the template's {'minimum' if word == 'at least' else 'maximum'} of {limit.describe()}"
                 + (f" ({reason.strip()})." if reason.strip() else ".")))
     if not findings:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .durations import subtract
 from .enums import Procedure, Regime
 from .periods import Gap
 from .workdays import WorkingDays, statutory_calendar
 
+PA2023_FROM = date(2025, 2, 24)  # the Act governs procurements begun on or after this day
 PA_STANDSTILL_WORKING_DAYS = 8
 PCR_STANDSTILL_DAYS = 10  # electronic notice; 15 otherwise
 PCR_STANDSTILL_DAYS_NOT_ELECTRONIC = 15
@@ -26,6 +28,21 @@ CITE_STANDSTILL = {Regime.PA2023: "PA 2023 s.51", Regime.PCR2015: "PCR 2015 reg 
 CITE_UK7 = "PA 2023 s.53"
 CITE_UK10 = "PA 2023 s.75"
 CITE_UK11 = "PA 2023 s.80"
+
+
+def assumed_regime(start: date | None) -> tuple[Regime, str]:
+    """The regime to assume when none is given, and why, from the only date known: the contract's
+    start. PCR 2015 governs, for their whole life, contracts whose procurement began before
+    24 Feb 2025, which a contract that started before then certainly was; a later start is assumed
+    to follow a procurement under the Act (set the regime if it began earlier)."""
+    if start is not None and start < PA2023_FROM:
+        return Regime.PCR2015, (f"PCR 2015 assumed: the contract started before {PA2023_FROM:%-d %b %Y}, so its "
+                                "procurement began under the Public Contracts Regulations 2015")
+    if start is None:
+        return Regime.PA2023, ("PA 2023 assumed: no start date is known; set the regime if the procurement "
+                               f"began before {PA2023_FROM:%-d %b %Y}")
+    return Regime.PA2023, ("PA 2023 assumed from the start date; set the regime to PCR2015 if the procurement "
+                           f"began before {PA2023_FROM:%-d %b %Y}")
 
 
 def pa_standstill_end(published: date, calendar: WorkingDays | None = None) -> date:
@@ -71,6 +88,13 @@ def uk11_due(end: date) -> date:
     return end + timedelta(days=UK11_DAYS - 1)
 
 
+def qualifying_planned_notice(published: date, itt: date) -> bool:
+    """Whether a planned procurement notice (UK3) published on `published` shortens the tendering
+    period of a tender notice published on `itt` (s.54(3)): at least 40 days and no more than one
+    year before it. A year back is the same date a year earlier (29 Feb: 28 Feb), not 366 days."""
+    return published >= subtract(itt, "1y") and (itt - published).days >= 40
+
+
 @dataclass(frozen=True)
 class TenderMinimum:
     gap: Gap | None  # None: no fixed statutory minimum
@@ -88,7 +112,7 @@ def tender_minimum(regime: str, procedure: str, light_touch: bool, *,
             return TenderMinimum(None, cite, "no fixed minimum for a light-touch contract; the period must be reasonable (s.54(1))")
         if procedure == Procedure.CALL_OFF.value:
             return TenderMinimum(None, cite, "no fixed minimum for a competitive selection process under a framework")
-        if planned_notice is not None and itt is not None and 40 <= (itt - planned_notice).days <= 366:
+        if planned_notice is not None and itt is not None and qualifying_planned_notice(planned_notice, itt):
             return TenderMinimum(Gap(10, "days"), cite + "(3)", "10 days after a qualifying planned procurement notice (UK3) published 40 days to a year before")
         return TenderMinimum(Gap(25, "days"), cite + "(3)", "25 days for electronic tenders with every document available with the tender notice (30 otherwise)")
     if regime == Regime.PCR2015.value:

@@ -7,8 +7,10 @@ the UK-wide statutory calendar.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from .dates import describe_span
+from .deadline_item import DeadlineItem
 from .durations import ONE_DAY
 from .enums import ContractStatus, DeadlineKind, DeadlineState, MilestoneKind, MilestoneStatus, OptionStatus, Regime
 from .lifecycle import current_end, option_windows
@@ -19,7 +21,7 @@ from .statutory import (
 )
 
 
-def _day(day) -> str:
+def _day(day: date) -> str:
     return describe_span(None, day)
 
 
@@ -27,14 +29,10 @@ def _met(snapshot: ContractSnapshot, kind: MilestoneKind) -> bool:
     return any(m.kind == kind.value and m.status == MilestoneStatus.MET for m in snapshot.milestones)
 
 
-def _deadline_item():
-    from .deadlines import DeadlineItem  # deadlines imports this module to add it to SOURCES
-
-    return DeadlineItem
-
-
-def statutory_deadlines(snapshot: ContractSnapshot) -> Iterable:
-    item = _deadline_item()
+def statutory_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
+    """Periods that run from an event count from the day it happened once it is met, and from the
+    plan until then (schedule_check.happened_on)."""
+    item = DeadlineItem
     regime = snapshot.regime
     if regime not in (Regime.PA2023, Regime.PCR2015):
         return

@@ -156,6 +156,9 @@ class Store:
                 # Up to date (the usual case): no need to load Alembic at all.
                 if (head is None or _stored_revisions(engine) != {head}) and current_revision(engine) != head_revision():
                     upgrade(engine)
+                from .stream_upkeep import rewrite_if_stale
+
+                rewrite_if_stale(engine)  # rows written by earlier rules: rewritten before anyone reads them
             else:
                 current_revision(engine)  # proves the connection works
         except DBAPIError as error:

@@ -9,17 +9,17 @@ from datetime import UTC, date, timedelta
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from .deadlines import INFORMATIONAL, is_overdue
 from .durations import parse_duration, period_end
-from .enums import ContractStatus, DeadlineKind, DeadlineState, LifecycleStatus
+from .enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
 from .lifecycle import (
     break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
-    option_windows, reprocurement_start, status_as_of,
+    option_windows, status_as_of,
 )
 from .models import AuditEvent, Contract, ContractSupplier, Deadline
 from .services.lookup import options_of
 from .services.milestones import milestones_of
 from .services.sync import load_snapshot
+from .stream import gives_final_end, in_force, is_open, is_overdue, standing_of, standing_sql
 
 
 def _iso(day: date | None) -> str | None:
@@ -39,8 +39,14 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
     predecessors = session.exec(select(Contract.reference).where(Contract.successor_id == contract.id)).all()
     successor = session.get(Contract, contract.successor_id) if contract.successor_id else None
     deadlines = session.exec(
-        select(Deadline).where(Deadline.contract_id == contract.id).order_by(Deadline.due_date, Deadline.kind)
+        select(Deadline, standing_sql(as_of)).where(Deadline.contract_id == contract.id)
+        .order_by(Deadline.due_date, Deadline.kind, Deadline.ordinal)
     ).all()
+    shown = [(row, Standing(value)) for row, value in deadlines
+             if value not in (Standing.PENDING.value, Standing.SUPERSEDED.value)]
+    # The latest end still open and when to re-procure for it, as every report reads them.
+    reprocurement = session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
+                                                        gives_final_end(as_of))).first()
     return {
         "reference": contract.reference,
         "title": contract.title,
@@ -63,9 +69,10 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "initial_term": contract.initial_term,
         "initial_end": _iso(initial_end(terms)),
         "current_end": _iso(current_end(terms)),
-        "final_possible_end": _iso(final_possible_end(terms, as_of)),
+        # A planned contract has no re-procurement rows: its end follows from the terms alone.
+        "final_possible_end": _iso(reprocurement.ends_on if reprocurement else final_possible_end(terms, as_of)),
         "maximum_extent": _iso(maximum_extent(terms)),
-        "reprocurement_start": _iso(reprocurement_start(terms, as_of)),
+        "reprocurement_start": _iso(reprocurement.due_date if reprocurement else None),
         "decision_notice": contract.decision_notice,
         "reprocurement_lead": contract.reprocurement_lead,
         "currency": contract.currency,
@@ -100,7 +107,7 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
             for p in break_points(terms)
         ],
         "milestones": [milestone_row(m) for m in milestones_of(session, contract.id)],
-        "deadlines": [deadline_row(d, as_of) for d in deadlines],
+        "deadlines": [deadline_row(d, as_of, value) for d, value in shown],
         "version": contract.version,
     }
 
@@ -113,10 +120,13 @@ def milestone_row(m) -> dict:
     }
 
 
-def deadline_row(d: Deadline, as_of: date) -> dict:
+def deadline_row(d: Deadline, as_of: date, standing: Standing | None = None) -> dict:
+    """One deadline as JSON-ready values: `standing` is how it stands on `as_of` (stream.standing),
+    `state` what the facts record."""
+    standing = standing or standing_of(d, as_of)
     return {
         "kind": d.kind, "ordinal": d.ordinal, "start_date": _iso(d.start_date), "due_date": _iso(d.due_date),
-        "state": d.state, "overdue": is_overdue(d.kind, d.due_date, d.state, as_of),
+        "state": d.state, "standing": standing.value, "overdue": standing == Standing.OVERDUE,
         "days_left": (d.due_date - as_of).days, "title": d.title, "action": d.action, "owner": d.owner,
     }
 
@@ -180,7 +190,7 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
     while len(soonest) < limit:
         batch = session.exec(
             select(Deadline.contract_id, Deadline.due_date)
-            .where(Deadline.state == DeadlineState.OPEN.value, Deadline.due_date >= since)
+            .where(is_open(as_of), Deadline.due_date >= since)
             .order_by(Deadline.due_date).limit(_PAGE_BATCH)
         ).all()
         for contract_id, due in batch:
@@ -191,7 +201,7 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
         # by then is known, however many share that day.
         last = batch[-1][1]
         for contract_id in session.exec(select(Deadline.contract_id).where(
-                Deadline.state == DeadlineState.OPEN.value, Deadline.due_date == last)):
+                is_open(as_of), Deadline.due_date == last)):
             soonest.setdefault(contract_id, last)
         since = last + timedelta(days=1)
     # Ties within a day go by reference as the database orders it, as register_rows does.
@@ -231,10 +241,11 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
     ).order_by(ContractSupplier.contract_id, ContractSupplier.position)):
         suppliers.setdefault(contract_id, []).append(name)
     ends = dict(session.exec(among(
-        select(Deadline.contract_id, Deadline.due_date).where(Deadline.kind == DeadlineKind.CONTRACT_END.value),
+        select(Deadline.contract_id, Deadline.due_date).where(Deadline.kind == DeadlineKind.CONTRACT_END.value,
+                                                               in_force(as_of)),
         Deadline.contract_id,
     )).all())
-    open_ = and_(Deadline.state == DeadlineState.OPEN.value)
+    open_ = is_open(as_of)
     next_due = among(select(Deadline.contract_id, func.min(Deadline.due_date).label("due")).where(
         open_, Deadline.due_date >= as_of
     ), Deadline.contract_id).group_by(Deadline.contract_id).subquery()
@@ -253,8 +264,7 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
         if contract_id not in upcoming or deadline_id < upcoming[contract_id][0]:
             upcoming[contract_id] = (deadline_id, due, title)
     overdue = dict(session.exec(among(
-        select(Deadline.contract_id, func.count())
-        .where(open_, Deadline.due_date < as_of, Deadline.kind.not_in(INFORMATIONAL)), Deadline.contract_id,
+        select(Deadline.contract_id, func.count()).where(is_overdue(as_of)), Deadline.contract_id,
     ).group_by(Deadline.contract_id)).all())
     rows = []
     for contract in contracts:

@@ -26,12 +26,13 @@ def event_keys(events) -> list[tuple[str, date, date, str]]:
     return sorted((str(e["UID"]), e.start, e.end, str(e["SUMMARY"])) for e in events)
 
 
-def expected_keys(session, wanted: DeadlineFilter = DeadlineFilter()) -> list[tuple[str, date, date, str]]:
-    """One entry per deadline row the filter selects: the contract the export must honour."""
+def expected_keys(session, wanted: DeadlineFilter = DeadlineFilter(), *,
+                  as_of: date = date(2026, 11, 22)) -> list[tuple[str, date, date, str]]:
+    """One entry per deadline row the filter selects on `as_of`: the contract the export must honour."""
     return sorted(
         (event_uid(row.contract_id, row.kind, row.ordinal), row.start_date or row.due_date,
          row.due_date + timedelta(days=1), summary_of(row))
-        for row in matching_deadlines(session, wanted)
+        for row in matching_deadlines(session, wanted, as_of=as_of)
     )
 
 

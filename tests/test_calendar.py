@@ -17,23 +17,36 @@ from contract_tracker.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.models import Deadline, Milestone
 from contract_tracker.services import ContractFields, add_milestone, edit_contract, edit_milestone, register_contract
+from contract_tracker.stream import standing_of
 from sqlmodel import select
 
 from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
 
 
-def export(store, wanted: DeadlineFilter = DeadlineFilter(), **options) -> bytes:
+TODAY = date(2026, 11, 22)
+
+
+def export(store, wanted: DeadlineFilter = DeadlineFilter(), *, as_of: date = TODAY, **options) -> bytes:
     with store.session() as session:
-        return calendar_bytes(calendar_rows(session, wanted), **options)
+        return calendar_bytes(calendar_rows(session, wanted, as_of=as_of), **options)
 
 
 def test_demo_export_matches_the_deadline_table_one_for_one(demo_store):
     body = export(demo_store)
     with demo_store.session() as session:
         expected = expected_keys(session)
-        rows = len(session.exec(select(Deadline)).all())
+        every = session.exec(select(Deadline)).all()
+    # Every row but those not yet applying on the day (a re-procurement start for the end a contract
+    # reaches only if an option is not taken, before that option's decide-by day has passed), and
+    # those that stopped applying more than 90 days before (a later option, lapsed when the one
+    # before it passed undecided).
+    pending = [row for row in every if row.holds_from is not None and row.holds_from > TODAY]
+    assert pending and all(row.kind == "reprocurement start" for row in pending)
+    long_stopped = [row for row in every if row.state not in ("cancelled", "lapsed", "superseded")
+                    and row.holds_until is not None and row.holds_until < TODAY - timedelta(days=90)]
+    assert {row.contract_reference for row in long_stopped} == {"DEMO-HST-2023"}
     events = expanded(body)
-    assert len(events) == rows > 30
+    assert len(events) == len(every) - len(pending) - len(long_stopped) > 30
     assert event_keys(events) == expected
 
 
@@ -186,9 +199,9 @@ def test_regression_crlf_begin_vevent_in_a_title_cannot_inject_an_event(store):
         _register(session, "INJ-1", INJECTION, service_area="Legal;\nBEGIN:VALARM", owner_role="Boss\rEND:VCALENDAR")
         add_milestone(session, "INJ-1", kind="other", name="Step\nBEGIN:VEVENT\nUID:x", due=parse_span("2026-06-01"),
                       actor="test officer")
-        table = session.exec(select(Deadline)).all()
+        table = [row for row in session.exec(select(Deadline)) if standing_of(row, TODAY) != "pending"]
         rows = len(table)
-        alarms = sum(len(AlarmPolicy().days_for(row.kind)) for row in table if row.state == "open")
+        alarms = sum(len(AlarmPolicy().days_for(row.kind)) for row in table if standing_of(row, TODAY).is_open)
     body = export(store, name=INJECTION)
     lines = body.split(b"\r\n")
     assert lines.count(b"BEGIN:VEVENT") == rows == 5  # decision, end, re-procurement, UK11, milestone
@@ -231,7 +244,9 @@ def test_uids_hold_across_edits_and_sequence_grows_on_the_edited_deadline(demo_s
     assert set(after) == set(before)
     changed = {uid for uid in after if after[uid].to_ical() != before[uid].to_ical()}
     assert changed == {edited_uid}
-    assert int(after[edited_uid]["SEQUENCE"]) == int(before[edited_uid]["SEQUENCE"]) + 1
+    # An edit adds two to the calendar's SEQUENCE (twice the row's, so that a day that closes a
+    # deadline's window can add one without an edit: stream.calendar_sequence_sql).
+    assert int(after[edited_uid]["SEQUENCE"]) == int(before[edited_uid]["SEQUENCE"]) + 2
     assert after[edited_uid].start == date(2028, 8, 30)
     assert after[edited_uid]["LAST-MODIFIED"].dt >= before[edited_uid]["LAST-MODIFIED"].dt
 
@@ -245,4 +260,4 @@ def test_a_retitled_contract_updates_its_events_in_place(demo_store):
     assert set(after) == set(before)
     for uid, event in after.items():
         assert str(event["SUMMARY"]).endswith(", Supported living (young adults)")
-        assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+        assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 2

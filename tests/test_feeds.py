@@ -160,12 +160,15 @@ def test_feed_cache_rebuilds_only_when_deadlines_change_and_keeps_the_etag_of_an
     feed_id, _ = _create(demo_store)
     cache = FeedCache()
 
-    def render():
+    def render(as_of=date(2026, 11, 22)):
         with demo_store.session() as session:
-            return cache.render(session, session.get(FeedSubscription, feed_id))
+            return cache.render(session, session.get(FeedSubscription, feed_id), as_of=as_of)
 
     first = render()
     assert render() is first  # nothing changed: no rebuild
+    # Another day: rebuilt (deadlines lapse and fall overdue with no write), the same calendar here.
+    later = render(date(2026, 12, 1))
+    assert later is not first and later.etag == first.etag
     with demo_store.session() as session:
         edit_contract(session, "DEMO-LIB-2022", {"title": "Library system"}, actor="test officer")
     other = render()  # another contract's deadlines changed: rebuilt, but the same calendar

@@ -51,9 +51,11 @@ def test_exercising_option_one_moves_the_current_end():
     assert next_decision(terms, date(2029, 1, 1)).ordinal == 2
 
 
-def test_option_lapses_after_its_decision_date_and_takes_later_ones_with_it():
+def test_an_option_past_its_decision_date_is_overdue_until_its_term_ends_and_takes_later_ones_with_it():
     windows = option_windows(warwickshire(), as_of=date(2028, 3, 2))
-    assert [w.status for w in windows] == [OptionStatus.LAPSED, OptionStatus.LAPSED]
+    assert [w.status for w in windows] == [OptionStatus.OVERDUE, OptionStatus.LAPSED]
+    after_the_end = option_windows(warwickshire(), as_of=date(2028, 9, 1))
+    assert [w.status for w in after_the_end] == [OptionStatus.LAPSED, OptionStatus.LAPSED]
     assert next_decision(warwickshire(), date(2028, 3, 2)) is None
     assert final_possible_end(warwickshire(), date(2028, 3, 2)) == date(2028, 8, 31)
 
@@ -131,9 +133,9 @@ def test_fixed_break_date():
     ("start", "period", "end"),
     [
         (date(2025, 9, 1), "3y", date(2028, 8, 31)),
-        (date(2024, 2, 29), "1y", date(2025, 2, 27)),
+        (date(2024, 2, 29), "1y", date(2025, 2, 28)),  # no 29 Feb 2025: February's last day
         (date(2024, 2, 29), "4y", date(2028, 2, 28)),
-        (date(2025, 1, 31), "1m", date(2025, 2, 27)),
+        (date(2025, 1, 31), "1m", date(2025, 2, 28)),
         (date(2025, 1, 1), "12w", date(2025, 3, 25)),
         (date(2025, 1, 1), "90d", date(2025, 3, 31)),
     ],

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from contract_tracker.deadlines import is_overdue
 from contract_tracker.enums import OptionStatus
 from contract_tracker.errors import InvalidInput
 from contract_tracker.lifecycle import final_possible_end, option_windows, reprocurement_start
@@ -23,6 +22,7 @@ from contract_tracker.reports import (
 )
 from contract_tracker.reports.upcoming import upcoming_query
 from contract_tracker.services.sync import load_snapshot
+from contract_tracker.stream import standing_of
 
 # Every first of the month from 2024 to 2035, and the days either side of some deadlines.
 DAYS = [date(year, month, 1) for year in range(2024, 2036) for month in range(1, 13, 2)] + [
@@ -122,18 +122,15 @@ def test_pipeline_agrees_with_reprocurement_start(register, lifecycle):
             assert got == expected, as_of
 
 
-def test_overdue_is_exactly_is_overdue_less_lapsed_options(demo_store):
+def test_overdue_is_exactly_what_stands_overdue(demo_store):
     with demo_store.session() as session:
         every = list(session.exec(select(Deadline)))
         for as_of in DAYS:
             got = {(r["reference"], r["kind"], r["ordinal"]) for r in
                    overdue_report(session, as_of=as_of, filters=Filters()).rows}
             expected = {(d.contract_reference, d.kind, d.ordinal) for d in every
-                        if is_overdue(d.kind, d.due_date, d.state, as_of)}
-            # A later option of a chain whose earlier option was missed lapsed with it.
-            lapsed = {(ref, kind, n) for ref, kind, n in expected if kind == "extension decision"
-                      and any((ref, kind, m) in expected for m in range(1, n))}
-            assert got == expected - lapsed, as_of
+                        if standing_of(d, as_of) == "overdue"}
+            assert got == expected, as_of
 
 
 def test_upcoming_is_the_open_stream_in_the_window(demo_store, today):

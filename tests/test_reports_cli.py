@@ -136,14 +136,20 @@ def test_overdue_lists_missed_decisions_and_unstarted_reprocurements(demo_db):
     assert data["window"] is None
     assert [(r["due_date"], r["reference"], r["kind"], r["days_overdue"]) for r in data["rows"]] == [
         ("2025-10-01", "DEMO-CARERS-2021", "reprocurement start", 417),  # 18 months before 31 Mar 2027
-        ("2026-06-01", "DEMO-HST-2023", "extension decision", 174),
+        # Option 1 passed undecided on 1 Jun 2026, so the contract ends on 30 Nov 2026: re-procuring
+        # for that end should have begun on 1 Dec 2025.
+        ("2025-12-01", "DEMO-HST-2023", "reprocurement start", 356),
+        ("2026-06-01", "DEMO-HST-2023", "extension decision", 174),  # can still be taken late, to 30 Nov
         ("2026-07-01", "DEMO-LIB-2022", "reprocurement start", 144),  # 12 months before 30 Jun 2027
     ]  # contract ends (the 2014 arrangements ended 31 Aug 2025) are never overdue
 
 
 def test_overdue_names_only_the_first_missed_option(demo_db):
-    data = report_json(demo_db, "overdue", "--as-of", "2027-07-01", "--kind", "extension decision")
+    data = report_json(demo_db, "overdue", "--as-of", "2026-11-22", "--kind", "extension decision")
     assert [(r["reference"], r["ordinal"]) for r in data["rows"]] == [("DEMO-HST-2023", 1)]
+    # Once the term it would extend has ended (30 Nov 2026) the option cannot be taken: missed, not overdue.
+    after = report_json(demo_db, "overdue", "--as-of", "2026-12-03", "--kind", "extension decision")
+    assert after["rows"] == []
 
 
 def test_overdue_milestones_of_the_library(demo_db):
@@ -242,15 +248,15 @@ def test_table_for_people_has_no_colour_when_piped(demo_db):
 def test_markdown_is_a_pipe_table(demo_db):
     result = run(demo_db, "report", "overdue", "--as-of", "2026-11-22", "--format", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 3"
+    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 4"
     table = [line for line in lines if line.startswith("|")]
     assert [cell.strip() for cell in table[0].strip("|").split("|")][:3] == ["Was due", "Days over", "Reference"]
-    assert len(table) == 2 + 3  # header, rule, three rows
+    assert len(table) == 2 + 4  # header, rule, four rows
     assert "DEMO-HST-2023" in table[3]
 
 
 def test_fail_if_any_exits_1_only_when_the_report_has_rows(demo_db):
-    found = run(demo_db, "report", "overdue", "--fail-if-any", "--format", "csv")
+    found = run(demo_db, "report", "overdue", "--as-of", "2026-11-22", "--fail-if-any", "--format", "csv")
     assert found.returncode == 1 and "DEMO-HST-2023" in found.stdout  # still printed
     empty = run(demo_db, "report", "overdue", "--as-of", "2025-01-01", "--fail-if-any")
     assert empty.returncode == 0, empty.stdout + empty.stderr

@@ -47,7 +47,14 @@ def test_register_writes_the_deadline_stream_and_audit(store):
     assert deadlines[(DeadlineKind.EXTENSION_DECISION.value, 1)].due_date == date(2028, 3, 1)
     assert deadlines[(DeadlineKind.EXTENSION_DECISION.value, 2)].due_date == date(2031, 3, 1)
     assert deadlines[(DeadlineKind.CONTRACT_END.value, 0)].due_date == date(2028, 8, 31)
-    assert deadlines[(DeadlineKind.REPROCUREMENT_START.value, 0)].due_date == date(2033, 9, 1)
+    # Two possible ends, each with its re-procurement start: with both options taken (ordinal 2, in force
+    # while option 1 can be decided) and as things stand (ordinal 0, from the day after option 1's date).
+    with_options = deadlines[(DeadlineKind.REPROCUREMENT_START.value, 2)]
+    assert (with_options.due_date, with_options.ends_on, with_options.holds_until) == (
+        date(2033, 9, 1), date(2034, 8, 31), date(2028, 3, 1))
+    without = deadlines[(DeadlineKind.REPROCUREMENT_START.value, 0)]
+    assert (without.due_date, without.holds_from, without.holds_until) == (
+        date(2027, 9, 1), date(2028, 3, 2), date(2028, 8, 31))
     actions = [(event.entity, event.action) for event in _audit(store)]
     assert ("contract", "created") in actions and actions.count(("option", "created")) == 2
 
@@ -126,7 +133,8 @@ def test_decline_lapses_later_options(store):
     assert statuses == [OptionStatus.DECLINED, OptionStatus.LAPSED]
     deadlines = _deadlines(store)
     assert deadlines[(DeadlineKind.REPROCUREMENT_START.value, 0)].due_date == date(2027, 9, 1)
-    assert deadlines[(DeadlineKind.EXTENSION_DECISION.value, 2)].state == "cancelled"
+    assert deadlines[(DeadlineKind.EXTENSION_DECISION.value, 2)].state == "lapsed"
+    assert deadlines[(DeadlineKind.REPROCUREMENT_START.value, 2)].state == "superseded"
 
 
 def test_terminate_with_reason_lapses_options(store):

@@ -191,7 +191,7 @@ class Backend:
         from contract_tracker.ics_writer import write_calendar
 
         with self.store.session() as session, open_atomically(path) as out:
-            rows = calendar_rows(session, scope.wanted)
+            rows = calendar_rows(session, scope.wanted, as_of=self.today)
             if scope.only is not None:
                 rows = (r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only)
             return write_calendar(out.write, rows, name=scope.name)

@@ -47,8 +47,10 @@ def export(
     kind: Kinds = None, from_: From = None, to: To = None, alarms: Alarms = None,
     name: Annotated[str, typer.Option("--name", metavar="TEXT", help="The calendar's name in calendar apps.")] = "Contract deadlines",
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="File to write, or - for standard output.")] = "-",
+    include_cancelled: Annotated[bool, typer.Option("--include-cancelled", help="Also every deadline that stopped applying (lapsed, cancelled, superseded) more than 90 days ago, as cancelled events.")] = False,
 ) -> None:
-    """Write the deadlines (all, or those the options select) as an iCalendar file."""
+    """Write the deadlines (all, or those the options select) as an iCalendar file, as they stand today
+    (--today): deadlines that stopped applying in the last 90 days are cancelled events without reminders."""
     from ..calendar import AlarmPolicy, parse_alarms
     from ..feeds import calendar_rows
     from ..ics_writer import write_calendar
@@ -60,11 +62,12 @@ def export(
     with cli.store().session() as session:
         check_contracts(session, wanted)
         # streamed, row by row, from the database to the file: a national register is 1.5 million events
+        rows = calendar_rows(session, wanted, as_of=cli.today, include_stopped=include_cancelled)
         if output == "-":
-            write_calendar(typer.get_binary_stream("stdout").write, calendar_rows(session, wanted), name=name, alarms=policy)
+            write_calendar(typer.get_binary_stream("stdout").write, rows, name=name, alarms=policy)
             return
         with open_atomically(output) as out:
-            events = write_calendar(out.write, calendar_rows(session, wanted), name=name, alarms=policy)
+            events = write_calendar(out.write, rows, name=name, alarms=policy)
     typer.echo(f"wrote {events} events to {output}", err=True)
 
 

@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..services import (
     BreakInput, ContractFields, edit_contract, get_contract, register_contract, term_between, terminate,
 )
+from ..statutory import assumed_regime
 from ..views import contract_detail, register_rows
 from .context import console, context, emit_json, table
 from .parsing import day, money
@@ -115,6 +116,8 @@ def add(
         detail = contract_detail(session, contract, as_of=cli.today)
     typer.echo(f"registered {detail['reference']}: ends {detail['current_end'] or 'n/a'}, "
                f"at most {detail['maximum_extent'] or 'n/a'}")
+    if regime is None:
+        typer.echo(f"regime: {assumed_regime(values.get('start_date'))[1]} (--regime to set it)", err=True)
 
 
 @app.command("list")
@@ -191,10 +194,9 @@ def _print_detail(d: dict) -> None:
         out.print(table("Milestones", ["Id", "Kind", "Milestone", "Due", "Status"], [
             [m["id"], m["kind"], m["name"],
              describe_span(_d(m["start_date"]), _d(m["due_date"])), m["status"]] for m in d["milestones"]]))
-    open_deadlines = [x for x in d["deadlines"] if x["state"] == "open"]
-    if open_deadlines:
-        out.print(table("Open deadlines", ["Due", "Days", "Deadline"], [
-            [x["due_date"], x["days_left"], x["title"]] for x in open_deadlines]))
+    if d["deadlines"]:
+        out.print(table(f"Deadlines as of {d['as_of']}", ["Due", "Days", "Deadline", "Standing"], [
+            [x["due_date"], x["days_left"], x["title"], x["standing"]] for x in d["deadlines"]]))
 
 
 def _d(text):

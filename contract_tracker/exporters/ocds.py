@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from ..enums import MilestoneKind, Procedure
+from ..enums import LifecycleStatus, MilestoneKind, Procedure
 from ..models import Contract
 from ..views import contract_detail
 
@@ -59,6 +59,16 @@ def _prune(value):
 
 def ocid_for(reference: str, prefix: str) -> str:
     return reference if reference.startswith("ocds-") else f"{prefix}-{reference}"
+
+
+def _contract_status(status_as_of: str) -> str:
+    """OCDS contractStatus on the export's day: "terminated" covers a contract that has come to a
+    close, whether it ran its course or ended early; "pending" one signed but not yet started."""
+    if status_as_of in (LifecycleStatus.EXPIRED, LifecycleStatus.TERMINATED):
+        return "terminated"
+    if status_as_of == LifecycleStatus.NOT_STARTED:
+        return "pending"
+    return "active"
 
 
 def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
@@ -115,7 +125,7 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
         }]
         release["contracts"] = [{
             "id": f"{ocid}-contract", "awardID": f"{ocid}-award", "title": detail["title"],
-            "status": "terminated" if terminated else "active", "value": value, "period": period,
+            "status": _contract_status(detail["status_as_of"]), "value": value, "period": period,
         }]
     return _prune(release)
 

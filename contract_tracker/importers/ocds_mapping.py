@@ -15,9 +15,9 @@ from ..enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, R
 from ..errors import InvalidInput
 from ..money import PENNY
 from ..services import ContractFields, term_between
+from ..statutory import PA2023_FROM
 from .common import Incoming, IncomingMilestone
 
-PA2023_FROM = date(2025, 2, 24)
 # ocid prefixes of the UK-wide services where the Procurement Act 2023 (or before it PCR 2015)
 # applies: Contracts Finder and Find a Tender. Scotland and Wales have their own regimes.
 UK_WIDE_PREFIXES = ("ocds-b5fd17", "ocds-h6vhtk")

@@ -2,9 +2,9 @@
 
 Each report module returns a `Report` (rows of JSON-ready values in a documented shape);
 `render` turns a report into a table for people or CSV, JSON or Markdown for machines.
-No report walks the whole register through the lifecycle engine: rows come from the
-`deadline` table, and the few reports that need a contract's exact final end compute it
-only for the contracts an indexed query has already picked out (see `expiring`).
+Every report reads the materialised stream, and asks it the same question through
+`contract_tracker.stream` (what is open, overdue or in force on the report's day); none works
+dates out with the lifecycle engine itself.
 """
 
 from .breaks import breaks_report

@@ -1,4 +1,7 @@
-"""What every report shares: the window, the filters, the result shape and SQL predicates."""
+"""What every report shares: the window, the filters, the result shape and SQL predicates.
+
+Which deadlines are open, overdue or in force on the report's day is `contract_tracker.stream`'s
+rule, never a report's own."""
 
 from __future__ import annotations
 
@@ -6,20 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlalchemy import and_
 
 from ..durations import Duration, parse_duration, period_end
 from ..enums import DeadlineKind, DeadlineState
 from ..errors import InvalidInput
-from ..lifecycle import ContractTerms
-from ..models import BreakClause, Contract, Deadline, ExtensionOption
-from ..snapshot import terms_of
+from ..models import Deadline
 
 SCHEMA_VERSION = 1
 OPEN = DeadlineState.OPEN.value
 EXTENSION = DeadlineKind.EXTENSION_DECISION.value
+REPROCUREMENT = DeadlineKind.REPROCUREMENT_START.value
+CONTRACT_END = DeadlineKind.CONTRACT_END.value
 
 
 @dataclass(frozen=True)
@@ -132,20 +133,6 @@ def base_fields(row: Deadline, as_of: date) -> dict:
     }
 
 
-def not_lapsed_by_time(as_of: date):
-    """Leave out extension decisions that lapsed because an earlier option's date passed
-    undecided (lifecycle.option_windows with as_of: once option k lapses, later ones do too)."""
-    earlier = aliased(Deadline)
-    missed_earlier = exists().where(
-        earlier.contract_id == Deadline.contract_id,
-        earlier.kind == EXTENSION,
-        earlier.state == OPEN,
-        earlier.due_date < as_of,
-        earlier.ordinal < Deadline.ordinal,
-    )
-    return or_(Deadline.kind != EXTENSION, ~missed_earlier)
-
-
 def in_window(win: Window):
     return and_(Deadline.due_date >= win.start, Deadline.due_date <= win.end)
 
@@ -154,18 +141,8 @@ def in_window(win: Window):
 DEADLINE_COLUMNS = (
     Deadline.contract_id, Deadline.contract_reference, Deadline.contract_title, Deadline.kind, Deadline.ordinal,
     Deadline.title, Deadline.start_date, Deadline.due_date, Deadline.state, Deadline.owner,
-    Deadline.service_area, Deadline.action,
+    Deadline.service_area, Deadline.action, Deadline.ends_on,
 )
-_TERM_COLUMNS = (
-    Contract.id, Contract.start_date, Contract.initial_term, Contract.decision_notice,
-    Contract.reprocurement_lead, Contract.status, Contract.terminated_on,
-)
-_OPTION_COLUMNS = (
-    ExtensionOption.contract_id, ExtensionOption.ordinal, ExtensionOption.length, ExtensionOption.notice,
-    ExtensionOption.status, ExtensionOption.decided_on,
-)
-_BREAK_COLUMNS = (BreakClause.contract_id, BreakClause.notice, BreakClause.earliest_date, BreakClause.after,
-                  BreakClause.party)
 CHUNK = 5000  # ids per IN (...) list: well under every database's limit on bound parameters
 
 
@@ -175,20 +152,3 @@ def chunks(ids: set[int]):
         yield ordered[start:start + CHUNK]
 
 
-def load_terms(session: Session, contract_ids: set[int], *, with_breaks: bool = False) -> dict[int, ContractTerms]:
-    """The terms of a few contracts already picked by an indexed query, for the reports that need
-    exact lifecycle dates (a few queries per 5,000 contracts; plain rows stand in for the models)."""
-    out: dict[int, ContractTerms] = {}
-    for ids in chunks(contract_ids):
-        options: dict[int, list] = {}
-        for option in session.exec(select(*_OPTION_COLUMNS).where(ExtensionOption.contract_id.in_(ids))):
-            options.setdefault(option.contract_id, []).append(option)
-        breaks: dict[int, list] = {}
-        if with_breaks:
-            for clause in session.exec(
-                select(*_BREAK_COLUMNS).where(BreakClause.contract_id.in_(ids)).order_by(BreakClause.id)
-            ):
-                breaks.setdefault(clause.contract_id, []).append(clause)
-        for contract in session.exec(select(*_TERM_COLUMNS).where(Contract.id.in_(ids))):
-            out[contract.id] = terms_of(contract, options.get(contract.id, []), breaks.get(contract.id, []))
-    return out

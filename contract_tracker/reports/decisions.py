@@ -3,17 +3,15 @@ what lapses if it is missed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, select
 
-from ..durations import ONE_DAY
-from ..enums import OptionStatus
-from ..lifecycle import option_windows
 from ..models import Deadline
+from ..stream import in_force, is_open
 from .common import (
-    DEADLINE_COLUMNS, EXTENSION, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms,
-    not_lapsed_by_time,
+    CONTRACT_END, DEADLINE_COLUMNS, EXTENSION, Column, Filters, Report, Window, base_fields, chunks, in_window, iso,
 )
 
 COLUMNS = (
@@ -33,20 +31,13 @@ COLUMNS = (
 
 def decisions_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
     query = filters.apply(
-        select(*DEADLINE_COLUMNS).where(
-            Deadline.kind == EXTENSION, Deadline.state == OPEN, in_window(win), not_lapsed_by_time(as_of)
-        )
+        select(*DEADLINE_COLUMNS).where(Deadline.kind == EXTENSION, is_open(as_of), in_window(win))
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.ordinal)
     found = list(session.exec(query))
-    # The option's period and the chain it heads: exact, from the terms of these contracts only.
-    terms = load_terms(session, {row.contract_id for row in found})
-    windows_of: dict[int, list] = {}
+    chains = _option_chains(session, {row.contract_id for row in found}, as_of)
     rows = []
     for row in found:
-        if row.contract_id not in windows_of:
-            windows_of[row.contract_id] = option_windows(terms[row.contract_id], as_of)
-        windows = windows_of[row.contract_id]
-        mine = next(w for w in windows if w.ordinal == row.ordinal)
+        chain = chains[row.contract_id]
         fields = base_fields(row, as_of)
         rows.append({
             "decide_by": fields["due_date"],
@@ -54,11 +45,10 @@ def decisions_report(session: Session, *, as_of: date, win: Window, filters: Fil
             "reference": fields["reference"],
             "contract_title": fields["contract_title"],
             "option": row.ordinal,
-            "extends_to": iso(mine.period_end),
-            "ends_if_missed": iso(mine.period_start - ONE_DAY),
-            "lapses_if_missed": [
-                w.ordinal for w in windows if w.ordinal >= row.ordinal and w.status == OptionStatus.AVAILABLE
-            ],
+            "extends_to": iso(row.ends_on),
+            # Not taken, the contract ends where the term this option extends ends.
+            "ends_if_missed": iso(chain.ends.get(row.ordinal - 1, chain.current_end)),
+            "lapses_if_missed": [ordinal for ordinal in chain.open if ordinal >= row.ordinal],
             "owner": fields["owner"],
             "service_area": fields["service_area"],
             "action": row.action,
@@ -67,3 +57,31 @@ def decisions_report(session: Session, *, as_of: date, win: Window, filters: Fil
         name="decisions", title=f"Extension decisions due from {win.start} to {win.end}", as_of=as_of,
         window=win, filters=filters, columns=COLUMNS, rows=rows,
     )
+
+
+@dataclass
+class _Chain:
+    """A contract's options as the stream has them on the day."""
+
+    current_end: date | None = None
+    ends: dict[int, date] = field(default_factory=dict)  # option -> the end if it is taken
+    open: list[int] = field(default_factory=list)  # options still open on the day, in order
+
+
+def _option_chains(session: Session, contract_ids: set[int], as_of: date) -> dict[int, _Chain]:
+    chains: dict[int, _Chain] = {contract_id: _Chain() for contract_id in contract_ids}
+    for ids in chunks(contract_ids):
+        for contract_id, kind, ordinal, due, ends_on, still_open in session.exec(
+            select(Deadline.contract_id, Deadline.kind, Deadline.ordinal, Deadline.due_date, Deadline.ends_on,
+                   is_open(as_of))
+            .where(Deadline.contract_id.in_(ids), Deadline.kind.in_((EXTENSION, CONTRACT_END)), in_force(as_of))
+            .order_by(Deadline.contract_id, Deadline.ordinal)
+        ):
+            chain = chains[contract_id]
+            if kind == CONTRACT_END:
+                chain.current_end = due
+                continue
+            chain.ends[ordinal] = ends_on
+            if still_open:
+                chain.open.append(ordinal)
+    return chains

@@ -1,27 +1,21 @@
-"""`report expiring`: contracts whose final possible end falls in the window.
+"""`report expiring`: contracts whose final possible end, on the day, falls in the window.
 
-Two indexed range queries pick the only contracts that can qualify:
-- a contract-end row in the window (no option can move it, or only options that lapse), or
-- an open extension decision in the window (every decidable option is decided before the
-  current end, so a final end inside the window needs its decisions inside the window too).
-For a contract whose options have lapsed or run out, the final end is its contract-end row
-(see `ends`). For one with options still open, the final end (the current end plus every open
-option) is on no row but follows, to within 3 days, from the re-procurement-start row; the
-lifecycle engine gives the exact day for those near the window's edges, and the options left
-for those listed.
+The final possible end is the end the re-procurement start that gives it on the day prepares for
+(`stream.gives_final_end`; deadlines._reprocurement_deadlines keeps one such row per end the
+contract can still reach, each in force while its end is the latest possible), so one query over
+those rows finds them, lapsed options and terminations included.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..enums import DeadlineKind, DeadlineState, OptionStatus
-from ..lifecycle import final_possible_end, option_windows
 from ..models import Contract, Deadline
-from .common import EXTENSION, OPEN, Column, Filters, Report, Window, chunks, in_window, iso, load_terms, money
-from .ends import end_facts
+from ..stream import SUPERSEDED, gives_final_end, is_open
+from .common import CONTRACT_END, EXTENSION, Column, Filters, Report, Window, chunks, iso, money
 
 COLUMNS = (
     Column("final_end", "Final end"),
@@ -41,57 +35,56 @@ COLUMNS = (
 
 
 def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
-    ends = filters.apply(select(Deadline.contract_id).where(
-        Deadline.kind == DeadlineKind.CONTRACT_END.value, in_window(win),
-        Deadline.state != DeadlineState.CANCELLED.value,
-    ))
-    decisions = filters.apply(select(Deadline.contract_id).where(
-        Deadline.kind == EXTENSION, Deadline.state == OPEN, in_window(win),
-    ))
-    facts = end_facts(session, set(session.exec(ends)) | set(session.exec(decisions)))
-    exact: dict[int, date | None] = {}
-    undecided = []
-    for fact in facts:
-        bounds = fact.final_end_bounds(as_of)
-        if bounds is None or bounds[0] != bounds[1]:
-            if bounds is None or (bounds[0] <= win.end and bounds[1] >= win.start):
-                undecided.append(fact)  # near an edge of the window: ask the engine
-        else:
-            exact[fact.contract_id] = bounds[0]
-    terms = load_terms(session, {f.contract_id for f in undecided})
-    for fact in undecided:
-        exact[fact.contract_id] = final_possible_end(terms[fact.contract_id], as_of)
-    kept = [f for f in facts if exact.get(f.contract_id) and win.start <= exact[f.contract_id] <= win.end]
-    open_terms = load_terms(session, {f.contract_id for f in kept if f.options_open(as_of)} - set(terms))
-    terms.update(open_terms)
-    successors = _successor_references(session, {f.successor_id for f in kept if f.successor_id})
+    end_row = aliased(Deadline)
+    query = filters.apply(
+        select(Deadline.contract_id, Deadline.ends_on, Deadline.due_date, Deadline.owner, Deadline.service_area,
+               Contract.reference, Contract.title, Contract.successor_id, Contract.terminated_on,
+               Contract.whole_life_value, end_row.due_date)
+        .join(Contract, Contract.id == Deadline.contract_id)
+        .outerjoin(end_row, (end_row.contract_id == Deadline.contract_id) & (end_row.kind == CONTRACT_END)
+                   & (end_row.state != SUPERSEDED))
+        .where(gives_final_end(as_of), Deadline.ends_on >= win.start, Deadline.ends_on <= win.end)
+    )
+    found = list(session.exec(query))
+    remaining = _open_options(session, {row[0] for row in found}, as_of)
+    successors = _successor_references(session, {row.successor_id for row in found if row.successor_id})
     rows = []
-    for fact in kept:
-        final_end = exact[fact.contract_id]
-        remaining = []
-        if fact.options_open(as_of):
-            windows = option_windows(terms[fact.contract_id], as_of)
-            remaining = [w.ordinal for w in windows if w.status == OptionStatus.AVAILABLE]
+    for (contract_id, final_end, start, owner, area, reference, title, successor_id, terminated_on, value,
+         current_end) in found:
         rows.append({
             "final_end": iso(final_end),
             "days_left": (final_end - as_of).days,
-            "reference": fact.reference,
-            "contract_title": fact.title,
-            "current_end": iso(fact.current_end),
-            "options_remaining": remaining,
-            "reprocurement_start": iso(fact.reprocurement_start(as_of)),
-            "reprocurement_under_way": fact.successor_id is not None,
-            "successor": successors.get(fact.successor_id),
-            "terminated": fact.terminated_on is not None,
-            "whole_life_value": money(fact.whole_life_value),
-            "owner": fact.owner,
-            "service_area": fact.service_area,
+            "reference": reference,
+            "contract_title": title,
+            "current_end": iso(current_end),
+            "options_remaining": remaining.get(contract_id, []),
+            "reprocurement_start": iso(start),
+            "reprocurement_under_way": successor_id is not None,
+            "successor": successors.get(successor_id),
+            "terminated": terminated_on is not None,
+            "whole_life_value": money(value),
+            "owner": owner,
+            "service_area": area,
         })
     rows.sort(key=lambda r: (r["final_end"], r["reference"]))
     return Report(
         name="expiring", title=f"Contracts whose final possible end falls from {win.start} to {win.end}",
         as_of=as_of, window=win, filters=filters, columns=COLUMNS, rows=rows,
     )
+
+
+def _open_options(session: Session, contract_ids: set[int], as_of: date) -> dict[int, list[int]]:
+    """The options that can still be taken on `as_of` in the normal course (open, not yet overdue)."""
+    out: dict[int, list[int]] = {}
+    for ids in chunks(contract_ids):
+        for contract_id, ordinal in session.exec(
+            select(Deadline.contract_id, Deadline.ordinal)
+            .where(Deadline.contract_id.in_(ids), Deadline.kind == EXTENSION, is_open(as_of),
+                   Deadline.due_date >= as_of)
+            .order_by(Deadline.contract_id, Deadline.ordinal)
+        ):
+            out.setdefault(contract_id, []).append(ordinal)
+    return out
 
 
 def _successor_references(session: Session, ids: set[int]) -> dict[int, str]:

@@ -1,5 +1,6 @@
-"""`report overdue`: milestones past due and not met, decisions missed, re-procurements not
-started, break notices not served. `deadlines.is_overdue` is the rule; the query only narrows."""
+"""`report overdue`: what stands overdue on the day (stream.is_overdue): milestones past due and not
+met, extension decisions past their date while the option can still be taken late, re-procurements
+not started while the contract runs, statutory notices not published."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..deadlines import INFORMATIONAL, is_overdue
 from ..models import Deadline
-from .common import DEADLINE_COLUMNS, OPEN, Column, Filters, Report, base_fields, not_lapsed_by_time
+from ..stream import is_overdue
+from .common import DEADLINE_COLUMNS, Column, Filters, Report, base_fields
 
 COLUMNS = (
     Column("due_date", "Was due"),
@@ -26,16 +27,10 @@ COLUMNS = (
 
 
 def overdue_report(session: Session, *, as_of: date, filters: Filters) -> Report:
-    query = filters.apply(
-        select(*DEADLINE_COLUMNS).where(
-            Deadline.due_date < as_of, Deadline.state == OPEN, Deadline.kind.not_in(INFORMATIONAL),
-            not_lapsed_by_time(as_of),  # a later option lapsed with the first missed one: list that one
-        )
-    ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
+    query = filters.apply(select(*DEADLINE_COLUMNS).where(is_overdue(as_of))).order_by(
+        Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
     rows = []
     for row in session.exec(query):
-        if not is_overdue(row.kind, row.due_date, row.state, as_of):
-            continue
         fields = base_fields(row, as_of)
         fields["days_overdue"] = -fields.pop("days_left")
         fields["action"] = row.action

@@ -1,9 +1,9 @@
 """`report pipeline`: procurements to start, by UK financial year (1 April to 31 March).
 
-A re-procurement must start a lead time before the contract's final possible end. The stream's
-re-procurement-start row assumes every option still open is taken; when an option's date has
-passed undecided the real start is earlier (see `ends`). Two indexed queries pick the candidates:
-re-procurement starts due by the window's end, and contracts whose next option has lapsed.
+A re-procurement must start a lead time before the contract's final possible end. The stream
+keeps a re-procurement start for each end the contract can still reach, open while its end is the
+latest possible and the contract runs (see deadlines._reprocurement_deadlines): the starts open on
+the day (`stream.is_open`) and due by the window's end are the pipeline, overdue ones included.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from decimal import Decimal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..enums import DeadlineKind
-from ..models import Deadline
-from .common import EXTENSION, OPEN, Column, Filters, Report, Window, iso, money
-from .ends import end_facts
+from ..models import Contract, Deadline
+from ..stream import SUPERSEDED, is_open
+from .common import CONTRACT_END, REPROCUREMENT, Column, Filters, Report, Window, iso, money
 
 UK1_THRESHOLD = Decimal("2000000")  # PA 2023 s.93: contracts over £2m expected to be advertised
 UK1_WITHIN = "18m"  # in the next 18 months
@@ -48,43 +47,31 @@ def pipeline_report(
     session: Session, *, as_of: date, win: Window, filters: Filters, over: Decimal | None = None,
 ) -> Report:
     end_row = aliased(Deadline)
-    still_running = (end_row.contract_id == Deadline.contract_id) & (
-        end_row.kind == DeadlineKind.CONTRACT_END.value) & (end_row.due_date >= as_of)
-    # Re-procurements due to start by the window's end (overdue ones too) of contracts still running.
-    starts = filters.apply(
-        select(Deadline.contract_id).join(end_row, still_running).where(
-            Deadline.kind == DeadlineKind.REPROCUREMENT_START.value, Deadline.state == OPEN,
-            Deadline.due_date <= win.end,
-        )
-    )
-    # Contracts whose next option lapsed undecided: their re-procurement start moved earlier.
-    lapsed = filters.apply(
-        select(Deadline.contract_id).join(end_row, still_running).where(
-            Deadline.kind == EXTENSION, Deadline.state == OPEN, Deadline.due_date < as_of,
-        )
+    query = filters.apply(
+        select(Deadline.due_date, Deadline.ends_on, Deadline.owner, Deadline.service_area, Contract.reference,
+               Contract.title, Contract.whole_life_value, Contract.annual_value, end_row.due_date)
+        .join(Contract, Contract.id == Deadline.contract_id)
+        .outerjoin(end_row, (end_row.contract_id == Deadline.contract_id) & (end_row.kind == CONTRACT_END)
+                   & (end_row.state != SUPERSEDED))
+        .where(Deadline.kind == REPROCUREMENT, is_open(as_of), Deadline.due_date <= win.end)
     )
     rows = []
-    for fact in end_facts(session, set(session.exec(starts)) | set(session.exec(lapsed))):
-        if fact.stream_reprocurement_start is None or fact.successor_id is not None or fact.terminated_on:
-            continue  # planned, already re-procured, or ended early: nothing to start
-        start = fact.reprocurement_start(as_of)
-        if start > win.end or fact.current_end < as_of:
-            continue
-        if over is not None and (fact.whole_life_value is None or fact.whole_life_value <= over):
+    for start, final_end, owner, area, reference, title, value, annual, current_end in session.exec(query):
+        if over is not None and (value is None or value <= over):
             continue
         rows.append({
             "financial_year": financial_year(start),
             "reprocurement_start": iso(start),
             "days_left": (start - as_of).days,
             "overdue": start < as_of,
-            "reference": fact.reference,
-            "contract_title": fact.title,
-            "current_end": iso(fact.current_end),
-            "options_open": fact.options_open(as_of),
-            "whole_life_value": money(fact.whole_life_value),
-            "annual_value": money(fact.annual_value),
-            "owner": fact.owner,
-            "service_area": fact.service_area,
+            "reference": reference,
+            "contract_title": title,
+            "current_end": iso(current_end),
+            "options_open": current_end is not None and final_end > current_end,
+            "whole_life_value": money(value),
+            "annual_value": money(annual),
+            "owner": owner,
+            "service_area": area,
         })
     rows.sort(key=lambda r: (r["reprocurement_start"], r["reference"]))
     title = f"Procurements to start by {win.end}"

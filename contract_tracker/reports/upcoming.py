@@ -1,4 +1,4 @@
-"""`report upcoming`: every open deadline in the window, in date order."""
+"""`report upcoming`: every deadline open on the day (stream.is_open) due in the window, in date order."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..models import Deadline
-from .common import (
-    OPEN, Column, Filters, Report, Window, in_window, iso, not_lapsed_by_time,
-)
+from ..stream import is_open
+from .common import Column, Filters, Report, Window, in_window, iso
 
 COLUMNS = (
     Column("due_date", "Due"),
@@ -34,9 +33,9 @@ SELECTED = (
 
 
 def upcoming_query(*, as_of: date, win: Window, filters: Filters):
-    """One range scan of the (due_date, state) index."""
+    """One range scan of the (due_date, state) index, of the deadlines open on `as_of`."""
     return filters.apply(
-        select(*SELECTED).where(in_window(win), Deadline.state == OPEN, not_lapsed_by_time(as_of))
+        select(*SELECTED).where(in_window(win), is_open(as_of))
     ).order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind, Deadline.ordinal)
 
 

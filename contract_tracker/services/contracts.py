@@ -13,6 +13,7 @@ from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
+from ..statutory import assumed_regime
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
 from .lookup import get_contract
@@ -43,7 +44,7 @@ class ContractFields:
     owner_role: str = ""
     owner_contact: str = ""
     status: str = ContractStatus.LIVE.value
-    regime: str = Regime.PA2023.value
+    regime: str | None = None  # None: assumed from the start date (statutory.assumed_regime)
     procedure: str = Procedure.OPEN.value
     light_touch: bool = False
     annual_value: Decimal | None = None
@@ -85,6 +86,8 @@ def _clean(values: dict) -> dict:
     if "status" in out:
         out["status"] = _choice(out["status"], ContractStatus, "status")
     if "regime" in out:
+        if out["regime"] is None:  # not given: by the start date (statutory.assumed_regime)
+            out["regime"] = assumed_regime(out.get("start_date"))[0].value
         out["regime"] = _choice(out["regime"], Regime, "regime")
     if "procedure" in out:
         out["procedure"] = _choice(out["procedure"], Procedure, "procedure")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -113,13 +114,14 @@ def feed_for_token(session: Session, token: str) -> FeedSubscription | None:
     return feed
 
 
-def render_feed(session: Session, feed: FeedSubscription) -> RenderedFeed:
+def render_feed(session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
+    """The feed's calendar as its deadlines stand on `as_of` (the server's today)."""
     from ..calendar import AlarmPolicy, parse_alarms
     from ..ics_writer import write_calendar
 
     pieces: list[bytes] = []
     events = write_calendar(
-        pieces.append, calendar_rows(session, DeadlineFilter.from_json(feed.filters)), name=feed.name,
+        pieces.append, calendar_rows(session, DeadlineFilter.from_json(feed.filters), as_of=as_of), name=feed.name,
         alarms=AlarmPolicy(override=parse_alarms(feed.alarms)), uid_seed=f"feed-{feed.id}",
     )
     body = b"".join(pieces)
@@ -138,16 +140,17 @@ class FeedCache:
         self._entries: OrderedDict[int, tuple[tuple, RenderedFeed]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def render(self, session: Session, feed: FeedSubscription) -> RenderedFeed:
+    def render(self, session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
         from ..change_marker import current_token
 
-        key = (feed.name, feed.filters, feed.alarms, current_token(session))
+        # The day is part of the key: deadlines lapse and fall overdue as days pass, with no write.
+        key = (feed.name, feed.filters, feed.alarms, current_token(session), as_of)
         with self._lock:
             hit = self._entries.get(feed.id)
             if hit is not None and hit[0] == key:
                 self._entries.move_to_end(feed.id)
                 return hit[1]
-        rendered = render_feed(session, feed)
+        rendered = render_feed(session, feed, as_of=as_of)
         with self._lock:
             self._entries[feed.id] = (key, rendered)
             self._entries.move_to_end(feed.id)

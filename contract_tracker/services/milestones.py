@@ -84,6 +84,11 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
         due: Span = values.pop("due")
         values["start_date"] = None if due.is_day else due.start
         values["due_date"] = due.end
+        # A step recorded as met on its planned day: moving the day corrects when it happened too
+        # (periods run from the day it was met). Met on another day, the two stay apart.
+        if (milestone.status == MilestoneStatus.MET and "met_on" not in values
+                and milestone.met_on == milestone.due_date):
+            values["met_on"] = due.end
     if "kind" in values:
         values["kind"] = _kind(values["kind"])
     if "status" in values:

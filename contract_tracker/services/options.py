@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session
 
 from ..dates import describe_span
+from ..durations import ONE_DAY
 from ..enums import ContractStatus, OptionStatus
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import option_windows
@@ -26,19 +27,34 @@ def _decide(option: ExtensionOption, status: OptionStatus, *, on: date, actor: s
     option.version += 1
 
 
-def _check_decidable(session: Session, contract: Contract, ordinal: int, *, today: date,
+def _check_decidable(session: Session, contract: Contract, ordinal: int, *, on: date, today: date,
                      force_reason: str | None) -> ExtensionOption:
+    """Refuse a decision that cannot be recorded. A decision is judged by its own date (`on`), not
+    by the day it is typed: on time if by the decide-by date; after it only when forced with a
+    reason; never once the term it would extend has ended, nor dated after today."""
     if contract.status == ContractStatus.TERMINATED:
         raise RuleViolation(f"{contract.reference} was terminated on {contract.terminated_on}; its options have lapsed")
     option = get_option(session, contract, ordinal)
     if option.status != OptionStatus.AVAILABLE:
         raise RuleViolation(f"option {ordinal} of {contract.reference} is already {option.status}")
+    if on > today:
+        raise InvalidInput(f"the decision is dated {describe_span(None, on)}, after today: record it once it is made")
+    if contract.start_date is not None and on < contract.start_date:
+        raise InvalidInput(f"the decision is dated {describe_span(None, on)}, before the contract starts "
+                           f"({describe_span(None, contract.start_date)})")
     window = next(w for w in option_windows(load_snapshot(session, contract).terms) if w.ordinal == ordinal)
-    if today > window.decide_by:
+    term_end = window.period_start - ONE_DAY
+    if on > term_end:
+        raise RuleViolation(
+            f"option {ordinal} of {contract.reference} lapsed when the term it extends ended on "
+            f"{describe_span(None, term_end)}; a decision dated {describe_span(None, on)} cannot take it"
+        )
+    if on > window.decide_by:
         if force_reason is None:
             raise RuleViolation(
                 f"the decision date for option {ordinal} of {contract.reference} was "
-                f"{describe_span(None, window.decide_by)}; to record the decision anyway, force it and give a reason"
+                f"{describe_span(None, window.decide_by)} and this decision is dated {describe_span(None, on)}; "
+                "to record it anyway, force it and give a reason"
             )
         if not force_reason.strip():
             raise InvalidInput("a forced decision needs a reason")
@@ -48,7 +64,8 @@ def _check_decidable(session: Session, contract: Contract, ordinal: int, *, toda
 def exercise_option(session: Session, reference: str, ordinal: int, *, today: date, actor: str,
                     on: date | None = None, note: str = "", force_reason: str | None = None,
                     expected_version: int | None = None) -> ExtensionOption:
-    """Exercise option `ordinal`; every earlier option must already be exercised."""
+    """Exercise option `ordinal`, decided on `on` (default today); every earlier option must
+    already be exercised."""
     contract = get_contract(session, reference)
     check_version(session, contract, expected_version)
     for earlier in options_of(session, contract):
@@ -57,8 +74,8 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
                 f"option {ordinal} of {reference} cannot be exercised before option {earlier.ordinal} "
                 f"(option {earlier.ordinal} is {earlier.status})"
             )
-    option = _check_decidable(session, contract, ordinal, today=today, force_reason=force_reason)
     decided_on = on or today
+    option = _check_decidable(session, contract, ordinal, on=decided_on, today=today, force_reason=force_reason)
     _decide(option, OptionStatus.EXERCISED, on=decided_on, actor=actor, note=note)
     session.add(option)
     record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="exercised",
@@ -74,11 +91,12 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
 def decline_option(session: Session, reference: str, ordinal: int, *, today: date, actor: str,
                    on: date | None = None, note: str = "", force_reason: str | None = None,
                    expected_version: int | None = None) -> ExtensionOption:
-    """Decline option `ordinal`; it and every later option lapse."""
+    """Decline option `ordinal`, decided on `on` (default today); it and every later option lapse."""
     contract = get_contract(session, reference)
     check_version(session, contract, expected_version)
-    option = _check_decidable(session, contract, ordinal, today=today, force_reason=force_reason)
-    _decide(option, OptionStatus.DECLINED, on=on or today, actor=actor, note=note)
+    decided_on = on or today
+    option = _check_decidable(session, contract, ordinal, on=decided_on, today=today, force_reason=force_reason)
+    _decide(option, OptionStatus.DECLINED, on=decided_on, actor=actor, note=note)
     session.add(option)
     record(session, actor=actor, contract=contract, entity="option", entity_id=option.id, action="declined",
            field=f"option {ordinal}", old=OptionStatus.AVAILABLE.value, new=OptionStatus.DECLINED.value,

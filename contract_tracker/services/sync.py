@@ -1,13 +1,32 @@
-"""Keeping the materialised deadline table in step with a contract, in the same transaction."""
+"""Keeping the materialised deadline table in step with a contract, in the same transaction.
+
+`reconcile` is the one rule for how stored rows follow the engine's items, used by the services
+(through the ORM, here), by the rewrite after a rules change (stream_upkeep, through Core) and,
+for new contracts, by the bulk load. Rows are never deleted: a deadline the facts no longer
+produce is kept as superseded, so its history stays and its calendar event can be cancelled; and
+a row's sequence (its calendar SEQUENCE) only ever grows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
 from sqlmodel import Session, select
 
+from ..deadline_item import DeadlineItem
 from ..deadlines import deadlines_for
+from ..enums import DeadlineState
 from ..models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from ..snapshot import ContractSnapshot, snapshot_of
 from .audit import utcnow
+
+Key = tuple[str, int]  # (kind, ordinal): a deadline's identity within its contract
+SUPERSEDED = DeadlineState.SUPERSEDED.value
+# What the engine decides of a row; the rest (ids, sequence, updated_at) is kept by the store.
+CONTENT = ("start_date", "due_date", "state", "holds_from", "holds_until", "ends_on", "title", "action", "owner",
+           "contract_reference", "contract_title", "service_area", "fingerprint")
 
 
 def load_snapshot(session: Session, contract: Contract) -> ContractSnapshot:
@@ -17,50 +36,64 @@ def load_snapshot(session: Session, contract: Contract) -> ContractSnapshot:
     return snapshot_of(contract, list(options), list(breaks), list(milestones))
 
 
-def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
-    """Rewrite `contract`'s deadlines: update changed rows (their sequence grows), add new ones,
-    remove those that no longer apply. Identity (kind, ordinal) is kept, so calendar UIDs hold."""
-    session.flush()
-    wanted = {(item.kind.value, item.ordinal): item for item in deadlines_for(load_snapshot(session, contract))}
-    existing = {
-        (row.kind, row.ordinal): row
-        for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id))
+def row_content(item: DeadlineItem, *, reference: str, title: str, service_area: str) -> dict[str, Any]:
+    """The stored content of one item: its own fields and the contract's, copied for filtering."""
+    return {
+        "start_date": item.start_date, "due_date": item.due_date, "state": item.state._value_,
+        "holds_from": item.holds_from, "holds_until": item.holds_until, "ends_on": item.ends_on,
+        "title": item.title, "action": item.action, "owner": item.owner,
+        "contract_reference": reference, "contract_title": title, "service_area": service_area,
+        "fingerprint": item.fingerprint(),
     }
-    now = utcnow()
-    for key, row in existing.items():
-        if key not in wanted:
-            session.delete(row)
-    rows = []
-    for key, item in wanted.items():
+
+
+def wanted_content(items: Iterable[DeadlineItem], *, reference: str, title: str,
+                   service_area: str) -> dict[Key, dict[str, Any]]:
+    return {(item.kind._value_, item.ordinal): row_content(item, reference=reference, title=title,
+                                                          service_area=service_area) for item in items}
+
+
+def reconcile(existing: Mapping[Key, Mapping[str, Any]], wanted: Mapping[Key, dict[str, Any]],
+              now: datetime) -> tuple[dict[Key, dict[str, Any]], dict[Key, dict[str, Any]]]:
+    """The rows to add and the changes to make so that stored rows match `wanted`.
+
+    `existing` maps each stored row's key to its content (as CONTENT) and `sequence`. A changed
+    row's sequence grows by one; a row no longer wanted becomes superseded (once)."""
+    inserts: dict[Key, dict[str, Any]] = {}
+    updates: dict[Key, dict[str, Any]] = {}
+    for key, content in wanted.items():
         row = existing.get(key)
-        fingerprint = item.fingerprint()
-        denormalised = dict(
-            owner=item.owner,
-            contract_reference=contract.reference,
-            contract_title=contract.title,
-            service_area=contract.service_area,
-        )
         if row is None:
-            row = Deadline(
-                contract_id=contract.id, kind=item.kind.value, ordinal=item.ordinal,
-                sequence=0, updated_at=now, fingerprint="", **denormalised,
-                due_date=item.due_date, title=item.title,
-            )
-        changed = row.fingerprint != fingerprint or any(
-            getattr(row, name) != value for name, value in denormalised.items()
-        )
-        if changed:
-            if row.fingerprint:
-                row.sequence += 1
-            row.fingerprint = fingerprint
-            row.start_date = item.start_date
-            row.due_date = item.due_date
-            row.state = item.state.value
-            row.title = item.title
-            row.action = item.action
-            row.updated_at = now
-            for name, value in denormalised.items():
-                setattr(row, name, value)
-            session.add(row)
-        rows.append(row)
-    return rows
+            inserts[key] = {**content, "sequence": 0, "updated_at": now}
+        elif any(row[name] != value for name, value in content.items()):
+            updates[key] = {**content, "sequence": row["sequence"] + 1, "updated_at": now}
+    for key, row in existing.items():
+        if key not in wanted and row["state"] != SUPERSEDED:
+            updates[key] = {"state": SUPERSEDED, "fingerprint": f"superseded:{row['fingerprint']}"[:64],
+                            "sequence": row["sequence"] + 1, "updated_at": now}
+    return inserts, updates
+
+
+def _content_of(row: Deadline) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in (*CONTENT, "sequence")}
+
+
+def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
+    """Rewrite `contract`'s deadlines (see `reconcile`); return the rows the facts now produce.
+    Identity (kind, ordinal) is kept, so calendar UIDs hold."""
+    session.flush()
+    items = deadlines_for(load_snapshot(session, contract))
+    wanted = wanted_content(items, reference=contract.reference, title=contract.title,
+                            service_area=contract.service_area)
+    stored = {(row.kind, row.ordinal): row
+              for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id))}
+    inserts, updates = reconcile({key: _content_of(row) for key, row in stored.items()}, wanted, utcnow())
+    for (kind, ordinal), values in inserts.items():
+        stored[kind, ordinal] = row = Deadline(contract_id=contract.id, kind=kind, ordinal=ordinal, **values)
+        session.add(row)
+    for key, values in updates.items():
+        row = stored[key]
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+    return [stored[key] for key in wanted]
