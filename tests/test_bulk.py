@@ -75,8 +75,8 @@ def test_bulk_loaded_deadlines_equal_what_the_services_write(store):
         assert sum(len(rows) for rows in loaded.values()) == result.deadlines
         send = next(c for c in contracts if c.reference == "BULK-SEND-2025")
         assert send.annual_value == Decimal("120000.50")
-        # options, break, end, re-procurement, UK11 (PA 2023), milestones
-        assert len(loaded[send.id]) == 3 + 1 + 1 + 1 + 1 + 3
+        # options, break, end, re-procurement (with every option taken, and without), UK11 (PA 2023), milestones
+        assert len(loaded[send.id]) == 3 + 1 + 1 + 2 + 1 + 3
         _assert_the_services_write_the_same(session, contracts, loaded)
 
 

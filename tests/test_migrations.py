@@ -64,7 +64,13 @@ def test_a_first_release_store_with_the_demo_upgrades_with_every_record_intact(d
     store = Store.open(db_url)  # opening an old store upgrades it
     try:
         assert current_revision(store.engine) == head_revision()
-        assert table_rows(store.engine, only_columns=old_columns) == before
+        # Every fact is kept as it was. The deadline table is derived from the facts: opening the store
+        # rewrote it by this version's rules (stream_upkeep), and `db check` below finds it current.
+        after = table_rows(store.engine, only_columns=old_columns)
+        derived = {"deadline"}
+        assert {t: rows for t, rows in after.items() if t not in derived} == {
+            t: rows for t, rows in before.items() if t not in derived}
+        assert {row[:4] for row in before["deadline"]} <= {row[:4] for row in after["deadline"]}  # ids kept
         with store.session() as session:
             assert session.exec(select(AuditEvent).where(AuditEvent.contract_version.is_not(None))).first() is None
         report = check_store(store.engine)

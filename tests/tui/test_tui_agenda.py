@@ -28,9 +28,10 @@ async def test_agenda_shows_overdue_first_then_weeks_and_opens_a_contract(demo_a
         table = demo_app.screen.query_one(DataTable)
         rows = first_column(table)
         assert rows[0] == "Overdue"
-        assert rows[1:4] == ["Wed 1 Oct 2025", "Mon 1 Jun 2026", "Wed 1 Jul 2026"]
-        assert rows[4] == "Week of 30 Nov 2026"
-        assert [str(table.get_row_at(i)[2]) for i in (1, 2, 3)] == ["DEMO-CARERS-2021", "DEMO-HST-2023", "DEMO-LIB-2022"]
+        assert rows[1:5] == ["Wed 1 Oct 2025", "Mon 1 Dec 2025", "Mon 1 Jun 2026", "Wed 1 Jul 2026"]
+        assert rows[5] == "Week of 30 Nov 2026"
+        assert [str(table.get_row_at(i)[2]) for i in (1, 2, 3, 4)] == [
+            "DEMO-CARERS-2021", "DEMO-HST-2023", "DEMO-HST-2023", "DEMO-LIB-2022"]
         await pilot.press("g")
         assert "December 2026" not in first_column(table) and "November 2026" in first_column(table)
         await pilot.press("w")  # 26 weeks ahead
@@ -65,8 +66,8 @@ async def test_agenda_reloads_after_a_change_elsewhere_in_the_app(demo_store, de
 def test_agenda_items_and_grouping(demo_store, today):
     with demo_store.session() as session:
         items = agenda_items(session, as_of=today, weeks=12)
-    assert [item.overdue for item in items][:3] == [True, True, True]
-    assert not any(item.overdue for item in items[3:])
+    assert [item.overdue for item in items][:4] == [True, True, True, True]
+    assert not any(item.overdue for item in items[4:])
     assert all(item.due_date <= date(2027, 2, 14) for item in items)
     groups = group_agenda(items, "week")
     assert [heading for heading, _ in groups] == ["Overdue", "Week of 30 Nov 2026", "Week of 11 Jan 2027"]

@@ -115,8 +115,9 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
                     yield Select([(s.value, s.value) for s in ContractStatus], value=draft.status,
                                  allow_blank=False, id="status", compact=True)
                     yield Label("Regime")
-                    yield Select([(r.value, r.value) for r in Regime], value=draft.regime,
-                                 allow_blank=False, id="regime", compact=True)
+                    # Blank: assumed from the start date (PCR 2015 before 24 Feb 2025), as on the command line.
+                    yield Select([(r.value, r.value) for r in Regime], value=draft.regime or Select.NULL,
+                                 allow_blank=True, prompt="by start date", id="regime", compact=True)
                     yield Label("Procedure")
                     yield Select([(p.value, p.value) for p in Procedure], value=draft.procedure,
                                  allow_blank=False, id="procedure", compact=True)
@@ -168,7 +169,8 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
         for name in ("decision_notice", "reprocurement_lead"):
             values[name] = values.get(name) or getattr(ContractFields, name)
         for select_id in ("status", "regime", "procedure"):
-            values[select_id] = self.query_one(f"#{select_id}", Select).value
+            chosen = self.query_one(f"#{select_id}", Select).value
+            values[select_id] = None if chosen is Select.NULL else chosen
         values["light_touch"] = self.query_one("#light_touch", Checkbox).value
         values.setdefault("options", [])
         if self.draft is not None:  # keep what the form does not show (e.g. description)

@@ -24,8 +24,8 @@ class OptionDecisionScreen(ModalScreen[Decision | None]):
     def __init__(self, reference: str, option: dict, *, exercise: bool) -> None:
         super().__init__()
         self.reference, self.option, self.exercise = reference, option, exercise
-        # The view says the option has lapsed by time while still recorded available: a late decision.
-        self.late = option["recorded_status"] == "available" and option["status_as_of"] == "lapsed"
+        # Past its decide-by day but before the term it extends ends: it can be taken only late.
+        self.late = option["recorded_status"] == "available" and option["status_as_of"] == "overdue"
 
     def compose(self) -> ComposeResult:
         o = self.option
