@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from .deadlines import deadlines_for
@@ -18,6 +19,7 @@ from .models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from .services.sync import SUPERSEDED, refresh_deadlines, wanted_content
 from .snapshot import ContractSnapshot, snapshot_of
 from .store import current_revision, head_revision
+from .stream import is_open, is_overdue
 
 SHOWN = 20
 
@@ -31,16 +33,19 @@ class CheckReport:
     findings: list[str] = field(default_factory=list)
     stale_contracts: list[str] = field(default_factory=list)
     repaired: int = 0
+    open: int | None = None  # deadlines open on the day asked (overdue ones included)
+    overdue: int | None = None
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
 
-def check_store(engine: Engine, *, repair: bool = False) -> CheckReport:
+def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = None) -> CheckReport:
     """Check the database's own integrity, the schema revision and every contract's deadlines.
 
     With `repair`, stale deadline streams are rewritten (in one transaction) and reported as repaired.
+    With `as_of`, the report also counts the deadlines open and overdue that day (stream.is_open).
     """
     report = CheckReport()
     report.findings += _database_integrity(engine)
@@ -65,6 +70,9 @@ def check_store(engine: Engine, *, repair: bool = False) -> CheckReport:
                     report.findings.append(f"{contract.reference}: deadlines not current: {problem}")
         if repair:
             session.commit()
+        if as_of is not None:
+            report.open = session.exec(select(func.count()).select_from(Deadline).where(is_open(as_of))).one()
+            report.overdue = session.exec(select(func.count()).select_from(Deadline).where(is_overdue(as_of))).one()
     return report
 
 

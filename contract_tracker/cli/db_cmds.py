@@ -87,8 +87,9 @@ def check(
     """Check the store's integrity and that every contract's deadlines are current (exit 1 on findings)."""
     from ..integrity import SHOWN, check_store
 
-    store = context(ctx).store()
-    report = check_store(store.engine, repair=repair)
+    cli = context(ctx)
+    store = cli.store()
+    report = check_store(store.engine, repair=repair, as_of=cli.today)
     for finding in report.findings[:SHOWN]:
         typer.echo(finding)
     if len(report.findings) > SHOWN:
@@ -99,5 +100,7 @@ def check(
     verdict = "ok" if report.ok else f"{count} problem{'s' if count != 1 else ''}"
     typer.echo(f"checked {report.contracts} contracts and {report.deadlines} deadlines in "
                f"{describe_url(store.url)}: {verdict}")
+    if report.open is not None:
+        typer.echo(f"as of {cli.today}: {report.open} deadlines open, {report.overdue} of them overdue")
     if not report.ok:
         raise typer.Exit(1)
