@@ -1,4 +1,4 @@
-"""Importing real OCDS data (../shared/data/ocds): every file, counts and sample fields checked
+"""Importing real OCDS data (tests/data/ocds): every file, counts and sample fields checked
 against the files, idempotency, merging in date order, and malformed input leaving the store alone."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _counts(store) -> tuple[int, int, int, int]:
 
 def test_the_shared_data_is_there():
     require_data()
-    assert len(ocds_files()) == 53, "shared/data/ocds should hold 53 JSON files (see its README)"
+    assert len(ocds_files()) == 53, "tests/data/ocds should hold 53 JSON files (see tests/data/README.md)"
 
 
 @pytest.mark.parametrize("path", ocds_files(), ids=file_id)
