@@ -23,8 +23,20 @@ from icalendar import vDuration
 from icalendar.parser import _escape_char as escape_text  # TEXT escaping, exactly as vText does it
 
 from .calendar import (
-    DEFAULT_REFRESH, AlarmPolicy, DeadlineRow, alarm_days, alarm_trigger, alarm_when, calendar_shell,
-    description_of, event_end, event_start, event_status, event_uid, in_utc, summary_of,
+    DEFAULT_REFRESH,
+    AlarmPolicy,
+    DeadlineRow,
+    alarm_days,
+    alarm_trigger,
+    alarm_when,
+    calendar_shell,
+    description_of,
+    event_end,
+    event_start,
+    event_status,
+    event_uid,
+    in_utc,
+    summary_of,
 )
 
 FOLD_AT = 74  # octets a line holds before icalendar folds it (it folds when a 75th would be added)

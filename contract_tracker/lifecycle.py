@@ -6,9 +6,9 @@ the same answer in a test, a report run for a past date, and the live register.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end, subtract
 from .enums import BreakParty, ContractStatus, LifecycleStatus, OptionStatus

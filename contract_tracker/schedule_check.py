@@ -18,7 +18,13 @@ from .lifecycle import current_end
 from .planning import meets, within
 from .snapshot import ContractSnapshot, MilestoneFacts
 from .statutory import (
-    CITE_STANDSTILL, CITE_UK7, CITE_UK11, standstill_end, standstill_required, tender_minimum, uk7_due,
+    CITE_STANDSTILL,
+    CITE_UK7,
+    CITE_UK11,
+    standstill_end,
+    standstill_required,
+    tender_minimum,
+    uk7_due,
     uk11_due,
 )
 from .templates import Step, Template
@@ -218,7 +224,8 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
         if begins < happened_on(earlier):
             findings.append(Finding("order of steps", cite, Outcome.BROKEN,
                                     f"{milestone.name} ({_d(begins)}) comes before {earlier.name} "
-                                    f"({_d(happened_on(earlier))}); the template puts {step.key} after {ancestor.key}."))
+                                    f"({_d(happened_on(earlier))}); "
+                                    f"the template puts {step.key} after {ancestor.key}."))
             continue
         if ancestor.key != step.after or step.kind in covered:
             continue
@@ -237,7 +244,8 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
                 f"{verdict} the template's {'minimum' if word == 'at least' else 'maximum'} of {limit.describe()}"
                 + (f" ({reason.strip()})." if reason.strip() else ".")))
     if not findings:
-        findings.append(Finding("order of steps", cite, Outcome.OK, "The recorded milestones follow the template's order."))
+        findings.append(Finding("order of steps", cite, Outcome.OK,
+                                "The recorded milestones follow the template's order."))
     elif not any(f.rule == "order of steps" for f in findings):
         findings.insert(0, Finding("order of steps", cite, Outcome.OK,
                                    "The recorded milestones follow the template's order."))

@@ -15,7 +15,14 @@ from .lifecycle import current_end, option_windows
 from .schedule_check import first_of, happened_on
 from .snapshot import ContractSnapshot
 from .statutory import (
-    CITE_STANDSTILL, CITE_UK7, CITE_UK10, CITE_UK11, standstill_end, standstill_required, uk7_due, uk11_due,
+    CITE_STANDSTILL,
+    CITE_UK7,
+    CITE_UK10,
+    CITE_UK11,
+    standstill_end,
+    standstill_required,
+    uk7_due,
+    uk11_due,
 )
 
 

@@ -10,11 +10,11 @@ Thresholds before 2020 are not held: a check for an earlier day says so rather t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Iterable
 
 from .durations import Duration
 from .errors import InvalidInput

@@ -13,8 +13,15 @@ from .deadlines import INFORMATIONAL, is_overdue
 from .durations import parse_duration, period_end
 from .enums import ContractStatus, DeadlineKind, DeadlineState, LifecycleStatus
 from .lifecycle import (
-    break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
-    option_windows, reprocurement_start, status_as_of,
+    break_points,
+    current_end,
+    final_possible_end,
+    initial_end,
+    maximum_extent,
+    next_decision,
+    option_windows,
+    reprocurement_start,
+    status_as_of,
 )
 from .models import AuditEvent, Contract, ContractSupplier, Deadline
 from .services.lookup import options_of

@@ -44,7 +44,7 @@ def postgres_database():
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         admin.dispose()
         _postgres_unavailable(str(error).splitlines()[0])
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"

@@ -12,17 +12,23 @@ import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from icalendar.parser import _foldline
 
+from calendar_support import event_keys, expanded, expected_keys, parse
 from contract_tracker.calendar import (
-    AlarmPolicy, _UID_NAMESPACE, build_calendar, event_for, event_uid, summary_of, to_ics,
+    _UID_NAMESPACE,
+    AlarmPolicy,
+    build_calendar,
+    event_for,
+    event_uid,
+    summary_of,
+    to_ics,
 )
 from contract_tracker.enums import DeadlineKind, DeadlineState
 from contract_tracker.feeds import CalendarRow, DeadlineFilter, calendar_rows, matching_deadlines
 from contract_tracker.ics_writer import calendar_bytes, event_bytes, fold, write_calendar
-
-from calendar_support import event_keys, expanded, expected_keys, parse
 
 POLICIES = {
     "defaults": AlarmPolicy(),

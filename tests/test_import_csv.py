@@ -98,7 +98,7 @@ def test_dry_run_reports_and_changes_nothing(store):
 
 
 def test_unknown_columns_are_reported_not_fatal(store):
-    raw = "Reference,Title,Favourite Colour\r\nX-1,Something,blue\r\n".encode()
+    raw = b"Reference,Title,Favourite Colour\r\nX-1,Something,blue\r\n"
     result = _import(store, raw)
     assert result.created == ["X-1"]
     assert result.warnings == ["columns not recognised and ignored: Favourite Colour"]
@@ -108,11 +108,12 @@ def test_a_mapping_file_names_unusual_headers(store, tmp_path):
     mapping_file = tmp_path / "mapping.toml"
     mapping_file.write_text('[columns]\n"Our Ref" = "reference"\n"What" = "title"\n"Begins" = "start_date"\n'
                             '"Finishes" = "end_date"\n', encoding="utf-8")
-    raw = "Our Ref,What,Begins,Finishes\r\nM-1,Meals on wheels,01/04/2025,31/03/2026\r\n".encode()
+    raw = b"Our Ref,What,Begins,Finishes\r\nM-1,Meals on wheels,01/04/2025,31/03/2026\r\n"
     _import(store, raw, mapping=load_mapping(mapping_file))
     with store.session() as session:
         contract = get_contract(session, "M-1")
-        assert (contract.title, contract.start_date, contract.initial_term) == ("Meals on wheels", date(2025, 4, 1), "1y")
+        assert ((contract.title, contract.start_date, contract.initial_term)
+                == ("Meals on wheels", date(2025, 4, 1), "1y"))
 
 
 def test_a_bad_mapping_file_is_refused(tmp_path):
@@ -129,7 +130,7 @@ def before(demo_store):
 
 def test_a_missing_required_column_is_refused_and_the_store_unchanged(before):
     store, counts = before
-    raw = "Reference,Supplier,Start Date\r\nX-1,Someone,01/01/2025\r\n".encode()
+    raw = b"Reference,Supplier,Start Date\r\nX-1,Someone,01/01/2025\r\n"
     with pytest.raises(InvalidInput, match=r"register.csv, line 1: missing required column 'Title'"):
         _import(store, raw)
     assert _counts(store) == counts
@@ -163,7 +164,7 @@ def test_bad_cells_name_their_column(store, row, column, words):
 
 
 def test_a_duplicate_reference_names_both_lines(store):
-    raw = "Reference,Title\r\nD-1,One\r\nD-2,Two\r\nD-1,Again\r\n".encode()
+    raw = b"Reference,Title\r\nD-1,One\r\nD-2,Two\r\nD-1,Again\r\n"
     with pytest.raises(InvalidInput, match=r"line 4, column 'Reference': reference 'D-1' is already on line 2"):
         _import(store, raw)
 

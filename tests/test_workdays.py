@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 from contract_tracker.errors import InvalidInput
 from contract_tracker.workdays import (
-    CLOSURES_ENV, NATIONS_ENV, WorkingDays, configured_calendar, parse_closures, statutory_calendar,
+    CLOSURES_ENV,
+    NATIONS_ENV,
+    WorkingDays,
+    configured_calendar,
+    parse_closures,
+    statutory_calendar,
 )
 
 DATA = Path(__file__).parent / "data" / "bank-holidays"
@@ -128,7 +133,7 @@ def test_configuration_file_environment_and_command_line(tmp_path, monkeypatch):
 
 def test_bad_configuration_is_one_clear_error(tmp_path):
     (tmp_path / "workdays.toml").write_text("nations = [\n")
-    with pytest.raises(InvalidInput, match="workdays.toml: not valid TOML"):
+    with pytest.raises(InvalidInput, match=r"workdays\.toml: not valid TOML"):
         configured_calendar(tmp_path)
     with pytest.raises(InvalidInput, match="choose from"):
         WorkingDays(nations=("XYZ",))

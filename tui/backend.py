@@ -138,7 +138,7 @@ class Backend:
         from contract_tracker.finance_views import contract_figures
 
         _, figures = contract_figures(session, reference)
-        return spend_chart(figures) + [""] + unit_cost_chart(figures)
+        return [*spend_chart(figures), "", *unit_cost_chart(figures)]
 
     def finance_summary(self) -> dict:
         """This financial year's total budget, spend and variance (finance_views.year_summary)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from importlib import import_module
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -18,7 +18,6 @@ from .. import __version__
 from ..errors import DomainError
 from ..settings import DB_ENV, USER_ENV, resolve
 from .context import CliContext
-
 
 # Command groups, loaded when first used: name -> (module in this package, attribute, short help).
 # `--help` lists them from here without importing them, so it never pays for SQLAlchemy (about
@@ -121,9 +120,9 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help=f"Database URL or SQLite file (default: ${DB_ENV}, then a file in your user data folder).", show_default=False)] = None,
-    user: Annotated[Optional[str], typer.Option("--user", help=f"Name recorded in the audit trail (default: ${USER_ENV}, then your login).", show_default=False)] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="Treat this date as today (YYYY-MM-DD), for what-ifs and tests.", show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help=f"Database URL or SQLite file (default: ${DB_ENV}, then a file in your user data folder).", show_default=False)] = None,
+    user: Annotated[str | None, typer.Option("--user", help=f"Name recorded in the audit trail (default: ${USER_ENV}, then your login).", show_default=False)] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Treat this date as today (YYYY-MM-DD), for what-ifs and tests.", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     from .parsing import day

@@ -12,7 +12,17 @@ from ..enums import OptionStatus
 from ..lifecycle import option_windows
 from ..models import Deadline
 from .common import (
-    DEADLINE_COLUMNS, EXTENSION, OPEN, Column, Filters, Report, Window, base_fields, in_window, iso, load_terms,
+    DEADLINE_COLUMNS,
+    EXTENSION,
+    OPEN,
+    Column,
+    Filters,
+    Report,
+    Window,
+    base_fields,
+    in_window,
+    iso,
+    load_terms,
     not_lapsed_by_time,
 )
 

@@ -8,7 +8,14 @@ from sqlmodel import Session, select
 
 from ..models import Deadline
 from .common import (
-    OPEN, Column, Filters, Report, Window, in_window, iso, not_lapsed_by_time,
+    OPEN,
+    Column,
+    Filters,
+    Report,
+    Window,
+    in_window,
+    iso,
+    not_lapsed_by_time,
 )
 
 COLUMNS = (

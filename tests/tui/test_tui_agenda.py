@@ -30,7 +30,8 @@ async def test_agenda_shows_overdue_first_then_weeks_and_opens_a_contract(demo_a
         assert rows[0] == "Overdue"
         assert rows[1:4] == ["Wed 1 Oct 2025", "Mon 1 Jun 2026", "Wed 1 Jul 2026"]
         assert rows[4] == "Week of 30 Nov 2026"
-        assert [str(table.get_row_at(i)[2]) for i in (1, 2, 3)] == ["DEMO-CARERS-2021", "DEMO-HST-2023", "DEMO-LIB-2022"]
+        assert ([str(table.get_row_at(i)[2]) for i in (1, 2, 3)]
+                == ["DEMO-CARERS-2021", "DEMO-HST-2023", "DEMO-LIB-2022"])
         await pilot.press("g")
         assert "December 2026" not in first_column(table) and "November 2026" in first_column(table)
         await pilot.press("w")  # 26 weeks ahead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ def _whole_register(backend: Backend) -> RegisterLoaded:
 def _outcome(token: str, read: Callable[[], object]) -> DataLoaded | LoadFailed:
     try:
         return DataLoaded(token, read())
-    except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+    except Exception as error:
         return LoadFailed(token, str(error))
 
 
@@ -133,10 +134,8 @@ class RegisterScreen(Screen):
 
         def run() -> None:
             message = _outcome(token, read)
-            try:
+            with contextlib.suppress(RuntimeError):  # the app has exited and its loop is closed
                 loop.call_soon_threadsafe(deliver, message)
-            except RuntimeError:  # the app has exited and its loop is closed
-                pass
 
         threading.Thread(target=run, name=f"read {token}", daemon=True).start()
         self.post_message(await result)

@@ -205,7 +205,8 @@ class RegisterTable(ScrollView, can_focus=True):
             segments = []
             for key, heading, col_width, right, _ in COLUMNS:
                 marker = (" ▼" if self.reverse else " ▲") if key == self.sort_key else ""
-                segments.append(Segment(" " * PADDING + _fit(heading + marker, col_width, right) + " " * PADDING, header))
+                cell = " " * PADDING + _fit(heading + marker, col_width, right) + " " * PADDING
+                segments.append(Segment(cell, header))
             return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
         index = scroll_y + y - 1
         if index >= len(self._shown_cells):
@@ -218,7 +219,7 @@ class RegisterTable(ScrollView, can_focus=True):
             row_style = base
         segments = [
             Segment(" " * PADDING + _fit(text, col_width, right) + " " * PADDING, row_style + _style(style))
-            for (text, style), (_, _, col_width, right, _) in zip(self._shown_cells[index], COLUMNS)
+            for (text, style), (_, _, col_width, right, _) in zip(self._shown_cells[index], COLUMNS, strict=True)
         ]
         return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, row_style)
 
