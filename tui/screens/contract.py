@@ -14,9 +14,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from contract_tracker.feeds import DeadlineFilter
-from contract_tracker.services.contracts import ContractFields
 
-from ..backend import ExportScope
+from ..backend import ContractFields, ExportScope
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt

@@ -21,7 +21,8 @@ from contract_tracker.durations import parse_duration
 from contract_tracker.enums import ContractStatus, Procedure, Regime
 from contract_tracker.errors import DomainError
 from contract_tracker.money import parse_money
-from contract_tracker.services.contracts import ContractFields
+
+from ..backend import ContractFields
 
 TEXT_FIELDS = [  # (id, label, placeholder)
     ("reference", "Reference", "e.g. WCC-SEND-MED-2025 (no spaces)"),

@@ -23,7 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from contract_tracker.agenda import Urgency, urgency
-from contract_tracker.views import RegisterRow
+
+from ..backend import RegisterRow
 
 URGENCY_STYLE = {
     Urgency.OVERDUE: "bold red",
