@@ -3,6 +3,7 @@ terminal app's first paint through a pseudo-terminal, and HTTP requests to a loc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -58,19 +59,15 @@ def _usage(report: str, rusage, seconds: float) -> tuple[float, float, float]:
 
 def _end(pid: int, first: int = signal.SIGTERM, grace: float = 5):
     """Stop a launched command's process group (`first`, then SIGKILL); the launcher's rusage."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, first)  # the launcher passes it on and reports
-    except ProcessLookupError:
-        pass
     deadline = time.perf_counter() + grace
     done = 0
     while not done and time.perf_counter() < deadline:
         done, status, rusage = os.wait4(pid, os.WNOHANG)
         time.sleep(0.02)
-    try:  # and whatever the command started (a group's id is not reused while it has members)
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    with contextlib.suppress(ProcessLookupError):  # and whatever the command started (a group's id
+        os.killpg(pid, signal.SIGKILL)  # is not reused while it has members)
     if not done:
         _done, status, rusage = os.wait4(pid, 0)
     return status, rusage
@@ -81,29 +78,25 @@ def run(argv: list[str], *, timeout: float = 600, env: dict | None = None,
     """Run `argv` to the end: its wall-clock time and the peak resident memory of that process
     alone (through the launcher). Output goes to files, not pipes, so a large output cannot block it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.TemporaryDirectory() as scratch:
+            tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as stack:
         report = os.path.join(scratch, "usage")
-        target = open(stdout_path, "wb") if stdout_path else out
-        try:
-            started = time.perf_counter()
-            process = subprocess.Popen(launched(argv, report), stdout=target, stderr=err, env=env,
-                                       start_new_session=True)
-            deadline = started + timeout
-            status, rusage, timed_out = None, None, False
-            while True:
-                pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
-                if pid:
-                    break
-                if time.perf_counter() > deadline:
-                    status, rusage = _end(process.pid)
-                    timed_out = True
-                    break
-                time.sleep(0.002)
-            seconds, peak, cpu = _usage(report, rusage, time.perf_counter() - started)
-            process.returncode = os.waitstatus_to_exitcode(status)
-        finally:
-            if stdout_path:
-                target.close()
+        target = stack.enter_context(open(stdout_path, "wb")) if stdout_path else out
+        started = time.perf_counter()
+        process = subprocess.Popen(launched(argv, report), stdout=target, stderr=err, env=env,
+                                   start_new_session=True)
+        deadline = started + timeout
+        status, rusage, timed_out = None, None, False
+        while True:
+            pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                status, rusage = _end(process.pid)
+                timed_out = True
+                break
+            time.sleep(0.002)
+        seconds, peak, cpu = _usage(report, rusage, time.perf_counter() - started)
+        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
@@ -215,7 +208,7 @@ def first_paint(argv: list[str], *, expect: bytes, size: tuple[int, int] = (120,
                 seconds = time.perf_counter() - started
                 break
             seen = seen[-65536:]
-        done, status, rusage = os.wait4(pid, os.WNOHANG)
+        done, _status, rusage = os.wait4(pid, os.WNOHANG)
         if done:
             exited = rusage
             break
@@ -223,7 +216,7 @@ def first_paint(argv: list[str], *, expect: bytes, size: tuple[int, int] = (120,
         os.write(fd, quit_keys)
         end = time.perf_counter() + 5
         while time.perf_counter() < end:
-            done, status, rusage = os.wait4(pid, os.WNOHANG)
+            done, _status, rusage = os.wait4(pid, os.WNOHANG)
             if done:
                 exited = rusage
                 break

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,13 @@ from dateutil.relativedelta import relativedelta
 from contract_tracker.durations import ONE_DAY, last_day_to_give_notice, period_end
 from contract_tracker.models import Contract, Deadline, ExtensionOption
 from contract_tracker.reports import (
-    Filters, breaks_report, decisions_report, expiring_report, overdue_report, pipeline_report, upcoming_report,
+    Filters,
+    breaks_report,
+    decisions_report,
+    expiring_report,
+    overdue_report,
+    pipeline_report,
+    upcoming_report,
     window,
 )
 from contract_tracker.store import Store
@@ -32,7 +38,7 @@ AREAS = ["Adult Social Care", "Children's Services", "Education: SEND", "Highway
 
 
 def _rows(count: int):
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     contracts, options, deadlines = [], [], []
     for i in range(1, count + 1):
         start = date(2018, 1, 1) + timedelta(days=i % 3650)
@@ -94,7 +100,8 @@ def run(count: int, url: str) -> None:
         ("upcoming --within 6m", lambda s: upcoming_report(s, as_of=AS_OF, win=window(AS_OF, "6m"), filters=filters)),
         ("upcoming --owner", lambda s: upcoming_report(s, as_of=AS_OF, win=window(AS_OF, "6m"),
                                                        filters=Filters(owner="Owner 7"))),
-        ("decisions --within 12m", lambda s: decisions_report(s, as_of=AS_OF, win=window(AS_OF, "12m"), filters=filters)),
+        ("decisions --within 12m",
+         lambda s: decisions_report(s, as_of=AS_OF, win=window(AS_OF, "12m"), filters=filters)),
         ("breaks --within 12m", lambda s: breaks_report(s, as_of=AS_OF, win=window(AS_OF, "12m"), filters=filters)),
         ("expiring --within 18m", lambda s: expiring_report(s, as_of=AS_OF, win=window(AS_OF, "18m"), filters=filters)),
         ("overdue", lambda s: overdue_report(s, as_of=AS_OF, filters=filters)),

@@ -64,7 +64,8 @@ async def measure(store: Store) -> dict[str, float]:
         rows = table.row_count
         app.screen.query_one("#filter-text", Input).focus()
         await pilot.pause()
-        for label, keys in (("key that does not filter (pilot's own cost)", ["left"]),("keystroke 'c' (narrows)", ["c"]), ("keystroke 'a' (narrows more)", ["a"]),
+        for label, keys in (("key that does not filter (pilot's own cost)", ["left"]),
+                            ("keystroke 'c' (narrows)", ["c"]), ("keystroke 'a' (narrows more)", ["a"]),
                             ("backspace (widens)", ["backspace"]), ("backspace (back to every row)", ["backspace"])):
             tick = time.perf_counter()
             await pilot.press(*keys)

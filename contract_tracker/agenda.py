@@ -91,4 +91,4 @@ def group_agenda(items: list[AgendaItem], by: str = "week") -> list[tuple[str, l
     return list(groups.items())
 
 
-__all__ = ["AgendaItem", "INFORMATIONAL", "Urgency", "agenda_items", "group_agenda", "urgency"]
+__all__ = ["INFORMATIONAL", "AgendaItem", "Urgency", "agenda_items", "group_agenda", "urgency"]

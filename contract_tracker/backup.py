@@ -147,24 +147,23 @@ def _backup_json(engine: Engine, scratch: Path, named: Path) -> Summary:
     # One repeatable-read snapshot on PostgreSQL, so the dump is consistent while others write.
     options = {} if is_sqlite(engine) else {"isolation_level": "REPEATABLE READ"}
     with engine.connect().execution_options(**options) as connection, \
-            _open_text(scratch, "w", named.name.endswith(".gz")) as out:
-        with connection.begin():
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-            out.write(json.dumps({"format": DUMP_FORMAT, "version": DUMP_VERSION, "revision": revision,
-                                  "created_at": datetime.now(UTC).isoformat(timespec="seconds")}) + "\n")
-            for table in _reflect(connection):
-                if table.name in NOT_BACKED_UP:
-                    continue
-                columns = [column.name for column in table.columns]
-                out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
-                count = 0
-                order = [table.c[name] for name in ("id",) if name in table.c]
-                result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-                    select(table).order_by(*order))
-                for row in result:
-                    out.write(json.dumps([_plain(value) for value in row], ensure_ascii=False) + "\n")
-                    count += 1
-                rows[table.name] = count
+            _open_text(scratch, "w", named.name.endswith(".gz")) as out, connection.begin():
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        out.write(json.dumps({"format": DUMP_FORMAT, "version": DUMP_VERSION, "revision": revision,
+                              "created_at": datetime.now(UTC).isoformat(timespec="seconds")}) + "\n")
+        for table in _reflect(connection):
+            if table.name in NOT_BACKED_UP:
+                continue
+            columns = [column.name for column in table.columns]
+            out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
+            count = 0
+            order = [table.c[name] for name in ("id",) if name in table.c]
+            result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
+                select(table).order_by(*order))
+            for row in result:
+                out.write(json.dumps([_plain(value) for value in row], ensure_ascii=False) + "\n")
+                count += 1
+            rows[table.name] = count
     return Summary(path=scratch, format="json", revision=revision, rows=rows)
 
 
@@ -193,7 +192,8 @@ def _json_header(path: Path) -> dict:
     if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT:
         raise InvalidInput(f"{path} is not a contract-tracker dump")
     if header.get("version") != DUMP_VERSION:
-        raise InvalidInput(f"{path} is a dump of version {header.get('version')}; this tool reads version {DUMP_VERSION}")
+        raise InvalidInput(f"{path} is a dump of version {header.get('version')}; "
+                           f"this tool reads version {DUMP_VERSION}")
     return header
 
 
@@ -288,7 +288,8 @@ def _restore(engine: Engine, path: Path, summary: Summary) -> None:
                     _copy_sqlite_over(source, engine)
                 else:
                     with source_engine.connect() as reader:
-                        tables = [(t.name, [c.name for c in t.columns], (list(row) for row in reader.execute(select(t))))
+                        tables = [(t.name, [c.name for c in t.columns],
+                                   (list(row) for row in reader.execute(select(t))))
                                   for t in _reflect(reader)]
                         _replace_postgres(engine, head_revision(), tables)
             finally:
@@ -344,7 +345,8 @@ def _load(connection: Connection, tables) -> None:
             raise InvalidInput(f"the backup has a table this schema does not: {name}")
         unknown = set(columns) - set(table.c.keys())
         if unknown:
-            raise InvalidInput(f"the backup's table {name} has columns this schema does not: {', '.join(sorted(unknown))}")
+            raise InvalidInput(f"the backup's table {name} has columns this schema does not: "
+                               f"{', '.join(sorted(unknown))}")
         self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table.name == name]
         convert = {column: _converter(table.c[column]) for column in columns}
         later: list[dict] = []
@@ -352,10 +354,10 @@ def _load(connection: Connection, tables) -> None:
         for raw in rows:
             if not isinstance(raw, list) or len(raw) != len(columns):
                 raise InvalidInput(f"the backup is damaged: a row of {name} does not match its columns")
-            row = {column: convert[column](value) for column, value in zip(columns, raw)}
+            row = {column: convert[column](value) for column, value in zip(columns, raw, strict=True)}
             if self_refs and any(row.get(column) is not None for column in self_refs):
                 later.append({"_id": row["id"], **{column: row[column] for column in self_refs}})
-                row.update({column: None for column in self_refs})
+                row.update(dict.fromkeys(self_refs))
             batch.append(row)
             if len(batch) >= BATCH:
                 connection.execute(table.insert(), batch)

@@ -16,8 +16,8 @@ import gc
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_context
@@ -25,9 +25,25 @@ from multiprocessing import get_context
 from sqlalchemy.engine import Connection
 
 from .bulk_rows import (
-    AUDIT, AUDIT_COLUMNS, BREAK, BREAK_COLUMNS, CONTRACT, CONTRACT_COLUMNS, DEADLINE, DEADLINE_COLUMNS,
-    MILESTONE, MILESTONE_COLUMNS, MILESTONE_KIND, OPTION, OPTION_COLUMNS, SUPPLIER, SUPPLIER_COLUMNS,
-    BulkContract, MilestoneInput, PreparedChunk, prepare_chunk,
+    AUDIT,
+    AUDIT_COLUMNS,
+    BREAK,
+    BREAK_COLUMNS,
+    CONTRACT,
+    CONTRACT_COLUMNS,
+    DEADLINE,
+    DEADLINE_COLUMNS,
+    MILESTONE,
+    MILESTONE_COLUMNS,
+    MILESTONE_KIND,
+    OPTION,
+    OPTION_COLUMNS,
+    SUPPLIER,
+    SUPPLIER_COLUMNS,
+    BulkContract,
+    MilestoneInput,
+    PreparedChunk,
+    prepare_chunk,
 )
 from .change_marker import mark_changed
 from .errors import InvalidInput

@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from .errors import InvalidInput
 
@@ -59,9 +59,9 @@ def parse_date(text: str | date) -> date:
         day, month, year = map(int, match.groups())
         return _make(year, month, day, text)
     if match := _WRITTEN.match(cleaned):
-        month = _MONTHS.get(match.group(2))
-        if month is not None:
-            return _make(int(match.group(3)), month, int(match.group(1)), text)
+        written_month = _MONTHS.get(match.group(2))
+        if written_month is not None:
+            return _make(int(match.group(3)), written_month, int(match.group(1)), text)
     raise InvalidInput(
         f"not a date: {text!r} (write e.g. 2025-09-01, 01/09/2025 or 1 Sep 2025)"
     )

@@ -48,6 +48,7 @@ def _option_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
     for window in windows:
         holds_until = None
         if window.status == OptionStatus.AVAILABLE:
+            assert first is not None  # it is the first available one, or comes after it
             state = DeadlineState.OPEN
             # The first undecided option can still be taken late (forced, with a reason) until the
             # term it extends has ended; a later one only while the first can still be decided.

@@ -19,7 +19,13 @@ from .enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Re
 from .errors import RuleViolation
 from .models import Contract
 from .services import (
-    BreakInput, ContractFields, add_milestone, decline_option, exercise_option, register_contract, terminate,
+    BreakInput,
+    ContractFields,
+    add_milestone,
+    decline_option,
+    exercise_option,
+    register_contract,
+    terminate,
 )
 from .services.finance import set_year_figures
 

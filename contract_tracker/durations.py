@@ -37,7 +37,16 @@ class Duration:
     unit: str  # one of days, weeks, months, years
 
     def delta(self) -> relativedelta:
-        return relativedelta(**{self.unit: self.amount})
+        match self.unit:
+            case "days":
+                return relativedelta(days=self.amount)
+            case "weeks":
+                return relativedelta(weeks=self.amount)
+            case "months":
+                return relativedelta(months=self.amount)
+            case "years":
+                return relativedelta(years=self.amount)
+        raise ValueError(f"unknown unit {self.unit!r}")
 
     def __str__(self) -> str:
         return f"{self.amount}{_SHORT[self.unit]}"

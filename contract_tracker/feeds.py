@@ -62,7 +62,7 @@ class DeadlineFilter:
         return json.dumps(data, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "DeadlineFilter":
+    def from_json(cls, text: str) -> DeadlineFilter:
         data = json.loads(text or "{}")
         return cls(
             contracts=tuple(data.get("contracts", ())),

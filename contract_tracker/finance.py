@@ -10,6 +10,7 @@ to be) spent.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -173,19 +174,19 @@ class Totals:
     unit_cost: Decimal | None  # spend over volume, for the years that have both
 
 
-def _sum(values) -> Decimal | None:
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     present = [value for value in values if value is not None]
     return pounds(sum(present, Decimal(0))) if present else None
 
 
 def totals(figures: list[YearFigures]) -> Totals:
-    counted = [f for f in figures if f.volume is not None]
-    comparable = len({f.volume_unit for f in counted}) <= 1
-    volume = sum(f.volume for f in counted) if counted and comparable else None
-    costed = [f for f in counted if f.spend is not None]
+    counted = [(f, f.volume) for f in figures if f.volume is not None]
+    comparable = len({f.volume_unit for f, _ in counted}) <= 1
+    volume = sum(v for _, v in counted) if counted and comparable else None
+    costed = [(f.spend, v) for f, v in counted if f.spend is not None]
     cost = None
     if comparable and costed:
-        cost = unit_cost(sum((f.spend for f in costed), Decimal(0)), sum(f.volume for f in costed))
+        cost = unit_cost(sum((s for s, _ in costed), Decimal(0)), sum(v for _, v in costed))
     return Totals(
         budget=_sum(f.budget for f in figures),
         forecast=_sum(f.forecast for f in figures),

@@ -35,7 +35,7 @@ def spend_chart(figures: list[YearFigures], *, width: int = 40, title: str | Non
     lines = [title or f"Spend by financial year against budget ({ACTUAL} actual, {FORECAST} forecast, "
                       f"{BUDGET} budget)"]
     if not shown:
-        return lines + ["no spend or budget recorded"]
+        return [*lines, "no spend or budget recorded"]
     scale = max(max(f.spend or 0, f.budget or 0) for f in shown)
     amounts = []
     for item in shown:
@@ -78,7 +78,7 @@ def unit_cost_chart(figures: list[YearFigures], *, width: int = 30) -> list[str]
     per = f"per {_singular(units[0]) if len(units) == 1 else 'unit'}"
     lines = [f"Unit cost ({per}) by financial year"]
     if not costed:
-        return lines + ["no spend with a volume recorded"]
+        return [*lines, "no spend with a volume recorded"]
     scale = max(f.unit_cost for f in costed)
     for item in costed:
         marker = " forecast" if item.basis == SpendBasis.FORECAST else ""

@@ -75,7 +75,7 @@ def read_figures_csv(text: str) -> list[FigureInput]:
             if len(cells) > len(columns):
                 raise InvalidInput(f"line {line}: {len(cells)} cells but {len(columns)} columns")
             try:
-                rows.append(_row(dict(zip(columns, cells)), line))
+                rows.append(_row(dict(zip(columns, cells, strict=False)), line))
             except InvalidInput as error:
                 raise InvalidInput(f"line {line}: {error}") from None
     except csv.Error as error:

@@ -143,9 +143,9 @@ def option_windows(terms: ContractTerms, as_of: date | None = None) -> list[Opti
 def _option_windows(terms: ContractTerms, as_of: date | None) -> list[OptionWindow]:
     windows: list[OptionWindow] = []
     end = initial_end(terms)
-    if end is None:
-        return windows
     term_start = terms.start
+    if end is None or term_start is None:  # no end without a start
+        return windows
     chain_broken = False
     for option in terms.options:
         notice = option.notice or terms.decision_notice

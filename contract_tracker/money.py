@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import BigInteger
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from .errors import InvalidInput
@@ -42,18 +43,18 @@ def format_money(amount: Decimal | None) -> str:
     return "" if amount is None else f"£{amount:,.2f}"
 
 
-class Pence(TypeDecorator):
+class Pence(TypeDecorator[Decimal]):
     """A Decimal amount of pounds stored as a whole number of pence."""
 
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
         return int((Decimal(value) * 100).to_integral_exact())
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return (Decimal(int(value)) / 100).quantize(PENNY)

@@ -3,9 +3,8 @@
 There is no network at run time, so the schema cannot be fetched from standard.open-contracting.org.
 `data/ocds-release-schema-1.1.4.json` is the official 1.1.4 release schema exactly as the
 `ocdsmerge` 0.8.0 source distribution ships it (tests/fixtures/release-schema-1__1__4.json;
-sha256
-4226ea4a3016030171db667166c11ab5c22777de5f75a44aa601a610809b5696). It drives both merging (ocdsmerge reads its merge rules) and validation
-(jsonschema, Draft 4, as the schema declares).
+sha256 4226ea4a3016030171db667166c11ab5c22777de5f75a44aa601a610809b5696). It drives both merging
+(ocdsmerge reads its merge rules) and validation (jsonschema, Draft 4, as the schema declares).
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def parse_gap(text: str | Gap, *, inclusive: bool = False, roll: bool = False) -
         return text
     match = _PATTERN.match(str(text).lower())
     unit = _UNITS.get(match.group(2)) if match else None
-    if unit is None:
+    if match is None or unit is None:
         raise InvalidInput(f"not a period: {text!r} (write e.g. 25d, 8wd for working days, 6w or 2m)")
     amount = int(match.group(1))
     if amount < 0:

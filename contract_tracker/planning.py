@@ -92,6 +92,13 @@ def anchor_step(template: Template, anchor: str) -> Step:
     )
 
 
+def _period(step: Step) -> Gap:
+    """The default gap from the step before (every step but the first has one: the loader checks)."""
+    if step.period is None:
+        raise InvalidInput(f"{step.key} is the first step and has no period")
+    return step.period
+
+
 def parse_overrides(template: Template, items: list[str]) -> dict[str, Gap]:
     """Periods given as STEP=LENGTH (e.g. tender-deadline=30d), keeping the step's counting rules."""
     out: dict[str, Gap] = {}
@@ -102,7 +109,7 @@ def parse_overrides(template: Template, items: list[str]) -> dict[str, Gap]:
         step = anchor_step(template, key)
         if step.after is None:
             raise InvalidInput(f"--period {item!r}: {step.key} is the first step and has no period")
-        default = step.period
+        default = _period(step)
         try:
             out[step.key] = parse_gap(length, inclusive=default.inclusive, roll=default.roll)
         except InvalidInput as error:
@@ -126,6 +133,13 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
         if step.after is not None:
             children[step.after].append(step.key)
 
+
+    def gap_to(key: str) -> Gap:
+        gap = gap_of[key]
+        if gap is None:
+            raise InvalidInput(f"{template.key}: step {key} has no period")  # the loader refuses this
+        return gap
+
     dates: dict[str, date] = {fixed.key: anchor_date}
     queue = deque([fixed.key])
     while queue:
@@ -133,15 +147,15 @@ def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDa
         step = by_key[key]
         if step.after is not None and step.after not in dates:  # backwards
             parent = by_key[step.after]
-            dates[parent.key] = _align_back(parent, gap_of[key].latest_start(dates[key], counts_on[key]), calendar)
+            dates[parent.key] = _align_back(parent, gap_to(key).latest_start(dates[key], counts_on[key]), calendar)
             if key != fixed.key and not step.span:
                 # Every step but the anchor sits exactly where its rule puts it (a standstill ends
                 # on its 8th working day); the slack of planning backwards stays before the anchor.
-                dates[key] = min(dates[key], _align(step, gap_of[key].end(dates[parent.key], counts_on[key]), calendar))
+                dates[key] = min(dates[key], _align(step, gap_to(key).end(dates[parent.key], counts_on[key]), calendar))
             queue.append(parent.key)
         for child in children[key]:  # forwards
             if child not in dates:
-                dates[child] = _align(by_key[child], gap_of[child].end(dates[key], counts_on[child]), calendar)
+                dates[child] = _align(by_key[child], gap_to(child).end(dates[key], counts_on[child]), calendar)
                 queue.append(child)
 
     planned = []

@@ -18,7 +18,13 @@ from .lifecycle import current_end
 from .planning import meets, within
 from .snapshot import ContractSnapshot, MilestoneFacts
 from .statutory import (
-    CITE_STANDSTILL, CITE_UK7, CITE_UK11, standstill_end, standstill_required, tender_minimum, uk7_due,
+    CITE_STANDSTILL,
+    CITE_UK7,
+    CITE_UK11,
+    standstill_end,
+    standstill_required,
+    tender_minimum,
+    uk7_due,
     uk11_due,
 )
 from .templates import Step, Template
@@ -154,7 +160,8 @@ def _uk7(snapshot: ContractSnapshot, as_of: date) -> list[Finding]:
                         f"Not checked: record the signature milestone (UK7 is due within {days} days of it).")]
     signed = happened_on(signature)
     due = uk7_due(signed, snapshot.light_touch)
-    window = f"within {days} days beginning with the day the contract was entered into ({_when(signature)}), by {_d(due)}"
+    window = (f"within {days} days beginning with the day the contract was entered into ({_when(signature)}), "
+              f"by {_d(due)}")
     if notice is None:
         late = as_of > due
         return [Finding("UK7 contract details notice", CITE_UK7, Outcome.BROKEN if late else Outcome.NOTE,
@@ -223,7 +230,8 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
         if begins < happened_on(earlier):
             findings.append(Finding("order of steps", cite, Outcome.BROKEN,
                                     f"{milestone.name} ({_d(begins)}) comes before {earlier.name} "
-                                    f"({_d(happened_on(earlier))}); the template puts {step.key} after {ancestor.key}."))
+                                    f"({_d(happened_on(earlier))}); "
+                                    f"the template puts {step.key} after {ancestor.key}."))
             continue
         if ancestor.key != step.after or step.kind in covered:
             continue
@@ -238,11 +246,13 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
             source, _, reason = step.citation.partition(":")
             findings.append(Finding(
                 f"{step.key} period", f"{source.strip()} ({cite})", Outcome.OK if ok else Outcome.BROKEN,
-                f"{ancestor.key} {_when(earlier)} to {step.key} {_when(milestone)} is {_count(length, limit.measure_unit())}: it "
+                f"{ancestor.key} {_when(earlier)} to {step.key} {_when(milestone)} is "
+                f"{_count(length, limit.measure_unit())}: it "
                 f"{verdict} the template's {'minimum' if word == 'at least' else 'maximum'} of {limit.describe()}"
                 + (f" ({reason.strip()})." if reason.strip() else ".")))
     if not findings:
-        findings.append(Finding("order of steps", cite, Outcome.OK, "The recorded milestones follow the template's order."))
+        findings.append(Finding("order of steps", cite, Outcome.OK,
+                                "The recorded milestones follow the template's order."))
     elif not any(f.rule == "order of steps" for f in findings):
         findings.insert(0, Finding("order of steps", cite, Outcome.OK,
                                    "The recorded milestones follow the template's order."))

@@ -39,6 +39,6 @@ def normalise_url(url: str) -> str:
     """Accept a bare file path for SQLite, and postgresql:// for the psycopg 3 driver."""
     if "://" not in url:
         return f"sqlite:///{url}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url

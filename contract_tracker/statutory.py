@@ -109,18 +109,25 @@ def tender_minimum(regime: str, procedure: str, light_touch: bool, *,
     if regime == Regime.PA2023.value:
         cite = CITE_TENDERING[Regime.PA2023]
         if light_touch:
-            return TenderMinimum(None, cite, "no fixed minimum for a light-touch contract; the period must be reasonable (s.54(1))")
+            return TenderMinimum(None, cite, "no fixed minimum for a light-touch contract; "
+                                             "the period must be reasonable (s.54(1))")
         if procedure == Procedure.CALL_OFF.value:
             return TenderMinimum(None, cite, "no fixed minimum for a competitive selection process under a framework")
         if planned_notice is not None and itt is not None and qualifying_planned_notice(planned_notice, itt):
-            return TenderMinimum(Gap(10, "days"), cite + "(3)", "10 days after a qualifying planned procurement notice (UK3) published 40 days to a year before")
-        return TenderMinimum(Gap(25, "days"), cite + "(3)", "25 days for electronic tenders with every document available with the tender notice (30 otherwise)")
+            return TenderMinimum(Gap(10, "days"), cite + "(3)", "10 days after a qualifying planned procurement "
+                                                                "notice (UK3) published 40 days to a year before")
+        return TenderMinimum(Gap(25, "days"), cite + "(3)", "25 days for electronic tenders with every document "
+                                                            "available with the tender notice (30 otherwise)")
     if regime == Regime.PCR2015.value:
         if light_touch:
-            return TenderMinimum(None, "PCR 2015 reg 76", "no fixed minimum under the light-touch regime; time limits must be reasonable and proportionate")
+            return TenderMinimum(None, "PCR 2015 reg 76", "no fixed minimum under the light-touch regime; "
+                                                          "time limits must be reasonable and proportionate")
         if procedure == Procedure.CALL_OFF.value:
-            return TenderMinimum(None, "PCR 2015 reg 33", "no fixed minimum for a call-off under a framework; the framework's terms apply")
+            return TenderMinimum(None, "PCR 2015 reg 33", "no fixed minimum for a call-off under a framework; "
+                                                          "the framework's terms apply")
         if procedure == Procedure.OPEN.value:
-            return TenderMinimum(Gap(30, "days"), CITE_TENDERING[Regime.PCR2015], "30 days with electronic submission (35 otherwise)")
-        return TenderMinimum(Gap(25, "days"), "PCR 2015 reg 28", "25 days from the invitation to tender with electronic submission (30 otherwise)")
+            return TenderMinimum(Gap(30, "days"), CITE_TENDERING[Regime.PCR2015],
+                                 "30 days with electronic submission (35 otherwise)")
+        return TenderMinimum(Gap(25, "days"), "PCR 2015 reg 28", "25 days from the invitation to tender with "
+                                                                 "electronic submission (30 otherwise)")
     return TenderMinimum(None, "", "no procurement regime recorded")

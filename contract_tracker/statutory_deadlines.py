@@ -17,7 +17,14 @@ from .lifecycle import current_end, option_windows
 from .schedule_check import first_of, happened_on
 from .snapshot import ContractSnapshot
 from .statutory import (
-    CITE_STANDSTILL, CITE_UK7, CITE_UK10, CITE_UK11, standstill_end, standstill_required, uk7_due, uk11_due,
+    CITE_STANDSTILL,
+    CITE_UK7,
+    CITE_UK10,
+    CITE_UK11,
+    standstill_end,
+    standstill_required,
+    uk7_due,
+    uk11_due,
 )
 
 
@@ -39,6 +46,7 @@ def statutory_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
     notice = first_of(snapshot, MilestoneKind.AWARD_NOTICE)
     if notice is not None and standstill_required(regime.value, snapshot.procedure, snapshot.light_touch):
         ends = standstill_end(regime.value, happened_on(notice))
+        assert ends is not None  # the regime is one with a standstill
         yield item(
             kind=DeadlineKind.STANDSTILL_END, ordinal=0, due_date=ends,
             title="Standstill period ends",

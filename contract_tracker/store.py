@@ -144,7 +144,7 @@ class Store:
     url: str
 
     @classmethod
-    def open(cls, url: str, *, upgrade_schema: bool = True) -> "Store":
+    def open(cls, url: str, *, upgrade_schema: bool = True) -> Store:
         """Open (creating or upgrading as needed) the store at `url`.
 
         Raises StoreUnavailable with a one-line reason when the database cannot be reached.
@@ -154,7 +154,8 @@ class Store:
             if upgrade_schema:
                 head = _head_from_files()
                 # Up to date (the usual case): no need to load Alembic at all.
-                if (head is None or _stored_revisions(engine) != {head}) and current_revision(engine) != head_revision():
+                if ((head is None or _stored_revisions(engine) != {head})
+                        and current_revision(engine) != head_revision()):
                     upgrade(engine)
                 from .stream_upkeep import rewrite_if_stale
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
 
 from .change_marker import mark_changed
 from .deadlines import RULES, deadlines_for
@@ -23,8 +25,9 @@ from .services.audit import utcnow
 from .services.sync import CONTENT, reconcile, wanted_content
 from .snapshot import snapshot_of
 
-_VERSION = DeadlineVersion.__table__
-_DEADLINE = Deadline.__table__
+_VERSION = SQLModel.metadata.tables[DeadlineVersion.__tablename__]
+_DEADLINE = SQLModel.metadata.tables[Deadline.__tablename__]
+_CONTRACT = SQLModel.metadata.tables[Contract.__tablename__]
 BATCH = 2000  # contracts read and reconciled at a time
 
 
@@ -52,7 +55,7 @@ def rewrite_if_stale(engine: Engine, *, progress: Callable[[int, int], None] | N
 
 def rewrite_all(connection: Connection, *, progress: Callable[[int, int], None] | None = None) -> int:
     """Reconcile every contract's stored deadlines with the engine's, in `connection`'s transaction."""
-    ids = list(connection.execute(select(Contract.__table__.c.id).order_by(Contract.__table__.c.id)).scalars())
+    ids = list(connection.execute(select(_CONTRACT.c.id).order_by(_CONTRACT.c.id)).scalars())
     changed = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
@@ -62,8 +65,8 @@ def rewrite_all(connection: Connection, *, progress: Callable[[int, int], None] 
     return changed
 
 
-def _grouped(connection: Connection, model, ids: list[int]) -> dict[int, list]:
-    table = model.__table__
+def _grouped(connection: Connection, model: type[SQLModel], ids: list[int]) -> dict[int, list[Any]]:
+    table = SQLModel.metadata.tables[str(model.__tablename__)]
     grouped: dict[int, list] = defaultdict(list)
     for row in connection.execute(select(table).where(table.c.contract_id.in_(ids))):
         grouped[row.contract_id].append(row)
@@ -71,13 +74,14 @@ def _grouped(connection: Connection, model, ids: list[int]) -> dict[int, list]:
 
 
 def _rewrite(connection: Connection, ids: list[int]) -> int:
-    contracts = connection.execute(select(Contract.__table__).where(Contract.__table__.c.id.in_(ids))).all()
+    contracts = connection.execute(select(_CONTRACT).where(_CONTRACT.c.id.in_(ids))).all()
     options, breaks, milestones, stored = (_grouped(connection, model, ids)
                                            for model in (ExtensionOption, BreakClause, Milestone, Deadline))
     now = utcnow()
     inserts, updates = [], []
     for contract in contracts:
-        snapshot = snapshot_of(contract, options[contract.id], breaks[contract.id], milestones[contract.id])
+        # Plain rows stand in for the models: snapshot_of reads attributes only.
+        snapshot = snapshot_of(contract, options[contract.id], breaks[contract.id], milestones[contract.id])  # type: ignore[arg-type]
         wanted = wanted_content(deadlines_for(snapshot), reference=contract.reference, title=contract.title,
                                 service_area=contract.service_area)
         rows = {(row.kind, row.ordinal): row for row in stored[contract.id]}

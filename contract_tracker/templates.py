@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from enum import Enum
 from importlib import resources
+from typing import Any, TypeVar
 
 from .enums import MilestoneKind, Procedure, Regime
 from .errors import InvalidInput, NotFound
 from .periods import Gap, parse_gap
+
+_E = TypeVar("_E", bound=Enum)
 
 PACKAGE = "contract_tracker.schedules"
 
@@ -61,7 +65,7 @@ _STEP_FIELDS = {"key", "kind", "name", "after", "period", "minimum", "maximum", 
 _TOP_FIELDS = {"name", "regime", "procedure", "light_touch", "description", "steps"}
 
 
-def _enum(cls, value, where: str):
+def _enum(cls: type[_E], value: object, where: str) -> _E:
     try:
         return cls(str(value))
     except ValueError:
@@ -69,7 +73,7 @@ def _enum(cls, value, where: str):
         raise InvalidInput(f"{where}: {value!r} is not one of: {allowed}") from None
 
 
-def _step(raw: dict, index: int, previous: str | None, seen: set[str], source: str) -> Step:
+def _step(raw: dict[str, Any], index: int, previous: str | None, seen: set[str], source: str) -> Step:
     where = f"{source}, step {index}"
     if not isinstance(raw, dict):
         raise InvalidInput(f"{where}: a step must be a table")

@@ -4,17 +4,17 @@ Which threshold applies depends on the day the procurement starts, not on when t
 let or checked. Thresholds include VAT (since 1 January 2022), and a contract's estimated value
 includes every extension option, so the value checked is the whole-life value.
 Sources: the 2020-21 thresholds (net of VAT), PPN 10/21 (from 1 Jan 2022, including VAT),
-PPN 11/23 (from 1 Jan 2024), and the thresholds set for 1 Jan 2026 (shared/docs/domain.md).
+PPN 11/23 (from 1 Jan 2024), and the thresholds set for 1 Jan 2026.
 Thresholds before 2020 are not held: a check for an earlier day says so rather than guess.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Iterable
 
 from .durations import Duration
 from .errors import InvalidInput

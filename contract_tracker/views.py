@@ -12,8 +12,14 @@ from sqlmodel import Session, select
 from .durations import parse_duration, period_end
 from .enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
 from .lifecycle import (
-    break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
-    option_windows, status_as_of,
+    break_points,
+    current_end,
+    final_possible_end,
+    initial_end,
+    maximum_extent,
+    next_decision,
+    option_windows,
+    status_as_of,
 )
 from .models import AuditEvent, Contract, ContractSupplier, Deadline
 from .services.lookup import options_of

@@ -35,7 +35,7 @@ _ONE = timedelta(days=1)
 def _bank_holidays(nation: str, year: int) -> dict[date, str]:
     import holidays  # on first use: most commands never count working days
 
-    return dict(holidays.UnitedKingdom(subdiv=nation, years=year).items())
+    return dict(holidays.country_holidays("GB", subdiv=nation, years=year).items())
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def configured_calendar(config_dir: Path | None = None, *, nations: str | None =
         nations = ["ENG", "WLS", "SCT", "NIR"]   # or one nation
         closures = ["2025-12-29..2025-12-31"]      # the council's Christmas shutdown
     """
-    chosen = NATIONS
+    chosen: tuple[str, ...] = NATIONS
     closed: set[date] = set()
     if config_dir is not None and (path := config_dir / CONFIG_FILE).is_file():
         try:

@@ -12,12 +12,23 @@ import uuid
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from contract_tracker.store import Store
 
 PG_ADMIN_URL = os.environ.get("CONTRACT_TRACKER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 11, 22)
+
+# Property tests: no deadline anywhere (a busy machine must not fail a test), and in CI the same
+# examples every run (derandomised, no example database), so a red run is the code, not the dice.
+# A larger search for scheduled runs: HYPOTHESIS_PROFILE=nightly or `pytest --hypothesis-profile=nightly`
+# (`make test-nightly`). A failure prints the example and a blob to reproduce it with @reproduce_failure.
+_CALM = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
+settings.register_profile("dev", **_CALM)
+settings.register_profile("ci", **_CALM, derandomize=True, database=None)
+settings.register_profile("nightly", **_CALM, max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +55,7 @@ def postgres_database():
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         admin.dispose()
         _postgres_unavailable(str(error).splitlines()[0])
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"

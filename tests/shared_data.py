@@ -1,5 +1,5 @@
-"""Where the real published test data lives (../shared/data beside the repository), and helpers
-that read it independently of the importers, so that tests check the importers against the files."""
+"""Where the real published test data lives (tests/data, see its README for sources and licences), and
+helpers that read it independently of the importers, so that tests check the importers against the files."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
+DATA = Path(__file__).parent / "data"
 OCDS = DATA / "ocds"
 
 
 def require_data() -> Path:
     if not (OCDS / "uk").is_dir():
-        pytest.fail(f"the shared test data is missing: expected {OCDS} (clone shared/ beside the repository)",
-                    pytrace=False)
+        pytest.fail(f"the test data is missing: expected {OCDS} (it is part of the repository)", pytrace=False)
     return DATA
 
 

@@ -27,7 +27,8 @@ def table_rows(engine: Engine, *, drop_columns: tuple[str, ...] = (),
     with engine.connect() as connection:
         present = set(inspect(connection).get_table_names())
         names = [t.name for t in SQLModel.metadata.sorted_tables
-                 if t.name in present and t.name not in NOT_COMPARED and (only_columns is None or t.name in only_columns)]
+                 if t.name in present and t.name not in NOT_COMPARED
+                 and (only_columns is None or t.name in only_columns)]
         metadata = MetaData()
         metadata.reflect(bind=connection, only=names)
         out = {}
@@ -36,7 +37,7 @@ def table_rows(engine: Engine, *, drop_columns: tuple[str, ...] = (),
             columns = [c.name for c in table.columns if c.name not in drop_columns
                        and (only_columns is None or c.name in only_columns[name])]
             rows = connection.execute(select(*[table.c[c] for c in columns])).all()
-            out[name] = sorted(tuple((c, _normal(v)) for c, v in zip(columns, row)) for row in rows)
+            out[name] = sorted(tuple((c, _normal(v)) for c, v in zip(columns, row, strict=True)) for row in rows)
         return out
 
 

@@ -90,7 +90,8 @@ def test_a_backup_at_an_older_schema_is_restored_and_upgraded(demo_store, tmp_pa
             "INSERT INTO contract (id, reference, title, description, buyer, service_area, owner_role, owner_contact,"
             " status, regime, procedure, light_touch, currency, decision_notice, reprocurement_lead,"
             " termination_reason, version, created_at, updated_at) VALUES (1, 'OLD-1', 'Old', '', '', '', '', '',"
-            " 'planned', 'PA2023', 'open', 0, 'GBP', '6m', '12m', '', 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
+            " 'planned', 'PA2023', 'open', 0, 'GBP', '6m', '12m', '', 1,"
+            " '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
         connection.execute(text(
             "INSERT INTO audit_event (at, actor, contract_id, contract_reference, entity, action, field, old_value,"
             " new_value, reason) VALUES ('2024-01-01 00:00:00', 'old user', 1, 'OLD-1', 'contract', 'created', '', '',"
@@ -129,7 +130,7 @@ def test_a_damaged_dump_rolls_back_on_postgresql_and_never_touches_sqlite(demo_s
     backup(demo_store.engine, good)
     lines = good.read_text().splitlines()
     cut = next(i for i, line in enumerate(lines) if line.startswith('{"table": "deadline"'))
-    (tmp_path / "damaged.json").write_text("\n".join(lines[:cut + 2] + ['[1, "not enough columns"]']) + "\n")
+    (tmp_path / "damaged.json").write_text("\n".join([*lines[:cut + 2], '[1, "not enough columns"]']) + "\n")
     with pytest.raises(InvalidInput, match="damaged"):
         restore(demo_store.engine, tmp_path / "damaged.json")
     assert table_rows(demo_store.engine) == before
@@ -143,7 +144,7 @@ def test_a_dump_whose_rows_break_the_schema_is_refused_and_changes_nothing(demo_
     row = next(i for i, line in enumerate(lines) if line.startswith('{"table": "contract_supplier"')) + 1
     lines.insert(row, lines[row])  # the same supplier row twice: a duplicate primary key
     (tmp_path / "duplicate.json").write_text("\n".join(lines) + "\n")
-    with pytest.raises(InvalidInput, match="could not be restored.*unchanged"):
+    with pytest.raises(InvalidInput, match=r"could not be restored.*unchanged"):
         restore(demo_store.engine, tmp_path / "duplicate.json")
     assert table_rows(demo_store.engine) == before
 
@@ -151,7 +152,8 @@ def test_a_dump_whose_rows_break_the_schema_is_refused_and_changes_nothing(demo_
 def test_db_check_finds_and_repairs_deadlines_that_are_not_current(demo_store):
     assert check_store(demo_store.engine).ok
     with demo_store.engine.begin() as connection:
-        connection.execute(text("UPDATE deadline SET due_date = '2031-01-01' WHERE id = (SELECT min(id) FROM deadline)"))
+        connection.execute(text("UPDATE deadline SET due_date = '2031-01-01'"
+                                " WHERE id = (SELECT min(id) FROM deadline)"))
         connection.execute(text("DELETE FROM deadline WHERE id = (SELECT max(id) FROM deadline)"))
     report = check_store(demo_store.engine)
     assert len(report.findings) == 2 and all("deadlines not current" in f for f in report.findings)
@@ -174,7 +176,8 @@ def test_db_commands_from_the_cli(demo_store, tmp_path):
     result = runner.invoke(app, [*base, "db", "check"])
     assert result.exit_code == 0 and result.stdout.strip().endswith(": ok"), result.output
     with demo_store.engine.begin() as connection:
-        connection.execute(text("UPDATE deadline SET due_date = '2031-01-01' WHERE id = (SELECT min(id) FROM deadline)"))
+        connection.execute(text("UPDATE deadline SET due_date = '2031-01-01'"
+                                " WHERE id = (SELECT min(id) FROM deadline)"))
     result = runner.invoke(app, [*base, "db", "check"])
     assert result.exit_code == 1 and "1 problem" in result.stdout
     missing = runner.invoke(app, [*base, "db", "restore", str(tmp_path / "none.json"), "--yes"])

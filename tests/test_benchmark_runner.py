@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
@@ -28,7 +26,8 @@ def test_a_commands_peak_memory_is_its_own_not_the_runners():
 
 
 def test_a_command_over_its_time_limit_is_stopped_with_its_children():
-    script = "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); time.sleep(120)"
+    script = ("import subprocess, sys, time; "
+              "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); time.sleep(120)")
     run = measure.run([sys.executable, "-c", script], timeout=1)
     assert run.returncode == -9
     assert "timed out after 1 s" in run.stderr

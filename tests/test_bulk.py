@@ -108,7 +108,7 @@ def test_bulk_load_writes_facts_and_one_audit_event_per_contract(store):
     (ContractFields(reference="BULK-SEND-2025", title="again", status="planned"), "appears twice"),
 ])
 def test_a_bad_contract_rejects_its_whole_chunk(store, bad, message):
-    items = _contracts() + [BulkContract(contract=bad)]
+    items = [*_contracts(), BulkContract(contract=bad)]
     with pytest.raises(InvalidInput, match=message):
         bulk_load(store, items, actor="loader")
     with store.session() as session:
@@ -153,7 +153,8 @@ def _register(count: int) -> list[BulkContract]:
         start = date(2016, 1, 1) + timedelta(days=97 * n)
         items.append(BulkContract(
             contract=ContractFields(
-                reference=f"MANY-{n:03d}", title=f"Service {n}", start_date=start, initial_term=["1y", "3y", "18m"][n % 3],
+                reference=f"MANY-{n:03d}", title=f"Service {n}", start_date=start,
+                initial_term=["1y", "3y", "18m"][n % 3],
                 options=["1y"] * (n % 4), owner_role="Category Manager", service_area="Highways",
                 regime=["PA2023", "PCR2015", "other"][n % 3], suppliers=[f"Supplier {n} Ltd"],
                 breaks=[BreakInput(after="12m", notice="3m", party="buyer")],
@@ -215,7 +216,8 @@ def _index_definitions(store) -> list[tuple]:
 
 def test_a_load_into_an_empty_sqlite_store_keeps_its_indexes_word_for_word(tmp_path):
     """Into an empty SQLite store the deadline indexes are rebuilt after the load: the same ones."""
-    fresh, loaded, failed = (Store.open(f"sqlite:///{tmp_path / name}.sqlite") for name in ("fresh", "loaded", "failed"))
+    fresh, loaded, failed = (Store.open(f"sqlite:///{tmp_path / name}.sqlite")
+                             for name in ("fresh", "loaded", "failed"))
     try:
         expected = _index_definitions(fresh)
         assert any(name == "ix_deadline_due_state" for name, _, _ in expected)
@@ -283,7 +285,7 @@ def test_a_reference_repeated_in_a_later_chunk_rejects_that_chunk_only(store):
     items = _register(4)
     items[3].contract.reference = "MANY-000"  # chunk 2 (MANY-002, then MANY-000 again)
     with pytest.raises(InvalidInput, match="'MANY-000' already exists"):
-        bulk_load(store, items[:2] + [items[2], items[3]], actor="loader", chunk_size=2)
+        bulk_load(store, [*items[:2], items[2], items[3]], actor="loader", chunk_size=2)
     with store.session() as session:
         assert session.exec(select(Contract.reference).order_by(Contract.reference)).all() == ["MANY-000", "MANY-001"]
         assert len(session.exec(select(Milestone)).all()) == 2 * 3

@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
+from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
 from contract_tracker.calendar import AlarmPolicy, clean_text, event_uid, format_alarms, parse_alarms
 from contract_tracker.dates import parse_span
 from contract_tracker.demo import WARWICKSHIRE_REFERENCE
@@ -18,10 +20,6 @@ from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.models import Deadline, Milestone
 from contract_tracker.services import ContractFields, add_milestone, edit_contract, edit_milestone, register_contract
 from contract_tracker.stream import standing_of
-from sqlmodel import select
-
-from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
-
 
 TODAY = date(2026, 11, 22)
 
@@ -120,7 +118,8 @@ def test_default_reminders_by_kind_and_none_on_settled_deadlines(demo_store):
 
 
 def test_break_notice_gets_the_long_reminders(demo_store):
-    events = parse(export(demo_store, DeadlineFilter(contracts=("DEMO-SL-2026",), kinds=("break notice",)))).walk("VEVENT")
+    wanted = DeadlineFilter(contracts=("DEMO-SL-2026",), kinds=("break notice",))
+    events = parse(export(demo_store, wanted)).walk("VEVENT")
     assert len(events) == 1
     assert _triggers(events[0]) == _day_triggers(90, 30, 7, 1)
 
@@ -128,7 +127,8 @@ def test_break_notice_gets_the_long_reminders(demo_store):
 @pytest.mark.parametrize("setting, expected", [("30d,7d", (30, 7)), ("none", ())])
 def test_reminders_can_be_overridden(demo_store, setting, expected):
     policy = AlarmPolicy(override=parse_alarms(setting))
-    events = parse(export(demo_store, DeadlineFilter(contracts=(WARWICKSHIRE_REFERENCE,)), alarms=policy)).walk("VEVENT")
+    wanted = DeadlineFilter(contracts=(WARWICKSHIRE_REFERENCE,))
+    events = parse(export(demo_store, wanted, alarms=policy)).walk("VEVENT")
     decision = next(e for e in events if "option 1" in str(e["SUMMARY"]))
     assert _triggers(decision) == _day_triggers(*expected)
 
@@ -234,7 +234,8 @@ def test_regression_any_line_break_or_control_character_stays_inside_its_propert
 def test_uids_hold_across_edits_and_sequence_grows_on_the_edited_deadline(demo_store):
     before = by_uid(export(demo_store))
     with demo_store.session() as session:
-        milestone = session.exec(select(Milestone).where(Milestone.name == "End of contract (with an option to extend)")).one()
+        milestone = session.exec(
+            select(Milestone).where(Milestone.name == "End of contract (with an option to extend)")).one()
         contract_id = milestone.contract_id
         edit_milestone(session, WARWICKSHIRE_REFERENCE, milestone.id, {"due": parse_span("2028-08-30")},
                        actor="test officer")

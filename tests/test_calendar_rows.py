@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from sqlmodel import select
 
 from contract_tracker.feeds import DeadlineFilter, calendar_query, calendar_rows, matching_deadlines
@@ -17,7 +16,8 @@ TODAY = date(2026, 11, 22)
 
 def test_every_window_around_the_spans_selects_the_same_rows_in_the_same_order(demo_store):
     with demo_store.session() as session:
-        spans = session.exec(select(Deadline.start_date, Deadline.due_date).where(Deadline.start_date.is_not(None))).all()
+        spans = session.exec(select(Deadline.start_date, Deadline.due_date)
+                             .where(Deadline.start_date.is_not(None))).all()
         assert any(start < due for start, due in spans)
         edges = sorted({day + timedelta(days=shift) for span in spans for day in span for shift in (-1, 0, 1)})
         windows = [(None, end) for end in edges] + [(start, None) for start in edges] + [

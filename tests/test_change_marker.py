@@ -9,10 +9,10 @@ import pytest
 from contract_tracker.backup import backup, restore
 from contract_tracker.change_marker import current_token
 from contract_tracker.dates import parse_span
+from contract_tracker.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.services import add_milestone, edit_contract, register_contract
 from contract_tracker.services.contracts import ContractFields
 from contract_tracker.views import register_rows
-from contract_tracker.demo import WARWICKSHIRE_REFERENCE
 
 
 def _token(store) -> str:

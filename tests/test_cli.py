@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-
 WARWICKSHIRE = "WCC-SEND-MED-2025"
 
 
@@ -20,7 +19,7 @@ def test_demo_then_show_json_gives_the_seed_dates(cli):
     assert detail["maximum_extent"] == "2034-08-31"
     assert detail["next_decision"] == {"option": 1, "decide_by": "2028-03-01"}
     assert detail["replaces"] == ["WCC-SEND-MED-2014-A", "WCC-SEND-MED-2014-B", "WCC-SEND-MED-2014-C"]
-    mobilisation = [m for m in detail["milestones"] if m["kind"] == "mobilisation"][0]
+    mobilisation = next(m for m in detail["milestones"] if m["kind"] == "mobilisation")
     assert (mobilisation["start_date"], mobilisation["due_date"]) == ("2025-07-01", "2025-08-31")
 
 
@@ -56,8 +55,10 @@ def test_end_instead_of_term(cli):
     ("args", "message"),
     [
         (["contract", "show", "NOPE"], "no contract with reference 'NOPE'"),
-        (["contract", "add", "--ref", "X", "--title", "x", "--start", "31 February 2025", "--term", "3y"], "no such date"),
-        (["contract", "add", "--ref", "X", "--title", "x", "--start", "2025-04-01", "--end", "2025-03-01"], "before the start"),
+        (["contract", "add", "--ref", "X", "--title", "x", "--start", "31 February 2025", "--term", "3y"],
+         "no such date"),
+        (["contract", "add", "--ref", "X", "--title", "x", "--start", "2025-04-01", "--end", "2025-03-01"],
+         "before the start"),
         (["contract", "add", "--ref", "X", "--title", "x", "--start", "2025-04-01", "--term", "3y",
           "--annual-value", "-5"], "must not be negative"),
         (["contract", "add", "--ref", "X", "--title", "x", "--start", "2025-04-01", "--term", "three"], "not a period"),
@@ -78,7 +79,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, args, message):
 
 def test_milestone_add_list_done(cli):
     cli("contract", "add", "--ref", "M-1", "--title", "x", "--start", "2025-09-01", "--term", "3y")
-    result = cli("milestone", "add", "M-1", "--kind", "mobilisation", "--name", "Mobilisation", "--due", "July/August 2025")
+    result = cli("milestone", "add", "M-1", "--kind", "mobilisation", "--name", "Mobilisation",
+                 "--due", "July/August 2025")
     assert result.exit_code == 0 and "Jul–Aug 2025" in result.stdout
     rows = json.loads(cli("milestone", "list", "M-1", "--format", "json").stdout)
     assert rows[0]["status"] == "planned"

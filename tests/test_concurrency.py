@@ -13,7 +13,13 @@ from contract_tracker.dates import parse_span
 from contract_tracker.errors import InvalidInput, StaleEdit
 from contract_tracker.models import AuditEvent, Contract
 from contract_tracker.services import (
-    decline_option, edit_contract, edit_milestone, exercise_option, get_contract, milestones_of, options_of,
+    decline_option,
+    edit_contract,
+    edit_milestone,
+    exercise_option,
+    get_contract,
+    milestones_of,
+    options_of,
     terminate,
 )
 
@@ -35,13 +41,12 @@ def _contract(store, reference=WCC) -> Contract:
 def test_stale_copy_in_a_second_session_is_refused_naming_the_change(demo_store):
     """Alice reads the contract; Bob changes the title and commits; Alice's edit from her copy
     (no version given: the mapper's version column guards the UPDATE) is refused."""
-    with pytest.raises(StaleEdit) as refused:
-        with demo_store.session() as alice:
-            mine = get_contract(alice, WCC)
-            read_version = mine.version
-            with demo_store.session() as bob:
-                edit_contract(bob, WCC, {"title": "Bob's title"}, actor="bob")
-            edit_contract(alice, WCC, {"title": "Alice's title"}, actor="alice")
+    with pytest.raises(StaleEdit) as refused, demo_store.session() as alice:
+        mine = get_contract(alice, WCC)
+        read_version = mine.version
+        with demo_store.session() as bob:
+            edit_contract(bob, WCC, {"title": "Bob's title"}, actor="bob")
+        edit_contract(alice, WCC, {"title": "Alice's title"}, actor="alice")
     message = str(refused.value)
     assert "bob" in message and "title" in message and "Bob's title" in message
     assert f"version {read_version}, now {read_version + 1}" in message
@@ -54,9 +59,9 @@ def test_expected_version_refuses_a_change_after_think_time(demo_store):
     read = _contract(demo_store).version
     with demo_store.session() as bob:
         edit_contract(bob, WCC, {"owner_role": "Head of SEND"}, actor="bob", expected_version=read)
-    with pytest.raises(StaleEdit, match=r"bob at .* changed owner_role from .* to 'Head of SEND'"):
-        with demo_store.session() as alice:
-            edit_contract(alice, WCC, {"title": "Alice's title"}, actor="alice", expected_version=read)
+    with (pytest.raises(StaleEdit, match=r"bob at .* changed owner_role from .* to 'Head of SEND'"),
+          demo_store.session() as alice):
+        edit_contract(alice, WCC, {"title": "Alice's title"}, actor="alice", expected_version=read)
     assert _contract(demo_store).title != "Alice's title"
     with demo_store.session() as alice:  # reloaded: the same change now goes through
         edit_contract(alice, WCC, {"title": "Alice's title"}, actor="alice", expected_version=read + 1)
@@ -65,9 +70,8 @@ def test_expected_version_refuses_a_change_after_think_time(demo_store):
 
 def test_a_version_the_contract_never_had_is_bad_input(demo_store):
     read = _contract(demo_store).version
-    with pytest.raises(InvalidInput, match="never been at version"):
-        with demo_store.session() as session:
-            edit_contract(session, WCC, {"title": "x"}, actor="a", expected_version=read + 5)
+    with pytest.raises(InvalidInput, match="never been at version"), demo_store.session() as session:
+        edit_contract(session, WCC, {"title": "x"}, actor="a", expected_version=read + 5)
 
 
 @pytest.mark.parametrize("late_change", ["exercise", "milestone", "terminate"])
@@ -76,30 +80,28 @@ def test_options_milestones_and_termination_are_guarded_too(demo_store, today, l
     milestone_read = _contract(demo_store, WCC).version
     with demo_store.session() as bob:
         edit_contract(bob, "DEMO-SL-2026", {"title": "Supported living (renamed)"}, actor="bob")
-    with pytest.raises(StaleEdit, match="bob at .* changed title"):
-        with demo_store.session() as alice:
-            if late_change == "exercise":
-                exercise_option(alice, "DEMO-SL-2026", 1, today=today, actor="alice", expected_version=read,
-                                force_reason="test")
-            elif late_change == "milestone":
-                milestone = milestones_of(alice, get_contract(alice, WCC).id)[0]
-                with demo_store.session() as bob:
-                    edit_contract(bob, WCC, {"title": "Renamed too"}, actor="bob")
-                edit_milestone(alice, WCC, milestone.id, {"notes": "late"}, actor="alice",
-                               expected_version=milestone_read)
-            else:
-                terminate(alice, "DEMO-SL-2026", on=today, reason="late", actor="alice", expected_version=read)
+    with pytest.raises(StaleEdit, match=r"bob at .* changed title"), demo_store.session() as alice:
+        if late_change == "exercise":
+            exercise_option(alice, "DEMO-SL-2026", 1, today=today, actor="alice", expected_version=read,
+                            force_reason="test")
+        elif late_change == "milestone":
+            milestone = milestones_of(alice, get_contract(alice, WCC).id)[0]
+            with demo_store.session() as bob:
+                edit_contract(bob, WCC, {"title": "Renamed too"}, actor="bob")
+            edit_milestone(alice, WCC, milestone.id, {"notes": "late"}, actor="alice",
+                           expected_version=milestone_read)
+        else:
+            terminate(alice, "DEMO-SL-2026", on=today, reason="late", actor="alice", expected_version=read)
 
 
 def test_two_sessions_deciding_the_same_option_one_is_refused(demo_store, today):
     """Alice and Bob both have option 1 of the Warwickshire contract open; Bob declines first."""
-    with pytest.raises(StaleEdit, match="bob at .* declined option 1"):
-        with demo_store.session() as alice:
-            copy = options_of(alice, get_contract(alice, WCC))  # Alice's copy: option 1 available
-            with demo_store.session() as bob:
-                decline_option(bob, WCC, 1, today=today, actor="bob", note="re-procure instead")
-            assert copy[0].status == "available"
-            exercise_option(alice, WCC, 1, today=today, actor="alice")
+    with pytest.raises(StaleEdit, match=r"bob at .* declined option 1"), demo_store.session() as alice:
+        copy = options_of(alice, get_contract(alice, WCC))  # Alice's copy: option 1 available
+        with demo_store.session() as bob:
+            decline_option(bob, WCC, 1, today=today, actor="bob", note="re-procure instead")
+        assert copy[0].status == "available"
+        exercise_option(alice, WCC, 1, today=today, actor="alice")
     with demo_store.session() as session:
         statuses = [e.action for e in session.exec(select(AuditEvent).where(
             AuditEvent.contract_reference == WCC, AuditEvent.entity == "option",
@@ -110,15 +112,14 @@ def test_two_sessions_deciding_the_same_option_one_is_refused(demo_store, today)
 def test_milestone_edits_race_on_the_milestone_row(demo_store):
     with demo_store.session() as session:
         milestone_id = milestones_of(session, get_contract(session, WCC).id)[0].id
-    with pytest.raises(StaleEdit):
-        with demo_store.session() as alice:
-            from contract_tracker.models import Milestone
+    with pytest.raises(StaleEdit), demo_store.session() as alice:
+        from contract_tracker.models import Milestone
 
-            copy = (get_contract(alice, WCC), alice.get(Milestone, milestone_id))  # held, as a screen would
-            with demo_store.session() as bob:
-                edit_milestone(bob, WCC, milestone_id, {"due": parse_span("2025-04-02")}, actor="bob")
-            edit_milestone(alice, WCC, milestone_id, {"notes": "from a stale copy"}, actor="alice")
-            assert copy
+        copy = (get_contract(alice, WCC), alice.get(Milestone, milestone_id))  # held, as a screen would
+        with demo_store.session() as bob:
+            edit_milestone(bob, WCC, milestone_id, {"due": parse_span("2025-04-02")}, actor="bob")
+        edit_milestone(alice, WCC, milestone_id, {"notes": "from a stale copy"}, actor="alice")
+        assert copy
 
 
 def _race(store, trial: int) -> dict:
@@ -135,7 +136,7 @@ def _race(store, trial: int) -> dict:
             outcome[name] = "saved"
         except StaleEdit as error:
             outcome[name] = error
-        except Exception as error:  # noqa: BLE001 - recorded and asserted below
+        except Exception as error:
             outcome[name] = error
 
     threads = [threading.Thread(target=officer, args=(name,)) for name in ("alice", "bob")]
@@ -176,10 +177,9 @@ def test_audit_events_carry_the_version_they_produced(demo_store):
 
 def test_a_rolled_back_edit_leaves_no_trace(demo_store):
     before = _contract(demo_store)
-    with pytest.raises(InvalidInput):
-        with demo_store.session() as session:
-            edit_contract(session, WCC, {"title": "kept?"}, actor="dave")
-            edit_contract(session, WCC, {"initial_term": "nonsense"}, actor="dave")
+    with pytest.raises(InvalidInput), demo_store.session() as session:
+        edit_contract(session, WCC, {"title": "kept?"}, actor="dave")
+        edit_contract(session, WCC, {"initial_term": "nonsense"}, actor="dave")
     after = _contract(demo_store)
     assert (after.title, after.version) == (before.title, before.version)
     assert not [e for e in _title_changes(demo_store) if e.actor == "dave"]

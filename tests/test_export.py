@@ -84,7 +84,8 @@ def test_csv_has_transparency_code_columns_and_uk_dates(demo_store):
                    "End Date", "Review Date"):
         assert column in rows[0]
     wcc = next(r for r in rows if r["Reference"] == "WCC-SEND-MED-2025")
-    assert (wcc["Start Date"], wcc["End Date"], wcc["Maximum Extent Date"]) == ("01/09/2025", "31/08/2028", "31/08/2034")
+    assert ((wcc["Start Date"], wcc["End Date"], wcc["Maximum Extent Date"])
+            == ("01/09/2025", "31/08/2028", "31/08/2034"))
     assert wcc["Review Date"] == "01/03/2028"  # option 1 decision (domain brief)
     assert wcc["Extension Options"] == "3y; 3y"
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from calendar_support import event_keys, expanded, expected_keys, parse
 from contract_tracker.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.errors import InvalidInput, NotFound
 from contract_tracker.feed_server import start_in_thread
@@ -17,8 +18,6 @@ from contract_tracker.feeds import DeadlineFilter, feed_urls, hash_token, if_non
 from contract_tracker.models import AuditEvent, FeedSubscription
 from contract_tracker.services import edit_contract
 from contract_tracker.services.feeds import create_feed, feed_for_token, list_feeds, revoke_feed
-
-from calendar_support import event_keys, expanded, expected_keys, parse
 
 WARWICKSHIRE = DeadlineFilter(contracts=(WARWICKSHIRE_REFERENCE,))
 
@@ -107,7 +106,8 @@ def test_server_serves_a_feed_with_etag_304_head_and_404_after_revoke(demo_store
     etag = first.headers["etag"]
     assert etag.startswith('"') and "private" in first.headers["cache-control"]
     with demo_store.session() as session:
-        assert event_keys(expanded(first.content, date(2020, 1, 1), date(2040, 1, 1))) == expected_keys(session, WARWICKSHIRE)
+        assert (event_keys(expanded(first.content, date(2020, 1, 1), date(2040, 1, 1)))
+                == expected_keys(session, WARWICKSHIRE))
     calendar = parse(first.content)
     assert str(calendar["X-WR-CALNAME"]) == "SEND team"
     open_events = [e for e in calendar.walk("VEVENT") if e.walk("VALARM")]

@@ -21,10 +21,9 @@ def test_pieces_appear_only_when_the_file_is_complete(tmp_path):
 def test_a_failure_half_way_keeps_the_old_file_and_leaves_no_scratch_file(tmp_path):
     target = tmp_path / "out.ics"
     write_atomically(target, b"old")
-    with pytest.raises(RuntimeError, match="database went away"):
-        with open_atomically(target) as out:
-            out.write(b"new, half")
-            raise RuntimeError("database went away")
+    with pytest.raises(RuntimeError, match="database went away"), open_atomically(target) as out:
+        out.write(b"new, half")
+        raise RuntimeError("database went away")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ics"]
 

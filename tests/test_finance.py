@@ -6,12 +6,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_tracker.errors import InvalidInput
 from contract_tracker.finance import (
-    FinancialYear, SpendBasis, YearFigures, financial_year_of, parse_financial_year, percent_change, pounds,
-    saving_achieved, savings_target, totals, unit_cost, variance, years_between,
+    FinancialYear,
+    SpendBasis,
+    YearFigures,
+    financial_year_of,
+    parse_financial_year,
+    percent_change,
+    pounds,
+    saving_achieved,
+    savings_target,
+    totals,
+    unit_cost,
+    variance,
+    years_between,
 )
 
 
@@ -131,7 +143,7 @@ def test_totals_count_variance_only_where_both_figures_exist_and_volume_only_of_
         Decimal("174129.00"), Decimal("335400.00"), Decimal("509529.00"))
     assert summed.variance == Decimal("35400.00")
     assert summed.volume == 441 and summed.unit_cost == Decimal("1155.39")
-    mixed = years + [YearFigures(FinancialYear(2026), spend=Decimal("1"), basis=SpendBasis.ACTUAL, volume=3,
+    mixed = [*years, YearFigures(FinancialYear(2026), spend=Decimal("1"), basis=SpendBasis.ACTUAL, volume=3,
                                  volume_unit="cases")]
     assert totals(mixed).volume is None and totals(mixed).unit_cost is None
     assert totals([]).spend is None

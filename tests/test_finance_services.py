@@ -57,16 +57,13 @@ def test_set_figures_creates_then_edits_one_year_and_audits_each_field(contract_
 
 
 def test_a_spend_must_say_forecast_or_actual(contract_store):
-    with pytest.raises(InvalidInput, match="forecast or an actual"):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "2025/26", {"spend": Decimal("1")}, actor="tester")
-    with pytest.raises(InvalidInput, match="needs a spend"):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "2025/26", {"spend_basis": "actual", "budget": Decimal("1")},
-                             actor="tester")
-    with pytest.raises(InvalidInput, match="not forecast or actual"):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "2025/26", {"spend": Decimal("1"), "spend_basis": "guess"}, actor="t")
+    with pytest.raises(InvalidInput, match="forecast or an actual"), contract_store.session() as session:
+        set_year_figures(session, REF, "2025/26", {"spend": Decimal("1")}, actor="tester")
+    with pytest.raises(InvalidInput, match="needs a spend"), contract_store.session() as session:
+        set_year_figures(session, REF, "2025/26", {"spend_basis": "actual", "budget": Decimal("1")},
+                         actor="tester")
+    with pytest.raises(InvalidInput, match="not forecast or actual"), contract_store.session() as session:
+        set_year_figures(session, REF, "2025/26", {"spend": Decimal("1"), "spend_basis": "guess"}, actor="t")
     assert _figures(contract_store) == []
 
 
@@ -90,18 +87,16 @@ def test_a_forecast_becomes_an_actual_and_clearing_spend_clears_its_basis(contra
     ({"colour": "red"}, "unknown figure"),
 ])
 def test_bad_figures_are_refused(contract_store, changes, message):
-    with pytest.raises(InvalidInput, match=message):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "2025/26", changes, actor="t")
+    with pytest.raises(InvalidInput, match=message), contract_store.session() as session:
+        set_year_figures(session, REF, "2025/26", changes, actor="t")
 
 
 def test_an_actual_for_a_year_not_yet_begun_is_refused(contract_store):
     from contract_tracker.errors import RuleViolation
 
-    with pytest.raises(RuleViolation, match="2026/27 has not begun"):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "2026/27", {"spend": Decimal("1"), "spend_basis": "actual"}, actor="t",
-                             today=date(2026, 3, 31))
+    with pytest.raises(RuleViolation, match="2026/27 has not begun"), contract_store.session() as session:
+        set_year_figures(session, REF, "2026/27", {"spend": Decimal("1"), "spend_basis": "actual"}, actor="t",
+                         today=date(2026, 3, 31))
     with contract_store.session() as session:  # from its first day it may be an actual (to date)
         set_year_figures(session, REF, "2026/27", {"spend": Decimal("1"), "spend_basis": "actual"}, actor="t",
                          today=date(2026, 4, 1))
@@ -111,12 +106,10 @@ def test_an_actual_for_a_year_not_yet_begun_is_refused(contract_store):
 
 
 def test_unknown_contract_and_far_years_are_refused(contract_store):
-    with pytest.raises(NotFound):
-        with contract_store.session() as session:
-            set_year_figures(session, "NOPE", "2025/26", {"budget": Decimal("1")}, actor="t")
-    with pytest.raises(InvalidInput, match="outside"):
-        with contract_store.session() as session:
-            set_year_figures(session, REF, "1850/51", {"budget": Decimal("1")}, actor="t")
+    with pytest.raises(NotFound), contract_store.session() as session:
+        set_year_figures(session, "NOPE", "2025/26", {"budget": Decimal("1")}, actor="t")
+    with pytest.raises(InvalidInput, match="outside"), contract_store.session() as session:
+        set_year_figures(session, REF, "1850/51", {"budget": Decimal("1")}, actor="t")
 
 
 CSV = """reference,fy,budget,spend,basis,volume,volume_unit,note
@@ -153,14 +146,13 @@ def test_import_errors_name_the_line(text, message):
 
 def test_import_is_all_or_nothing(contract_store):
     text = "reference,fy,budget\nT-FIN-1,2024/25,1\nT-FIN-1,2025/26,2\nNOPE,2025/26,3\n"
-    with pytest.raises(NotFound, match="line 4: no contract"):
-        with contract_store.session() as session:
-            import_year_figures(session, read_figures_csv(text), actor="t")
+    with pytest.raises(NotFound, match="line 4: no contract"), contract_store.session() as session:
+        import_year_figures(session, read_figures_csv(text), actor="t")
     assert _figures(contract_store) == []
     duplicate = "reference,fy,budget\nT-FIN-1,2024/25,1\nT-FIN-1,2024-25,2\n"
-    with pytest.raises(InvalidInput, match="line 3: T-FIN-1 2024/25 is already given on line 2"):
-        with contract_store.session() as session:
-            import_year_figures(session, read_figures_csv(duplicate), actor="t")
+    with (pytest.raises(InvalidInput, match="line 3: T-FIN-1 2024/25 is already given on line 2"),
+          contract_store.session() as session):
+        import_year_figures(session, read_figures_csv(duplicate), actor="t")
 
 
 def test_demo_reports(demo_store):

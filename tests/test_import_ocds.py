@@ -1,4 +1,4 @@
-"""Importing real OCDS data (../shared/data/ocds): every file, counts and sample fields checked
+"""Importing real OCDS data (tests/data/ocds): every file, counts and sample fields checked
 against the files, idempotency, merging in date order, and malformed input leaving the store alone."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _counts(store) -> tuple[int, int, int, int]:
 
 def test_the_shared_data_is_there():
     require_data()
-    assert len(ocds_files()) == 53, "shared/data/ocds should hold 53 JSON files (see its README)"
+    assert len(ocds_files()) == 53, "tests/data/ocds should hold 53 JSON files (see tests/data/README.md)"
 
 
 @pytest.mark.parametrize("path", ocds_files(), ids=file_id)
@@ -122,7 +122,12 @@ def test_contracts_finder_2025_counts_and_fields(cf2025_store):
         assert detail["title"] == clean(release["tender"]["title"])[:300]
         assert detail["suppliers"] == list(dict.fromkeys(clean(s["name"]) for s in release["awards"][0]["suppliers"]))
         assert detail["buyer"] == clean(release["buyer"]["name"])
-        assert detail["regime"] == "PCR2015" if release["tender"].get("datePublished", "9")[:10] < "2025-02-24" else "PA2023"
+        # The regime is the one in force when the procurement began: its earliest date in the notice.
+        tender = release["tender"]
+        began = min(day[:10] for day in (tender.get("tenderPeriod", {}).get("startDate"), tender.get("datePublished"),
+                                         tender.get("tenderPeriod", {}).get("endDate"), release["date"],
+                                         *(a.get("date") for a in release["awards"])) if day)
+        assert detail["regime"] == ("PCR2015" if began < "2025-02-24" else "PA2023")
         assert Decimal(str(release["awards"][0]["value"]["amount"])) == Decimal(detail["whole_life_value"])
 
 
@@ -308,9 +313,8 @@ def _unchanged(store, snapshot) -> None:
 def test_truncated_json_is_refused_and_the_store_is_unchanged(loaded):
     store, snapshot = loaded
     raw = (OCDS / "uk" / "contracts-finder-2025-release-package.json").read_bytes()
-    with pytest.raises(InvalidInput, match=r"not valid JSON \(line \d+, column \d+"):
-        with store.session() as session:
-            import_ocds(session, raw[: len(raw) // 2], source="truncated.json", actor="importer")
+    with pytest.raises(InvalidInput, match=r"not valid JSON \(line \d+, column \d+"), store.session() as session:
+        import_ocds(session, raw[: len(raw) // 2], source="truncated.json", actor="importer")
     _unchanged(store, snapshot)
 
 
@@ -319,9 +323,8 @@ def test_an_impossible_date_late_in_the_file_leaves_the_store_unchanged(loaded):
     data = load(OCDS / "uk" / "contracts-finder-2025-release-package.json")
     bad = data["releases"][-1]
     bad["tender"]["tenderPeriod"]["endDate"] = "2025-02-30T12:00:00Z"
-    with pytest.raises(InvalidInput) as caught:
-        with store.session() as session:
-            import_ocds(session, json.dumps(data), source="bad.json", actor="importer")
+    with pytest.raises(InvalidInput) as caught, store.session() as session:
+        import_ocds(session, json.dumps(data), source="bad.json", actor="importer")
     assert bad["ocid"] in str(caught.value) and "tender.tenderPeriod.endDate" in str(caught.value)
     assert "2025-02-30" in str(caught.value)
     _unchanged(store, snapshot)
@@ -334,9 +337,8 @@ def test_an_impossible_date_late_in_the_file_leaves_the_store_unchanged(loaded):
     ('{"releases": [{"date": "2020-01-01"}]}', "no ocid"),
 ])
 def test_not_ocds_is_refused(sqlite_store, text, message):
-    with pytest.raises(InvalidInput, match=message):
-        with sqlite_store.session() as session:
-            import_ocds(session, text, source="x.json", actor="importer")
+    with pytest.raises(InvalidInput, match=message), sqlite_store.session() as session:
+        import_ocds(session, text, source="x.json", actor="importer")
     assert _counts(sqlite_store) == (0, 0, 0, 0)
 
 

@@ -3,14 +3,25 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contract_tracker.durations import Duration, last_day_to_give_notice, parse_duration, period_end
 from contract_tracker.enums import ContractStatus, LifecycleStatus, OptionStatus
 from contract_tracker.errors import InvalidInput
 from contract_tracker.lifecycle import (
-    BreakTerms, ContractTerms, OptionTerms, break_points, current_end, final_possible_end, initial_end,
-    maximum_extent, next_decision, option_windows, reprocurement_start, status_as_of,
+    BreakTerms,
+    ContractTerms,
+    OptionTerms,
+    break_points,
+    current_end,
+    final_possible_end,
+    initial_end,
+    maximum_extent,
+    next_decision,
+    option_windows,
+    reprocurement_start,
+    status_as_of,
 )
 
 Y3 = Duration(3, "years")
@@ -195,7 +206,8 @@ def test_end_grows_with_each_exercised_option_and_never_passes_the_maximum(start
     previous = current_end(terms)
     for count in range(1, len(options) + 1):
         exercised = tuple(
-            OptionTerms(o.ordinal, o.length, status=OptionStatus.EXERCISED if o.ordinal <= count else OptionStatus.AVAILABLE)
+            OptionTerms(o.ordinal, o.length,
+                        status=OptionStatus.EXERCISED if o.ordinal <= count else OptionStatus.AVAILABLE)
             for o in options
         )
         end = current_end(ContractTerms(start=start, initial_term=terms.initial_term, options=exercised))

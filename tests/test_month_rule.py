@@ -58,7 +58,7 @@ def test_named_cases(start, length, end):
     assert period_end(start, length) == end
 
 
-@given(st.sampled_from(EVERY_DAY), st.sampled_from(LENGTHS + ["30d", "12w"]))
+@given(st.sampled_from(EVERY_DAY), st.sampled_from([*LENGTHS, "30d", "12w"]))
 def test_notice_is_the_latest_day_whose_period_has_run_by_the_end(end, notice):
     day = last_day_to_give_notice(end, notice)
     assert period_end(day, notice) <= end < period_end(day + timedelta(days=1), notice)

@@ -51,7 +51,8 @@ def test_template_choice_for_a_contract():
     ('name = "x"\n[[steps]]\nkey = "a"\nkind = "approvals"\nname = "A"\n', "not one of"),
     ('name = "x"\n[[steps]]\nkey = "a"\nkind = "approval"\nname = "A"\n'
      '[[steps]]\nkey = "b"\nkind = "other"\nname = "B"\nperiod = "3 fortnights"\n', "not a period"),
-    ('name = "x"\n[[steps]]\nkey = "a"\nkind = "approval"\nname = "A"\n[[steps]]\nkey = "b"\nkind = "other"\nname = "B"\n',
+    ('name = "x"\n[[steps]]\nkey = "a"\nkind = "approval"\nname = "A"\n'
+     '[[steps]]\nkey = "b"\nkind = "other"\nname = "B"\n',
      "needs a period"),
     ('name = "x"\nsteps = [\n', "not valid TOML"),
     ('name = "x"\n', "at least one"),
@@ -99,7 +100,8 @@ def test_backwards_from_1_september_2025_every_period_meets_its_minimum():
     assert result.date_of("signature") > result.date_of("standstill-end")
     assert result.date_of("contract-details-notice") <= result.date_of("signature") + timedelta(days=29)
     mobilisation = next(p for p in result.steps if p.step.key == "mobilisation")
-    assert (mobilisation.start, mobilisation.due) == (result.date_of("signature") + timedelta(days=1), date(2025, 8, 31))
+    assert ((mobilisation.start, mobilisation.due)
+            == (result.date_of("signature") + timedelta(days=1), date(2025, 8, 31)))
     for planned in result.steps:
         if not planned.step.span and planned.step.key != "service-start":
             assert UK.is_working_day(planned.due), planned.step.key

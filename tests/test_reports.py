@@ -3,9 +3,8 @@ every demo contract across many days, and their queries use the deadline index."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import json
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -17,8 +16,15 @@ from contract_tracker.errors import InvalidInput
 from contract_tracker.lifecycle import final_possible_end, option_windows, reprocurement_start
 from contract_tracker.models import Contract, Deadline
 from contract_tracker.reports import (
-    Filters, decisions_report, expiring_report, financial_year, overdue_report, parse_kind, pipeline_report,
-    upcoming_report, window,
+    Filters,
+    decisions_report,
+    expiring_report,
+    financial_year,
+    overdue_report,
+    parse_kind,
+    pipeline_report,
+    upcoming_report,
+    window,
 )
 from contract_tracker.reports.upcoming import upcoming_query
 from contract_tracker.services.sync import load_snapshot
@@ -178,7 +184,8 @@ def test_kinds_are_read_as_people_write_them():
 def test_json_reports_put_each_row_on_its_own_line_and_parse_to_the_same_document():
     from contract_tracker.reports.render import json_document
 
-    rows = [{"due_date": "2027-03-01", "title": 'Decide "option" 1, {"due_date": x}\n', "owner": "Ana\u00efs \U0001F4C5"},
+    rows = [{"due_date": "2027-03-01", "title": 'Decide "option" 1, {"due_date": x}\n',
+             "owner": "Ana\u00efs \U0001F4C5"},
             {"due_date": "2027-04-01", "title": "rows-0", "owner": None}]
     data = {"report": "upcoming", "filters": {"owner": '"rows-"'}, "count": 2, "rows": rows}
     text = json_document(data)

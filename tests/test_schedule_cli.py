@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-
 WARWICKSHIRE = "WCC-SEND-MED-2025"
 
 

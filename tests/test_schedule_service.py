@@ -14,8 +14,15 @@ from contract_tracker.errors import InvalidInput, NotFound, StaleEdit
 from contract_tracker.models import AuditEvent, Deadline, Milestone
 from contract_tracker.schedule_check import Outcome, broken
 from contract_tracker.services import (
-    ContractFields, add_milestone, complete_milestone, edit_contract, edit_milestone, exercise_option, get_contract,
-    milestones_of, register_contract,
+    ContractFields,
+    add_milestone,
+    complete_milestone,
+    edit_contract,
+    edit_milestone,
+    exercise_option,
+    get_contract,
+    milestones_of,
+    register_contract,
 )
 from contract_tracker.services.schedules import apply_schedule, check_schedule
 from contract_tracker.statutory import pa_standstill_end
@@ -120,10 +127,9 @@ def test_apply_from_a_stale_copy_is_refused_and_writes_nothing(demo_store):
     with demo_store.session() as session:
         read = get_contract(session, WARWICKSHIRE).version
         edit_contract(session, WARWICKSHIRE, {"owner_role": "Head of SEND"}, actor="bob")
-    with pytest.raises(StaleEdit, match="bob at .* changed owner_role"):
-        with demo_store.session() as session:
-            apply_schedule(session, WARWICKSHIRE, "pa2023-light-touch", anchor="service start",
-                           anchor_date=date(2025, 9, 1), calendar=UK, actor="tester", expected_version=read)
+    with pytest.raises(StaleEdit, match=r"bob at .* changed owner_role"), demo_store.session() as session:
+        apply_schedule(session, WARWICKSHIRE, "pa2023-light-touch", anchor="service start",
+                       anchor_date=date(2025, 9, 1), calendar=UK, actor="tester", expected_version=read)
     with demo_store.session() as session:
         contract = get_contract(session, WARWICKSHIRE)
         assert not [m for m in milestones_of(session, contract.id) if m.template_key]
@@ -136,14 +142,12 @@ def test_apply_from_a_stale_copy_is_refused_and_writes_nothing(demo_store):
 def test_apply_refuses_bad_input_and_writes_nothing(store):
     with store.session() as session:
         _register(session)
-    with pytest.raises(NotFound):
-        with store.session() as session:
-            apply_schedule(session, REF, "pa2023-nope", anchor="itt", anchor_date=date(2025, 4, 1), calendar=UK,
-                           actor="tester")
-    with pytest.raises(InvalidInput):
-        with store.session() as session:
-            apply_schedule(session, REF, "pa2023-open", anchor="contract end", anchor_date=date(2025, 4, 1),
-                           calendar=UK, actor="tester")
+    with pytest.raises(NotFound), store.session() as session:
+        apply_schedule(session, REF, "pa2023-nope", anchor="itt", anchor_date=date(2025, 4, 1), calendar=UK,
+                       actor="tester")
+    with pytest.raises(InvalidInput), store.session() as session:
+        apply_schedule(session, REF, "pa2023-open", anchor="contract end", anchor_date=date(2025, 4, 1),
+                       calendar=UK, actor="tester")
     with store.session() as session:
         assert session.exec(select(Milestone)).all() == []
 

@@ -11,8 +11,16 @@ from contract_tracker.enums import DeadlineKind, OptionStatus
 from contract_tracker.errors import InvalidInput, NotFound, RuleViolation
 from contract_tracker.models import AuditEvent, Contract, Deadline, ExtensionOption
 from contract_tracker.services import (
-    ContractFields, add_milestone, complete_milestone, decline_option, edit_contract, edit_milestone,
-    exercise_option, get_contract, register_contract, terminate,
+    ContractFields,
+    add_milestone,
+    complete_milestone,
+    decline_option,
+    edit_contract,
+    edit_milestone,
+    exercise_option,
+    get_contract,
+    register_contract,
+    terminate,
 )
 
 ACTOR = "officer"
@@ -100,7 +108,7 @@ def test_exercise_option_moves_end_and_updates_deadlines(store):
     assert end.due_date == date(2031, 8, 31)
     assert end.id == before.id and end.sequence == before.sequence + 1
     assert after[(DeadlineKind.EXTENSION_DECISION.value, 1)].state == "done"
-    event = [e for e in _audit(store) if e.action == "exercised"][0]
+    event = next(e for e in _audit(store) if e.action == "exercised")
     assert (event.actor, event.old_value, event.new_value) == (ACTOR, "available", "exercised")
 
 
@@ -129,7 +137,8 @@ def test_decline_lapses_later_options(store):
     with store.session() as session:
         contract = get_contract(session, "C-1")
         statuses = [o.status for o in session.exec(
-            select(ExtensionOption).where(ExtensionOption.contract_id == contract.id).order_by(ExtensionOption.ordinal))]
+            select(ExtensionOption).where(ExtensionOption.contract_id == contract.id)
+            .order_by(ExtensionOption.ordinal))]
     assert statuses == [OptionStatus.DECLINED, OptionStatus.LAPSED]
     deadlines = _deadlines(store)
     assert deadlines[(DeadlineKind.REPROCUREMENT_START.value, 0)].due_date == date(2027, 9, 1)

@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from contract_tracker.statutory import (
-    pa_standstill_end, pcr_standstill_end, standstill_required, tender_minimum, uk7_due, uk11_due,
+    pa_standstill_end,
+    pcr_standstill_end,
+    standstill_required,
+    tender_minimum,
+    uk7_due,
+    uk11_due,
 )
 from contract_tracker.workdays import WorkingDays
 

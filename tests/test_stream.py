@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
+from calendar_support import parse
 from contract_tracker.agenda import agenda_items
 from contract_tracker.calendar import AlarmPolicy, event_uid
 from contract_tracker.dates import parse_span
@@ -29,13 +30,17 @@ from contract_tracker.lifecycle import option_windows, reprocurement_start
 from contract_tracker.models import Contract, Deadline
 from contract_tracker.reports import Filters, overdue_report, upcoming_report, window
 from contract_tracker.services import (
-    ContractFields, add_milestone, complete_milestone, exercise_option, get_contract, register_contract, terminate,
+    ContractFields,
+    add_milestone,
+    complete_milestone,
+    exercise_option,
+    get_contract,
+    register_contract,
+    terminate,
 )
 from contract_tracker.services.sync import load_snapshot
 from contract_tracker.stream import is_open, is_overdue, standing, standing_sql
 from contract_tracker.views import contract_detail, register_rows
-
-from calendar_support import parse
 
 SWEEP = [date(2025, 12, 1) + timedelta(weeks=n) for n in range(105)]  # two years, weekly
 OPEN = (Standing.OPEN.value, Standing.OVERDUE.value)
@@ -81,7 +86,7 @@ def test_python_and_sql_forms_of_the_rule_agree(one_row, state, kind, due, holds
 def test_sql_and_python_standings_agree_on_every_stored_row_and_day(demo_store):
     with demo_store.session() as session:
         rows = session.exec(select(Deadline)).all()
-        for as_of in SWEEP[::4] + [date(2026, 11, 30), date(2026, 12, 1), date(2028, 3, 1), date(2028, 3, 2)]:
+        for as_of in [*SWEEP[::4], date(2026, 11, 30), date(2026, 12, 1), date(2028, 3, 1), date(2028, 3, 2)]:
             by_sql = dict(session.exec(select(Deadline.id, standing_sql(as_of))).all())
             opened = set(session.exec(select(Deadline.id).where(is_open(as_of))).all())
             late = set(session.exec(select(Deadline.id).where(is_overdue(as_of))).all())
@@ -313,7 +318,8 @@ def test_6_a_planned_procurement_notice_a_year_and_a_day_before_does_not_qualify
     assert qualifying_planned_notice(date(2025, 4, 1), date(2026, 4, 1))  # exactly a year
     assert qualifying_planned_notice(date(2027, 2, 28), date(2028, 2, 29))  # a year back from 29 Feb
     assert not qualifying_planned_notice(date(2026, 2, 21), date(2026, 4, 1))  # 39 days: too close
-    assert tender_minimum("PA2023", "open", False, itt=date(2026, 4, 1), planned_notice=date(2025, 3, 31)).gap.amount == 25
+    rule = tender_minimum("PA2023", "open", False, itt=date(2026, 4, 1), planned_notice=date(2025, 3, 31))
+    assert rule.gap is not None and rule.gap.amount == 25
 
 
 def test_9_the_regime_defaults_by_the_start_date_and_says_so(cli):

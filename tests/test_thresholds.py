@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,13 @@ import pytest
 from contract_tracker.durations import parse_duration
 from contract_tracker.errors import InvalidInput
 from contract_tracker.thresholds import (
-    THRESHOLDS, Category, check, months_in, parse_category, threshold_for, whole_life_estimate,
+    THRESHOLDS,
+    Category,
+    check,
+    months_in,
+    parse_category,
+    threshold_for,
+    whole_life_estimate,
 )
 
 G, L, W = Category.GOODS_AND_SERVICES, Category.LIGHT_TOUCH, Category.WORKS
@@ -41,7 +48,7 @@ def test_no_threshold_is_guessed_before_the_table_begins():
 def test_the_table_has_no_gaps_or_overlaps_from_2020():
     for category in Category:
         rows = sorted((t for t in THRESHOLDS if t.category == category), key=lambda t: t.from_date)
-        for earlier, later in zip(rows, rows[1:]):
+        for earlier, later in itertools.pairwise(rows):
             assert earlier.until is not None and (later.from_date - earlier.until).days == 1
         assert rows[-1].until is None
 

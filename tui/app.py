@@ -9,17 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from contract_tracker.errors import DomainError, StaleEdit
-from contract_tracker.settings import Settings
-from contract_tracker.store import Store
+from contract_tracker.errors import StaleEdit
 
-from .backend import Backend, ExportScope
+from .backend import CHANGE_ERRORS, Backend, ExportScope, describe_error
 from .commands import TrackerCommands
 from .messages import Changed, ChangeFailed, Exported
 from .screens.agenda import AgendaScreen
@@ -28,13 +26,9 @@ from .screens.help import HelpScreen
 from .screens.register import RegisterScreen
 from .screens.stale_edit import StaleEditScreen
 
-
-def describe_error(error: Exception) -> str:
-    """One line a person can act on, for domain and database errors alike."""
-    if isinstance(error, DBAPIError):
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        return f"the database refused the request: {reason}"
-    return str(error)
+if TYPE_CHECKING:
+    from contract_tracker.settings import Settings
+    from contract_tracker.store import Store
 
 
 class ContractTrackerApp(App[None]):
@@ -81,7 +75,7 @@ class ContractTrackerApp(App[None]):
             call(self.backend)
         except StaleEdit as error:
             self.post_message(ChangeFailed(str(error), None, stale=True))
-        except (DomainError, DBAPIError) as error:
+        except CHANGE_ERRORS as error:
             self.post_message(ChangeFailed(describe_error(error), retry))
         else:
             self.post_message(Changed(summary))
@@ -112,7 +106,7 @@ class ContractTrackerApp(App[None]):
     def _run_export(self, scope: ExportScope, path: Path) -> None:
         try:
             events = self.backend.export_ics(scope, path)
-        except (DomainError, DBAPIError) as error:
+        except CHANGE_ERRORS as error:
             self.post_message(ChangeFailed(describe_error(error), None))
         else:
             self.post_message(Exported(str(path), events))

@@ -11,16 +11,33 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from contract_tracker import services
 from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
+from contract_tracker.errors import DomainError
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
 from contract_tracker.views import RegisterPage, RegisterRow, contract_detail, history, register_page, register_rows
+
+# Screens and widgets reach the register only through this module (an import-linter contract):
+# the value types they fill in or show are re-exported here.
+__all__ = ["CHANGE_ERRORS", "Backend", "ContractFields", "RegisterRow", "describe_error"]
+
+# What a change can fail with that a person should see: input the core refuses, or the database saying no.
+CHANGE_ERRORS = (DomainError, DBAPIError)
+
+
+def describe_error(error: Exception) -> str:
+    """One line a person can act on, for domain and database errors alike."""
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        return f"the database refused the request: {reason}"
+    return str(error)
 
 
 @dataclass(frozen=True)
@@ -138,7 +155,7 @@ class Backend:
         from contract_tracker.finance_views import contract_figures
 
         _, figures = contract_figures(session, reference)
-        return spend_chart(figures) + [""] + unit_cost_chart(figures)
+        return [*spend_chart(figures), "", *unit_cost_chart(figures)]
 
     def finance_summary(self) -> dict:
         """This financial year's total budget, spend and variance (finance_views.year_summary)."""

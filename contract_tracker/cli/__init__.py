@@ -6,10 +6,11 @@ them, so that `--help` and scripted reports start fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from importlib import import_module
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -18,7 +19,6 @@ from .. import __version__
 from ..errors import DomainError
 from ..settings import DB_ENV, USER_ENV, resolve
 from .context import CliContext
-
 
 # Command groups, loaded when first used: name -> (module in this package, attribute, short help).
 # `--help` lists them from here without importing them, so it never pays for SQLAlchemy (about
@@ -59,9 +59,27 @@ def _is_database_error(error: Exception) -> bool:
     return exc is not None and isinstance(error, exc.DBAPIError)
 
 
+def _is_text(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Group(TyperGroup):
     """Loads command groups on first use; turns domain and database errors into one line on
     stderr and exit code 2."""
+
+    def parse_args(self, ctx, args):
+        # Arguments that were not UTF-8 bytes reach Python as lone surrogates, which no store,
+        # calendar or file can hold: refuse them here, before any command sees them.
+        for arg in args:
+            if not _is_text(arg):
+                typer.echo(f"error: an argument is not UTF-8 text: {os.fsencode(arg)!r} "
+                           "(check the encoding of your terminal or script)", err=True)
+                ctx.exit(2)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
         return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]
@@ -121,9 +139,9 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help=f"Database URL or SQLite file (default: ${DB_ENV}, then a file in your user data folder).", show_default=False)] = None,
-    user: Annotated[Optional[str], typer.Option("--user", help=f"Name recorded in the audit trail (default: ${USER_ENV}, then your login).", show_default=False)] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="Treat this date as today (YYYY-MM-DD), for what-ifs and tests.", show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help=f"Database URL or SQLite file (default: ${DB_ENV}, then a file in your user data folder).", show_default=False)] = None,
+    user: Annotated[str | None, typer.Option("--user", help=f"Name recorded in the audit trail (default: ${USER_ENV}, then your login).", show_default=False)] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Treat this date as today (YYYY-MM-DD), for what-ifs and tests.", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     from .parsing import day

@@ -6,7 +6,7 @@ icalendar, Starlette and uvicorn are imported inside the commands, so other comm
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,13 +22,13 @@ KINDS = ", ".join(kind.value for kind in DeadlineKind)
 ics_app = typer.Typer(help="Export deadlines as an iCalendar (.ics) file.", no_args_is_help=True)
 feed_app = typer.Typer(help="Calendar subscriptions: secret feed URLs that stay up to date.", no_args_is_help=True)
 
-Contracts = Annotated[Optional[list[str]], typer.Option("--contract", metavar="REF", help="Only this contract (reference); repeat for more.", show_default=False)]
-Owner = Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role.", show_default=False)]
-ServiceArea = Annotated[Optional[str], typer.Option("--service-area", metavar="AREA", help="Only contracts in this service area.", show_default=False)]
-Kinds = Annotated[Optional[list[str]], typer.Option("--kind", metavar="KIND", help=f"Only this kind; repeat for more. One of: {KINDS}.", show_default=False)]
-From = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Only deadlines on or after this day.", show_default=False)]
-To = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Only deadlines on or before this day.", show_default=False)]
-Alarms = Annotated[Optional[str], typer.Option("--alarms", metavar="LIST", help="Reminders before every deadline, e.g. 90d,30d,7d,1d or 2w, or 'none' (default: 90, 30, 7 and 1 days before decisions and break notices, 7 and 1 before milestones).", show_default=False)]
+Contracts = Annotated[list[str] | None, typer.Option("--contract", metavar="REF", help="Only this contract (reference); repeat for more.", show_default=False)]
+Owner = Annotated[str | None, typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role.", show_default=False)]
+ServiceArea = Annotated[str | None, typer.Option("--service-area", metavar="AREA", help="Only contracts in this service area.", show_default=False)]
+Kinds = Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help=f"Only this kind; repeat for more. One of: {KINDS}.", show_default=False)]
+From = Annotated[str | None, typer.Option("--from", metavar="DATE", help="Only deadlines on or after this day.", show_default=False)]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Only deadlines on or before this day.", show_default=False)]
+Alarms = Annotated[str | None, typer.Option("--alarms", metavar="LIST", help="Reminders before every deadline, e.g. 90d,30d,7d,1d or 2w, or 'none' (default: 90, 30, 7 and 1 days before decisions and break notices, 7 and 1 before milestones).", show_default=False)]
 
 
 def _filter(cli, contracts, owner, service_area, kinds, from_, to):
@@ -165,8 +165,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; loopback unless you mean to publish.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8080,
-    ssl_certfile: Annotated[Optional[str], typer.Option("--ssl-certfile", help="Serve HTTPS with this certificate (PEM).", show_default=False)] = None,
-    ssl_keyfile: Annotated[Optional[str], typer.Option("--ssl-keyfile", help="The certificate's private key (PEM).", show_default=False)] = None,
+    ssl_certfile: Annotated[str | None, typer.Option("--ssl-certfile", help="Serve HTTPS with this certificate (PEM).", show_default=False)] = None,
+    ssl_keyfile: Annotated[str | None, typer.Option("--ssl-keyfile", help="The certificate's private key (PEM).", show_default=False)] = None,
 ) -> None:
     """Serve calendar feeds at /feeds/<token>.ics until interrupted (Ctrl+C)."""
     from ..feed_server import serve as run

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import sys
 from enum import StrEnum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..dates import describe_span
 from ..errors import InvalidInput
 from ..services import (
-    BreakInput, ContractFields, edit_contract, get_contract, register_contract, term_between, terminate,
+    BreakInput,
+    ContractFields,
+    edit_contract,
+    get_contract,
+    register_contract,
+    term_between,
+    terminate,
 )
 from ..statutory import assumed_regime
 from ..views import contract_detail, register_rows
@@ -28,7 +34,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
-Opt = Optional[str]
+Opt = str | None
 Title = Annotated[Opt, typer.Option(help="What the contract is for.")]
 Start = Annotated[Opt, typer.Option(help="First day of the contract (e.g. 2025-09-01 or 1 Sep 2025).")]
 Term = Annotated[Opt, typer.Option(help="Initial term, e.g. 3y, 36m (or give --end).")]
@@ -45,8 +51,8 @@ AnnualValue = Annotated[Opt, typer.Option("--annual-value", help="Estimated annu
 WholeLife = Annotated[Opt, typer.Option("--whole-life-value", help="Estimated whole-life value in pounds, all options included.")]
 Notice = Annotated[Opt, typer.Option("--decision-notice", help="Notice needed before an extension, e.g. 6m (default 6m).")]
 Lead = Annotated[Opt, typer.Option("--reprocurement-lead", help="Time a re-procurement takes, e.g. 12m (default 12m).")]
-Suppliers = Annotated[Optional[list[str]], typer.Option("--supplier", help="A supplier (repeat for several).")]
-ExpectVersion = Annotated[Optional[int], typer.Option(
+Suppliers = Annotated[list[str] | None, typer.Option("--supplier", help="A supplier (repeat for several).")]
+ExpectVersion = Annotated[int | None, typer.Option(
     "--expect-version", help="Refuse the change if the contract is no longer at this version (see contract show).",
     show_default=False)]
 
@@ -83,7 +89,7 @@ def add(
     reference: Annotated[str, typer.Option("--ref", help="Unique reference, e.g. WCC-SEND-MED-2025.")],
     title: Annotated[str, typer.Option(help="What the contract is for.")],
     start: Start = None, term: Term = None, end: End = None,
-    option: Annotated[Optional[list[str]], typer.Option("--option", help="An extension option's length, e.g. 3y (repeat, in order).")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help="An extension option's length, e.g. 3y (repeat, in order).")] = None,
     supplier: Suppliers = None,
     description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
     owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
@@ -95,7 +101,7 @@ def add(
     break_date: Annotated[Opt, typer.Option("--break-date", help="A break clause on this date.")] = None,
     break_notice: Annotated[str, typer.Option("--break-notice", help="Notice to use the break clause.")] = "3m",
     break_party: Annotated[str, typer.Option("--break-party", help="Who may break: buyer, supplier or either.")] = "either",
-    replaces: Annotated[Optional[list[str]], typer.Option("--replaces", help="Reference of a contract this one replaces (repeat).")] = None,
+    replaces: Annotated[list[str] | None, typer.Option("--replaces", help="Reference of a contract this one replaces (repeat).")] = None,
 ) -> None:
     """Register a contract, with its options, suppliers and break clause."""
     cli = context(ctx)
@@ -215,7 +221,7 @@ def edit(
     description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
     owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
     regime: RegimeOpt = None, procedure: ProcedureOpt = None,
-    light_touch: Annotated[Optional[bool], typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
+    light_touch: Annotated[bool | None, typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
     annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
     decision_notice: Notice = None, reprocurement_lead: Lead = None,
     expect_version: ExpectVersion = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -47,7 +47,7 @@ def _rows(summary) -> str:
 def backup_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The backup file to write (replaced if it exists).")],
-    format: Annotated[Optional[str], typer.Option(
+    format: Annotated[str | None, typer.Option(
         "--format", help="sqlite (a copy of a SQLite store) or json (the tool's own dump; .gz to compress). "
                          "Default: sqlite for a SQLite store, json for PostgreSQL.", show_default=False)] = None,
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,7 +23,7 @@ app = typer.Typer(help="Money by financial year: budgets, spend, unit costs, sav
                   no_args_is_help=True)
 
 Reference = Annotated[str, typer.Argument(help="The contract's reference.")]
-Year = Annotated[Optional[str], typer.Option("--fy", help="Only this financial year, e.g. 2024/25.", show_default=False)]
+Year = Annotated[str | None, typer.Option("--fy", help="Only this financial year, e.g. 2024/25.", show_default=False)]
 Format = Annotated[str, typer.Option("--format", help="table, csv, json or markdown.")]
 FORMATS = ("table", "csv", "json", "markdown")
 CLEARABLE = ("budget", "baseline", "spend", "volume", "volume_unit", "note")
@@ -73,15 +73,15 @@ def _render(format: str, title: str, columns: list[tuple[str, str]], rows: list[
 def set_(
     ctx: typer.Context, reference: Reference,
     financial_year: Annotated[str, typer.Argument(help="The financial year, e.g. 2024/25.")],
-    budget: Annotated[Optional[str], typer.Option(help="Budget for the year, in pounds.")] = None,
-    baseline: Annotated[Optional[str], typer.Option(help="Baseline budget a savings target is measured against.")] = None,
-    spend: Annotated[Optional[str], typer.Option(help="Spend for the year; say --forecast or --actual.")] = None,
+    budget: Annotated[str | None, typer.Option(help="Budget for the year, in pounds.")] = None,
+    baseline: Annotated[str | None, typer.Option(help="Baseline budget a savings target is measured against.")] = None,
+    spend: Annotated[str | None, typer.Option(help="Spend for the year; say --forecast or --actual.")] = None,
     forecast: Annotated[bool, typer.Option("--forecast", help="The spend is a forecast.")] = False,
     actual: Annotated[bool, typer.Option("--actual", help="The spend is what was spent.")] = False,
-    volume: Annotated[Optional[int], typer.Option(help="Activity in the year, e.g. families or cases.", min=0)] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="What the volume counts, e.g. families.")] = None,
-    note: Annotated[Optional[str], typer.Option(help="A note on the year's figures.")] = None,
-    clear: Annotated[Optional[list[str]], typer.Option("--clear", help=f"Remove a figure: {', '.join(CLEARABLE)}.")] = None,
+    volume: Annotated[int | None, typer.Option(help="Activity in the year, e.g. families or cases.", min=0)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="What the volume counts, e.g. families.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note on the year's figures.")] = None,
+    clear: Annotated[list[str] | None, typer.Option("--clear", help=f"Remove a figure: {', '.join(CLEARABLE)}.")] = None,
 ) -> None:
     """Set a contract's figures for one financial year (only the ones given change)."""
     from ..services.finance import set_year_figures
@@ -167,9 +167,9 @@ def spend(ctx: typer.Context, fy: Year = None, format: Format = "table") -> None
         return
     title = f"Spend {year.label}" if year else "Spend by financial year"
     if format == "csv":
-        columns = [("reference", "Reference"), ("title", "Title")] + SPEND_COLUMNS[1:] + [
-            ("spend", "Spend"), ("spend_basis", "Basis"), ("baseline", "Baseline"),
-            ("savings_target", "Savings target"), ("note", "Note")]
+        columns = [("reference", "Reference"), ("title", "Title"), *SPEND_COLUMNS[1:],
+                   ("spend", "Spend"), ("spend_basis", "Basis"), ("baseline", "Baseline"),
+                   ("savings_target", "Savings target"), ("note", "Note")]
         _render(format, title, columns, report["rows"])
         return
     shown = []
@@ -222,10 +222,10 @@ THRESHOLD_COLUMNS = [
 @app.command("threshold")
 def threshold(
     ctx: typer.Context,
-    references: Annotated[Optional[list[str]], typer.Argument(help="Contracts to check (default: all).", show_default=False)] = None,
-    category: Annotated[Optional[str], typer.Option(help="goods and services, light touch or works "
+    references: Annotated[list[str] | None, typer.Argument(help="Contracts to check (default: all).", show_default=False)] = None,
+    category: Annotated[str | None, typer.Option(help="goods and services, light touch or works "
                                                          "(default: from the contract's light-touch flag).")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", help="Check against the thresholds in force on this day "
+    on: Annotated[str | None, typer.Option("--on", help="Check against the thresholds in force on this day "
                                                            "(default: the procurement's start).")] = None,
     above_only: Annotated[bool, typer.Option("--above-only", help="Only contracts at or above their threshold.")] = False,
     format: Format = "table",
@@ -273,5 +273,5 @@ def show(ctx: typer.Context, reference: Reference,
         cells.append(line[:1] + line[2:] + [row["note"]])  # the year stands in the reference's column
     out = console()
     out.print(table(f"{contract.reference}: {contract.title}", [h for _, h in SPEND_COLUMNS[1:]] + ["Note"], cells))
-    for line in spend_chart(figures) + [""] + unit_cost_chart(figures):
+    for line in [*spend_chart(figures), "", *unit_cost_chart(figures)]:
         out.print(line, markup=False)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -95,7 +95,7 @@ def import_ocds_cmd(ctx: typer.Context, file: FileArg, dry_run: DryRun = False, 
 @import_app.command("csv")
 def import_csv_cmd(
     ctx: typer.Context, file: FileArg,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="TOML file mapping this file's headers to "
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML file mapping this file's headers to "
                                                     "fields: [columns] \"Contract Ref\" = \"reference\".")] = None,
     dry_run: DryRun = False, output: Format = Output.text,
 ) -> None:
@@ -111,7 +111,7 @@ def import_csv_cmd(
     _report(result, output)
 
 
-OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
 
 
 def _write(text: str, output: Path | None) -> None:

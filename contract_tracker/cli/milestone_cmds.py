@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ app = typer.Typer(help="Add, list, edit and complete procurement and contract mi
 
 Reference = Annotated[str, typer.Argument(help="The contract's reference.")]
 KINDS = ", ".join(kind.value for kind in MilestoneKind)
-ExpectVersion = Annotated[Optional[int], typer.Option(
+ExpectVersion = Annotated[int | None, typer.Option(
     "--expect-version", help="Refuse if the contract is no longer at this version (see contract show).",
     show_default=False)]
 
@@ -52,7 +52,7 @@ def list_(ctx: typer.Context, reference: Reference,
         emit_json(rows)
         return
     console().print(table(f"Milestones of {reference}", ["Id", "Kind", "Milestone", "Due", "Status", "Met on", "Owner"], [
-        [m["id"], m["kind"], m["name"], m["start_date"] and f"{m['start_date']} to {m['due_date']}" or m["due_date"],
+        [m["id"], m["kind"], m["name"], (m["start_date"] and f"{m['start_date']} to {m['due_date']}") or m["due_date"],
          m["status"], m["met_on"], m["owner"]] for m in rows]))
 
 
@@ -60,12 +60,12 @@ def list_(ctx: typer.Context, reference: Reference,
 def edit(
     ctx: typer.Context, reference: Reference,
     milestone: Annotated[int, typer.Argument(help="The milestone's id (see milestone list).")],
-    kind: Annotated[Optional[str], typer.Option(help="New kind.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="New name.")] = None,
-    due: Annotated[Optional[str], typer.Option(help="New due day or span.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="planned, met, missed or cancelled.")] = None,
-    owner: Annotated[Optional[str], typer.Option(help="New owner.")] = None,
-    notes: Annotated[Optional[str], typer.Option(help="New notes.")] = None,
+    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    due: Annotated[str | None, typer.Option(help="New due day or span.")] = None,
+    status: Annotated[str | None, typer.Option(help="planned, met, missed or cancelled.")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    notes: Annotated[str | None, typer.Option(help="New notes.")] = None,
     expect_version: ExpectVersion = None,
 ) -> None:
     """Change a milestone."""
@@ -85,7 +85,7 @@ def edit(
 def done(
     ctx: typer.Context, reference: Reference,
     milestone: Annotated[int, typer.Argument(help="The milestone's id (see milestone list).")],
-    on: Annotated[Optional[str], typer.Option("--on", help="When it was met (default: today).")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="When it was met (default: today).")] = None,
     expect_version: ExpectVersion = None,
 ) -> None:
     """Mark a milestone met."""

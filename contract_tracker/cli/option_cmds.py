@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,11 +16,11 @@ app = typer.Typer(help="Exercise or decline extension options.", no_args_is_help
 
 Reference = Annotated[str, typer.Argument(help="The contract's reference.")]
 Ordinal = Annotated[int, typer.Argument(help="Which option: 1 for the first.")]
-On = Annotated[Optional[str], typer.Option("--on", help="Date of the decision (default: today).")]
+On = Annotated[str | None, typer.Option("--on", help="Date of the decision (default: today).")]
 Note = Annotated[str, typer.Option("--note", help="A note for the record (e.g. the decision's reference).")]
 Force = Annotated[bool, typer.Option("--force", help="Record a decision after its decision date (needs --reason).")]
-Reason = Annotated[Optional[str], typer.Option("--reason", help="Why a late decision is recorded.")]
-ExpectVersion = Annotated[Optional[int], typer.Option(
+Reason = Annotated[str | None, typer.Option("--reason", help="Why a late decision is recorded.")]
+ExpectVersion = Annotated[int | None, typer.Option(
     "--expect-version", help="Refuse if the contract is no longer at this version (see contract show).",
     show_default=False)]
 

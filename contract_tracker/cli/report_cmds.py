@@ -6,12 +6,14 @@ Exit codes: 0 done, 1 the report is not empty and --fail-if-any was given, 2 bad
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..reports.render import Format
 from .context import console, context
+from .finance_cmds import savings as _savings
+from .finance_cmds import spend as _spend
 from .parsing import day, money
 
 app = typer.Typer(
@@ -19,10 +21,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Report as of this day (default: today, or --today).", show_default=False)]
-Owner = Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role (exact).", show_default=False)]
-ServiceArea = Annotated[Optional[str], typer.Option("--service-area", metavar="AREA", help="Only this service area (exact).", show_default=False)]
-Kinds = Annotated[Optional[list[str]], typer.Option("--kind", metavar="KIND", help="Only this kind of deadline, e.g. milestone, 'extension decision' (repeat for several).", show_default=False)]
+AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Report as of this day (default: today, or --today).", show_default=False)]
+Owner = Annotated[str | None, typer.Option("--owner", metavar="ROLE", help="Only deadlines owned by this role (exact).", show_default=False)]
+ServiceArea = Annotated[str | None, typer.Option("--service-area", metavar="AREA", help="Only this service area (exact).", show_default=False)]
+Kinds = Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help="Only this kind of deadline, e.g. milestone, 'extension decision' (repeat for several).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people; csv, json or markdown for scripts.")]
 FailIfAny = Annotated[bool, typer.Option("--fail-if-any", help="Exit with code 1 when the report is not empty (for cron).")]
 Within = Annotated[str, typer.Option("--within", metavar="PERIOD", help="How far ahead to look, e.g. 6m, 12w, 1y.")]
@@ -143,8 +145,8 @@ def overdue(
 @app.command("pipeline")
 def pipeline(
     ctx: typer.Context,
-    within: Annotated[Optional[str], typer.Option("--within", metavar="PERIOD", help="How far ahead to look (default 36m; 18m with --uk1).", show_default=False)] = None,
-    over: Annotated[Optional[str], typer.Option("--over", metavar="POUNDS", help="Only whole-life values over this many pounds.", show_default=False)] = None,
+    within: Annotated[str | None, typer.Option("--within", metavar="PERIOD", help="How far ahead to look (default 36m; 18m with --uk1).", show_default=False)] = None,
+    over: Annotated[str | None, typer.Option("--over", metavar="POUNDS", help="Only whole-life values over this many pounds.", show_default=False)] = None,
     uk1: Annotated[bool, typer.Option("--uk1", help="The UK1 pipeline notice view: over £2m, to start in the next 18 months.")] = False,
     as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None,
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
@@ -165,7 +167,5 @@ def pipeline(
 
 
 # The money reports sit with the others (their logic lives with the finance commands).
-from .finance_cmds import savings as _savings, spend as _spend  # noqa: E402
-
 app.command("spend")(_spend)
 app.command("savings")(_savings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,12 +22,12 @@ app = typer.Typer(help="Procurement schedule templates: plan a procurement, appl
 
 TemplateArg = Annotated[str, typer.Argument(help="A template key (see schedule list), e.g. pa2023-open.")]
 Format = Annotated[str, typer.Option("--format", help="table or json.")]
-ServiceStart = Annotated[Optional[str], typer.Option("--service-start", help="Plan backwards from this service start date.")]
-Itt = Annotated[Optional[str], typer.Option("--itt", help="Plan forwards from this ITT (tender notice) date.")]
-Anchor = Annotated[Optional[str], typer.Option("--anchor", help="Plan around another step's date: STEP=DATE (e.g. award-notice=2025-06-25).")]
-Periods = Annotated[Optional[list[str]], typer.Option("--period", help="Change a step's period: STEP=LENGTH (e.g. tender-deadline=30d; d, wd, w, m). Repeat.")]
-Nations = Annotated[Optional[str], typer.Option("--nations", help="Whose bank holidays count: UK (default) or e.g. ENG,WLS.")]
-Closed = Annotated[Optional[list[str]], typer.Option("--closed", help="An extra closure day or range (2025-12-29..2025-12-31). Repeat.")]
+ServiceStart = Annotated[str | None, typer.Option("--service-start", help="Plan backwards from this service start date.")]
+Itt = Annotated[str | None, typer.Option("--itt", help="Plan forwards from this ITT (tender notice) date.")]
+Anchor = Annotated[str | None, typer.Option("--anchor", help="Plan around another step's date: STEP=DATE (e.g. award-notice=2025-06-25).")]
+Periods = Annotated[list[str] | None, typer.Option("--period", help="Change a step's period: STEP=LENGTH (e.g. tender-deadline=30d; d, wd, w, m). Repeat.")]
+Nations = Annotated[str | None, typer.Option("--nations", help="Whose bank holidays count: UK (default) or e.g. ENG,WLS.")]
+Closed = Annotated[list[str] | None, typer.Option("--closed", help="An extra closure day or range (2025-12-29..2025-12-31). Repeat.")]
 
 
 def _check_format(format: str) -> None:
@@ -202,7 +202,7 @@ def apply(
 @app.command("check")
 def check(
     ctx: typer.Context, reference: Annotated[str, typer.Argument(help="The contract's reference.")],
-    template: Annotated[Optional[str], typer.Option("--template", help="Check against this template (default: the one applied, else the best fit).")] = None,
+    template: Annotated[str | None, typer.Option("--template", help="Check against this template (default: the one applied, else the best fit).")] = None,
     format: Format = "table",
 ) -> None:
     """Check a contract's milestones against statute and its template. Exits 1 if any rule is broken."""

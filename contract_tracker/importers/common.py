@@ -17,8 +17,18 @@ from ..dates import Span
 from ..enums import ContractStatus, OptionStatus
 from ..models import Contract
 from ..services import (
-    ContractFields, add_milestone, add_option, decline_option, edit_contract, edit_milestone,
-    exercise_option, milestones_of, options_of, register_contract, suppliers_of, terminate,
+    ContractFields,
+    add_milestone,
+    add_option,
+    decline_option,
+    edit_contract,
+    edit_milestone,
+    exercise_option,
+    milestones_of,
+    options_of,
+    register_contract,
+    suppliers_of,
+    terminate,
 )
 from ..services.audit import record
 from ..services.contracts import EDITABLE
@@ -91,7 +101,7 @@ def _field_changes(contract: Contract, incoming: Incoming) -> dict:
     for name in EDITABLE:
         if name not in incoming.provided:
             continue
-        if name == "status" and (contract.status == ContractStatus.TERMINATED or wanted[name] == ContractStatus.TERMINATED):
+        if name == "status" and ContractStatus.TERMINATED in (contract.status, wanted[name]):
             continue  # termination is its own action, with a date and a reason
         if getattr(contract, name) != wanted[name]:
             changes[name] = wanted[name]
@@ -112,7 +122,8 @@ def apply_incoming(session: Session, incoming: Incoming, *, actor: str, reason: 
         changes = _field_changes(contract, incoming)
         current_suppliers = suppliers_of(session, contract)
         wanted_suppliers = [s.strip() for s in incoming.fields.suppliers if s and s.strip()]
-        new_suppliers = wanted_suppliers if incoming.provides_suppliers and current_suppliers != wanted_suppliers else None
+        new_suppliers = (wanted_suppliers if incoming.provides_suppliers and current_suppliers != wanted_suppliers
+                         else None)
         if changes or new_suppliers is not None:
             edit_contract(session, reference, changes, suppliers=new_suppliers, actor=actor)
             notes.extend(f"{name}: {getattr_text(value)}" for name, value in changes.items())

@@ -40,7 +40,8 @@ def _remember(session: Session, seen: ImportedRecord | None, ocid: str, release_
     if seen is None:
         session.add(ImportedRecord(contract_id=contract_id, scheme="ocds", identifier=ocid,
                                    source_date=release_date, updated_at=utcnow()))
-    elif seen.contract_id != contract_id or _older(seen.source_date, release_date) or (release_date and not seen.source_date):
+    elif (seen.contract_id != contract_id or _older(seen.source_date, release_date)
+          or (release_date and not seen.source_date)):
         seen.contract_id, seen.source_date, seen.updated_at = contract_id, release_date, utcnow()
         session.add(seen)
 

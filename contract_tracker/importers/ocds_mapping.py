@@ -98,10 +98,11 @@ def _contract_periods(release: dict) -> list[tuple[dict, str]]:
     levels = [
         [(_obj(c.get("period")), f"contracts[{i}].period") for i, c in enumerate(_dicts(release.get("contracts")))
          if c.get("status") not in _WITHDRAWN],
-        [(_obj(a.get("contractPeriod")), f"awards[{i}].contractPeriod") for i, a in enumerate(_dicts(release.get("awards")))
-         if a.get("status") not in _WITHDRAWN],
+        [(_obj(a.get("contractPeriod")), f"awards[{i}].contractPeriod")
+         for i, a in enumerate(_dicts(release.get("awards"))) if a.get("status") not in _WITHDRAWN],
         [(_obj(tender.get("contractPeriod")), "tender.contractPeriod")],
-        [(_obj(lot.get("contractPeriod")), f"tender.lots[{i}].contractPeriod") for i, lot in enumerate(_dicts(tender.get("lots")))],
+        [(_obj(lot.get("contractPeriod")), f"tender.lots[{i}].contractPeriod")
+         for i, lot in enumerate(_dicts(tender.get("lots")))],
     ]
     for level in levels:
         usable = [(p, w) for p, w in level if p.get("startDate")]
@@ -152,7 +153,8 @@ def _suppliers(release: dict) -> list[str]:
         for supplier in _dicts(award.get("suppliers"))
     ]
     if not any(names):
-        names = [_text(p.get("name"), 300) for p in _dicts(release.get("parties")) if "supplier" in (p.get("roles") or [])]
+        names = [_text(p.get("name"), 300) for p in _dicts(release.get("parties"))
+                 if "supplier" in (p.get("roles") or [])]
     return list(dict.fromkeys(name for name in names if name))
 
 
@@ -262,7 +264,8 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
     """One register contract from the compiled release of an ocid."""
     ocid = str(release.get("ocid", "")).strip()
     if len(ocid) > 100 or any(ch.isspace() for ch in ocid):
-        raise InvalidInput(f"{source}: ocid {ocid!r} cannot be a contract reference (no spaces, at most 100 characters)")
+        raise InvalidInput(f"{source}: ocid {ocid!r} cannot be a contract reference "
+                           "(no spaces, at most 100 characters)")
     tender = _obj(release.get("tender"))
     title = (
         _text(tender.get("title"), 300)
@@ -275,7 +278,8 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
     term = None
     if periods.start and periods.end:
         if periods.end < periods.start:
-            warnings.append(f"{ocid}: contract end {periods.end} is before its start {periods.start}; dates not imported")
+            warnings.append(f"{ocid}: contract end {periods.end} is before its start {periods.start}; "
+                            "dates not imported")
         else:
             term = term_between(periods.start, periods.end)
     elif periods.start and periods.duration_days:

@@ -140,7 +140,8 @@ def _options(text: str, *, bare_unit: str) -> tuple[list[str], list[OptionDecisi
 def _choice(text: str, table: dict, name: str):
     key = " ".join(text.strip().lower().split())
     if key not in table:
-        raise InvalidInput(f"{text!r} is not a {name} (use one of: {', '.join(sorted({v.value for v in table.values()}))})")
+        choices = ", ".join(sorted({v.value for v in table.values()}))
+        raise InvalidInput(f"{text!r} is not a {name} (use one of: {choices})")
     return table[key]
 
 
@@ -214,7 +215,8 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     if not reference:
         raise _RowError(header.names["reference"], "the reference is empty")
     if any(ch.isspace() for ch in reference) or len(reference) > 100:
-        raise _RowError(header.names["reference"], f"a reference has no spaces and at most 100 characters: {reference!r}")
+        raise _RowError(header.names["reference"],
+                        f"a reference has no spaces and at most 100 characters: {reference!r}")
     if not title:
         raise _RowError(header.names["title"], "the title is empty")
     start = parsed("start_date", _date)
@@ -227,7 +229,8 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
         if start is None:
             raise _RowError(header.names["end_date"], "an end date needs a start date")
         if end < start:
-            raise _RowError(header.names["end_date"], f"the end ({end:%d/%m/%Y}) is before the start ({start:%d/%m/%Y})")
+            raise _RowError(header.names["end_date"],
+                            f"the end ({end:%d/%m/%Y}) is before the start ({start:%d/%m/%Y})")
         term = term_between(start, end)
     if start is not None and term is None:
         raise _RowError(header.names.get("end_date", "End Date"), "a contract with a start date needs an end date")
@@ -241,7 +244,8 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     terminated = None
     if status == ContractStatus.TERMINATED or terminated_on is not None:
         if terminated_on is None:
-            raise _RowError(header.names.get("terminated_on", "Terminated On"), "a terminated contract needs the date it ended")
+            raise _RowError(header.names.get("terminated_on", "Terminated On"),
+                            "a terminated contract needs the date it ended")
         terminated = (terminated_on, cell("termination_reason").strip() or "terminated (recorded by import)")
         status = ContractStatus.LIVE
     if status == ContractStatus.LIVE and start is None:

@@ -6,12 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Deadline
 from ..stream import in_force, is_open
 from .common import (
-    CONTRACT_END, DEADLINE_COLUMNS, EXTENSION, Column, Filters, Report, Window, base_fields, chunks, in_window, iso,
+    CONTRACT_END,
+    DEADLINE_COLUMNS,
+    EXTENSION,
+    Column,
+    Filters,
+    Report,
+    Window,
+    base_fields,
+    chunks,
+    in_window,
+    iso,
 )
 
 COLUMNS = (
@@ -74,7 +84,8 @@ def _option_chains(session: Session, contract_ids: set[int], as_of: date) -> dic
         for contract_id, kind, ordinal, due, ends_on, still_open in session.exec(
             select(Deadline.contract_id, Deadline.kind, Deadline.ordinal, Deadline.due_date, Deadline.ends_on,
                    is_open(as_of))
-            .where(Deadline.contract_id.in_(ids), Deadline.kind.in_((EXTENSION, CONTRACT_END)), in_force(as_of))
+            .where(col(Deadline.contract_id).in_(ids), col(Deadline.kind).in_((EXTENSION, CONTRACT_END)),
+                   in_force(as_of))
             .order_by(Deadline.contract_id, Deadline.ordinal)
         ):
             chain = chains[contract_id]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Contract, Deadline
 from ..stream import SUPERSEDED, gives_final_end, is_open
@@ -79,7 +79,7 @@ def _open_options(session: Session, contract_ids: set[int], as_of: date) -> dict
     for ids in chunks(contract_ids):
         for contract_id, ordinal in session.exec(
             select(Deadline.contract_id, Deadline.ordinal)
-            .where(Deadline.contract_id.in_(ids), Deadline.kind == EXTENSION, is_open(as_of),
+            .where(col(Deadline.contract_id).in_(ids), Deadline.kind == EXTENSION, is_open(as_of),
                    Deadline.due_date >= as_of)
             .order_by(Deadline.contract_id, Deadline.ordinal)
         ):

@@ -3,8 +3,16 @@
 contract's deadlines."""
 
 from .contracts import (
-    BreakInput, ContractFields, add_break, add_option, edit_contract, link_successor,
-    register_contract, suppliers_of, term_between, terminate,
+    BreakInput,
+    ContractFields,
+    add_break,
+    add_option,
+    edit_contract,
+    link_successor,
+    register_contract,
+    suppliers_of,
+    term_between,
+    terminate,
 )
 from .lookup import get_contract, get_milestone, get_option, options_of
 from .milestones import add_milestone, complete_milestone, edit_milestone, milestones_of

@@ -109,7 +109,8 @@ def _check_dates(contract: Contract) -> None:
 
 
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
-    values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
+    values = _clean({f.name: getattr(data, f.name) for f in fields(data)
+                     if f.name in EDITABLE or f.name == "reference"})
     if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
     now = utcnow()
@@ -149,7 +150,8 @@ def _set_suppliers(session: Session, contract: Contract, names: list[str], *, ac
 
 def suppliers_of(session: Session, contract: Contract) -> list[str]:
     return list(session.exec(
-        select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
+        select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id)
+        .order_by(ContractSupplier.position)
     ))
 
 
@@ -164,9 +166,9 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     contract = get_contract(session, reference)
     check_version(session, contract, expected_version)
     cleaned = _clean(changes)
-    if "reference" in cleaned and cleaned["reference"] != contract.reference:
-        if session.exec(select(Contract.id).where(Contract.reference == cleaned["reference"])).first():
-            raise InvalidInput(f"a contract with reference {cleaned['reference']!r} already exists")
+    if ("reference" in cleaned and cleaned["reference"] != contract.reference
+            and session.exec(select(Contract.id).where(Contract.reference == cleaned["reference"])).first()):
+        raise InvalidInput(f"a contract with reference {cleaned['reference']!r} already exists")
     if cleaned.get("status") == ContractStatus.TERMINATED and contract.status != ContractStatus.TERMINATED:
         raise RuleViolation("use terminate (with a date and a reason) to end a contract early")
     now = utcnow()
@@ -204,7 +206,8 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
     return option
 
 
-def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor: str, refresh: bool = True) -> BreakClause:
+def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor: str,
+              refresh: bool = True) -> BreakClause:
     if clause.earliest_date is None and not clause.after:
         raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
     row = BreakClause(
@@ -273,7 +276,8 @@ def terminate(session: Session, reference: str, *, on: date, reason: str, actor:
     contract.updated_at = now
     contract.version += 1
     session.add(contract)
-    lapse_later_options(session, contract, after_ordinal=0, actor=actor, reason=f"contract terminated: {reason.strip()}")
+    lapse_later_options(session, contract, after_ordinal=0, actor=actor,
+                        reason=f"contract terminated: {reason.strip()}")
     refresh_deadlines(session, contract)
     return contract
 

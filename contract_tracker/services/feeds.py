@@ -12,7 +12,13 @@ from sqlmodel import Session, select
 
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..feeds import (
-    DeadlineFilter, calendar_rows, etag_of, hash_token, new_token, plausible_token, same_hash,
+    DeadlineFilter,
+    calendar_rows,
+    etag_of,
+    hash_token,
+    new_token,
+    plausible_token,
+    same_hash,
 )
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow

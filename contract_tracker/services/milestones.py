@@ -15,7 +15,6 @@ from .concurrency import check_version
 from .lookup import get_contract, get_milestone
 from .sync import refresh_deadlines
 
-
 # Plain dicts of the enums' texts: the same answers as MilestoneKind(text).value, at a fraction
 # of the cost (a bulk load checks a million milestones).
 _KINDS = {kind.value: kind.value for kind in MilestoneKind}

@@ -82,6 +82,7 @@ def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
     """Rewrite `contract`'s deadlines (see `reconcile`); return the rows the facts now produce.
     Identity (kind, ordinal) is kept, so calendar UIDs hold."""
     session.flush()
+    assert contract.id is not None  # flushed above
     items = deadlines_for(load_snapshot(session, contract))
     wanted = wanted_content(items, reference=contract.reference, title=contract.title,
                             service_area=contract.service_area)

@@ -12,7 +12,6 @@ from textual.widgets import Input, Static
 
 from contract_tracker.tui.screens.register import RegisterScreen
 from contract_tracker.tui.widgets.register_table import RegisterTable
-
 from tui_helpers import notifications, text_of
 
 pytestmark = pytest.mark.asyncio

@@ -8,7 +8,6 @@ from textual.widgets import DataTable, Input, Select
 
 from contract_tracker.models import AuditEvent, Contract, Milestone
 from contract_tracker.tui.screens.schedule_apply import ScheduleApplyScreen
-
 from tui_helpers import open_contract, text_of
 
 pytestmark = pytest.mark.asyncio

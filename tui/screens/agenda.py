@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-
-from datetime import timedelta
 
 from contract_tracker.agenda import group_agenda, urgency
 from contract_tracker.feeds import DeadlineFilter
@@ -58,7 +58,7 @@ class AgendaScreen(Screen):
     def _load(self, weeks: int) -> None:
         try:
             self.post_message(DataLoaded("agenda", self.app.backend.agenda(weeks)))
-        except Exception as error:  # noqa: BLE001 - shown to the user
+        except Exception as error:
             self.post_message(LoadFailed("agenda", str(error)))
 
     def on_load_failed(self, message: LoadFailed) -> None:

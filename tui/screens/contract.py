@@ -14,10 +14,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from contract_tracker.feeds import DeadlineFilter
-from contract_tracker.services.contracts import ContractFields
 
-from ..backend import ExportScope
-
+from ..backend import ContractFields, ExportScope
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
@@ -93,7 +91,7 @@ class ContractScreen(Screen):
     def _load(self) -> None:
         try:
             self.post_message(DataLoaded("contract", self.app.backend.contract(self.reference)))
-        except Exception as error:  # noqa: BLE001 - shown to the user
+        except Exception as error:
             self.post_message(LoadFailed("contract", str(error)))
 
     def on_load_failed(self, message: LoadFailed) -> None:
@@ -153,7 +151,8 @@ class ContractScreen(Screen):
             if result is not None:
                 self._change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, result, version),
                              retry=partial(self.action_edit, result))
-        self.app.push_screen(ContractFormScreen(draft or draft_from_detail(self.detail), editing=True, error=error), saved)
+        form = ContractFormScreen(draft or draft_from_detail(self.detail), editing=True, error=error)
+        self.app.push_screen(form, saved)
 
     def _selected_milestone(self) -> dict | None:
         table = self.query_one("#table-milestones", DataTable)

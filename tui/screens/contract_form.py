@@ -21,7 +21,8 @@ from contract_tracker.durations import parse_duration
 from contract_tracker.enums import ContractStatus, Procedure, Regime
 from contract_tracker.errors import DomainError
 from contract_tracker.money import parse_money
-from contract_tracker.services.contracts import ContractFields
+
+from ..backend import ContractFields
 
 TEXT_FIELDS = [  # (id, label, placeholder)
     ("reference", "Reference", "e.g. WCC-SEND-MED-2025 (no spaces)"),
@@ -103,27 +104,26 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
         draft = self.draft or ContractFields(reference="", title="")
         with Vertical(id="dialog", classes="form-dialog"):
             yield Static("Edit contract" if self.editing else "New contract", classes="dialog-title")
-            with VerticalScroll():
-                with Grid(classes="form-grid"):
-                    for field_id, label, placeholder in TEXT_FIELDS:
-                        if field_id == "options" and self.editing:
-                            continue  # options are decided on the contract screen, not rewritten here
-                        yield Label(label)
-                        yield Input(self._initial(field_id), placeholder=placeholder, id=field_id,
-                                    compact=True, disabled=self.editing and field_id == "reference")
-                    yield Label("Status")
-                    yield Select([(s.value, s.value) for s in ContractStatus], value=draft.status,
-                                 allow_blank=False, id="status", compact=True)
-                    yield Label("Regime")
-                    # Blank: assumed from the start date (PCR 2015 before 24 Feb 2025), as on the command line.
-                    yield Select([(r.value, r.value) for r in Regime], value=draft.regime or Select.NULL,
-                                 allow_blank=True, prompt="by start date", id="regime", compact=True)
-                    yield Label("Procedure")
-                    yield Select([(p.value, p.value) for p in Procedure], value=draft.procedure,
-                                 allow_blank=False, id="procedure", compact=True)
-                    yield Label("Light-touch")
-                    yield Checkbox("social, health or education services", draft.light_touch,
-                                   id="light_touch", compact=True)
+            with VerticalScroll(), Grid(classes="form-grid"):
+                for field_id, label, placeholder in TEXT_FIELDS:
+                    if field_id == "options" and self.editing:
+                        continue  # options are decided on the contract screen, not rewritten here
+                    yield Label(label)
+                    yield Input(self._initial(field_id), placeholder=placeholder, id=field_id,
+                                compact=True, disabled=self.editing and field_id == "reference")
+                yield Label("Status")
+                yield Select([(s.value, s.value) for s in ContractStatus], value=draft.status,
+                             allow_blank=False, id="status", compact=True)
+                yield Label("Regime")
+                # Blank: assumed from the start date (PCR 2015 before 24 Feb 2025), as on the command line.
+                yield Select([(r.value, r.value) for r in Regime], value=draft.regime or Select.NULL,
+                             allow_blank=True, prompt="by start date", id="regime", compact=True)
+                yield Label("Procedure")
+                yield Select([(p.value, p.value) for p in Procedure], value=draft.procedure,
+                             allow_blank=False, id="procedure", compact=True)
+                yield Label("Light-touch")
+                yield Checkbox("social, health or education services", draft.light_touch,
+                               id="light_touch", compact=True)
             yield Static(self.error or "", id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")

@@ -20,10 +20,10 @@ INTRO = (
 
 
 def _screens():
+    from ..widgets.register_table import RegisterTable
     from .agenda import AgendaScreen
     from .contract import ContractScreen
     from .register import RegisterScreen
-    from ..widgets.register_table import RegisterTable
     return [("Everywhere", None), ("Register", RegisterScreen), ("Register table", RegisterTable),
             ("Contract", ContractScreen), ("Agenda", AgendaScreen)]
 
@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
             bindings = self.app.BINDINGS if owner is None else owner.BINDINGS
             rows += [(binding.key.replace("slash", "/"), binding.description)
                      for binding in bindings if isinstance(binding, Binding)]
-        return rows + [("Command palette", ""), ("ctrl+p", "Search every action above by name")]
+        return [*rows, ("Command palette", ""), ("ctrl+p", "Search every action above by name")]
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,8 @@ from textual.worker import get_current_worker
 
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.gc_pause import gc_paused
-from contract_tracker.services.contracts import ContractFields
-from contract_tracker.views import RegisterRow
 
-from ..backend import Backend, ExportScope
+from ..backend import Backend, ContractFields, ExportScope, RegisterRow
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare
@@ -52,7 +51,7 @@ def _whole_register(backend: Backend) -> RegisterLoaded:
 def _outcome(token: str, read: Callable[[], object]) -> DataLoaded | LoadFailed:
     try:
         return DataLoaded(token, read())
-    except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+    except Exception as error:
         return LoadFailed(token, str(error))
 
 
@@ -133,10 +132,8 @@ class RegisterScreen(Screen):
 
         def run() -> None:
             message = _outcome(token, read)
-            try:
+            with contextlib.suppress(RuntimeError):  # the app has exited and its loop is closed
                 loop.call_soon_threadsafe(deliver, message)
-            except RuntimeError:  # the app has exited and its loop is closed
-                pass
 
         threading.Thread(target=run, name=f"read {token}", daemon=True).start()
         self.post_message(await result)

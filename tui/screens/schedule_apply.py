@@ -6,7 +6,6 @@ worker), so what it shows as created, updated or kept is what Apply does.
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -91,7 +90,7 @@ class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
     def _load(self, choice: ScheduleChoice) -> None:
         try:
             self.post_message(DataLoaded("schedule", self.app.backend.preview_schedule(self.reference, choice)))
-        except Exception as error:  # noqa: BLE001 - shown to the user
+        except Exception as error:
             self.post_message(LoadFailed("schedule", str(error)))
 
     def on_load_failed(self, message: LoadFailed) -> None:
@@ -112,8 +111,8 @@ class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
             rule = Text("ok", style="green") if row.ok else Text("BREAKS", style="bold red")
             effect = Text(EFFECT_TEXT.get(row.effect, row.effect), style=EFFECT_STYLE.get(row.effect, ""))
             table.add_row(when, effect, row.length, rule, row.name, key=row.step)
-        counts = ", ".join(f"{preview.count(e)} {w}" for e, w in (("create", "new"), ("update", "to move"),
-                                                                  ("unchanged", "unchanged"), ("keep", "kept as recorded")))
+        effects = (("create", "new"), ("update", "to move"), ("unchanged", "unchanged"), ("keep", "kept as recorded"))
+        counts = ", ".join(f"{preview.count(e)} {w}" for e, w in effects)
         warning = "" if preview.ok else " · a period breaks its minimum or maximum"
         self.query_one("#schedule-summary", Static).update(f"Milestones: {counts}{warning}")
         self.query_one("#confirm", Button).disabled = False

@@ -40,13 +40,14 @@ class ContractFacts(Static):
             ("Term", f"{_day(d['start_date'])} to {_day(d['initial_end'])} ({d['initial_term'] or '—'})"),
             ("Current end", _day(d["current_end"])),
             ("Latest end", f"{_day(d['final_possible_end'])} still open · {_day(d['maximum_extent'])} at most"),
-            ("Next decision", f"option {decision['option']} by {_day(decision['decide_by'])}" if decision else "none open"),
+            ("Next decision",
+             f"option {decision['option']} by {_day(decision['decide_by'])}" if decision else "none open"),
             ("Re-procure by", _day(d["reprocurement_start"])),
             ("Replaces", ", ".join(d["replaces"]) or (f"succeeded by {d['successor']}" if d["successor"] else "—")),
         ]
         if d["terminated_on"]:
             right[1] = ("Terminated", Text(f"{_day(d['terminated_on'])}: {d['termination_reason']}", style="red"))
             right[2] = ("Latest end", f"{_day(d['current_end'])} (terminated)")
-        for (l_label, l_value), (r_label, r_value) in zip(left, right):
+        for (l_label, l_value), (r_label, r_value) in zip(left, right, strict=True):
             grid.add_row(l_label, l_value, r_label, r_value)
         self.update(grid)

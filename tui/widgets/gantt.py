@@ -53,7 +53,7 @@ class MilestoneGantt(Widget):
                 axis[at:at + len(label)] = label
         lines = [Text(" " * (NAME_WIDTH + 1) + "".join(axis), style="dim")]
         today_at = column(self.today)
-        for milestone, start, end in zip(self.milestones, starts, ends):
+        for milestone, start, end in zip(self.milestones, starts, ends, strict=True):
             row = [" "] * width
             left, right = column(start), column(end)
             if start == end:

@@ -23,7 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from contract_tracker.agenda import Urgency, urgency
-from contract_tracker.views import RegisterRow
+
+from ..backend import RegisterRow
 
 URGENCY_STYLE = {
     Urgency.OVERDUE: "bold red",
@@ -205,7 +206,8 @@ class RegisterTable(ScrollView, can_focus=True):
             segments = []
             for key, heading, col_width, right, _ in COLUMNS:
                 marker = (" ▼" if self.reverse else " ▲") if key == self.sort_key else ""
-                segments.append(Segment(" " * PADDING + _fit(heading + marker, col_width, right) + " " * PADDING, header))
+                cell = " " * PADDING + _fit(heading + marker, col_width, right) + " " * PADDING
+                segments.append(Segment(cell, header))
             return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
         index = scroll_y + y - 1
         if index >= len(self._shown_cells):
@@ -218,7 +220,7 @@ class RegisterTable(ScrollView, can_focus=True):
             row_style = base
         segments = [
             Segment(" " * PADDING + _fit(text, col_width, right) + " " * PADDING, row_style + _style(style))
-            for (text, style), (_, _, col_width, right, _) in zip(self._shown_cells[index], COLUMNS)
+            for (text, style), (_, _, col_width, right, _) in zip(self._shown_cells[index], COLUMNS, strict=True)
         ]
         return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, row_style)
 

@@ -8,9 +8,8 @@ Older events keep NULL: their version was never recorded, and guessing one would
 stale edit name changes that were not made since the editor's copy.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"

@@ -7,9 +7,8 @@ Create Date: 2026-11-30
 
 import uuid
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0011'
 down_revision = '0010'

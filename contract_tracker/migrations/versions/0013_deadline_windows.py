@@ -8,9 +8,8 @@ The rows are derived data: the new columns start empty and the rules version bla
 open of the store rewrites every contract's deadlines with the current rules (stream_upkeep).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0013'
 down_revision = '0012'
