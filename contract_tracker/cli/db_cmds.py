@@ -98,9 +98,9 @@ def check(
         typer.echo(f"repaired the deadlines of {report.repaired} contracts: {', '.join(report.stale_contracts[:SHOWN])}")
     count = len(report.findings)
     verdict = "ok" if report.ok else f"{count} problem{'s' if count != 1 else ''}"
-    typer.echo(f"checked {report.contracts} contracts and {report.deadlines} deadlines in "
-               f"{describe_url(store.url)}: {verdict}")
     if report.open is not None:
         typer.echo(f"as of {cli.today}: {report.open} deadlines open, {report.overdue} of them overdue")
+    typer.echo(f"checked {report.contracts} contracts and {report.deadlines} deadlines in "
+               f"{describe_url(store.url)}: {verdict}")
     if not report.ok:
         raise typer.Exit(1)
