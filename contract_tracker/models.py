@@ -205,6 +205,32 @@ class DeadlineVersion(SQLModel, table=True):
     token: str = Field(sa_type=String(32))
 
 
+class DeadlineSequenceMark(SQLModel, table=True):
+    """The highest SEQUENCE a deadline's calendar event reached before its row was removed
+    (contract_tracker.sequence_marks): if the deadline comes back, its event goes on from there, so
+    a calendar app never sees a lower SEQUENCE for a UID it has and keeps the stale copy."""
+
+    __tablename__ = "deadline_sequence_mark"
+
+    contract_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True))
+    kind: str = Field(sa_type=String(40), primary_key=True)
+    ordinal: int = Field(primary_key=True)
+    sequence: int
+
+
+class RegisterIdentity(SQLModel, table=True):
+    """One row: the register's random identity, made with the store (migration 0014) and carried
+    by its backups, so a restored register keeps it. Calendar UIDs are built from it, so two
+    registers (two councils, two demo stores) never give the same UID."""
+
+    __tablename__ = "register_identity"
+
+    id: int = Field(default=1, primary_key=True)
+    identity: str = Field(sa_type=String(36))  # a UUID, as text
+    created_at: datetime
+
+
 class ContractYearFigures(SQLModel, table=True):
     """One contract's money and activity for one UK financial year (1 April to 31 March).
 

@@ -172,6 +172,7 @@ class Store:
         columns guard every one) becomes a StaleEdit naming what they changed.
         """
         from . import change_marker  # noqa: F401 - its listener marks every flush that writes deadlines
+        from . import sequence_marks  # noqa: F401 - its listener keeps each event's SEQUENCE from going down
         from .services.concurrency import read_versions, stale_after_race
 
         with Session(self.engine, expire_on_commit=False) as session:
