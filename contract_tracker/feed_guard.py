@@ -87,26 +87,26 @@ class LoadReport:
         self._log = log
         self._every = every
         self._pending: Counter[str] = Counter()
-        self._scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # set while a report is due
         self.totals: Counter[str] = Counter()
 
     def count(self, what: str, loop: asyncio.AbstractEventLoop) -> None:
         self.totals[what] += 1
         self._pending[what] += 1
-        if not self._scheduled:
-            self._scheduled = True
+        if self._loop is None:
+            self._loop = loop
             self._log.warning("feed server under load: shedding connections (%s); "
                               "counts follow every %.0f s while it lasts", what, self._every)
             loop.call_later(self._every, self._flush)
 
     def _flush(self) -> None:
         if not self._pending:  # a quiet interval: the flood is over
-            self._scheduled = False
+            self._loop = None
             return
         parts = ", ".join(f"{count:,} {what}" for what, count in self._pending.most_common())
         self._log.warning("feed server under load, last %.0f s: %s", self._every, parts)
         self._pending.clear()
-        asyncio.get_running_loop().call_later(self._every, self._flush)
+        self._loop.call_later(self._every, self._flush)
 
 
 class Guard:
@@ -121,6 +121,10 @@ class Guard:
     @property
     def open_connections(self) -> int:
         return len(self._open)
+
+    @property
+    def busy_connections(self) -> int:
+        return sum(1 for connection in self._open if connection.busy())
 
     def admit(self, connection, loop: asyncio.AbstractEventLoop) -> bool:
         """Make room for `connection` (closing the connection idle longest if at the cap); False
@@ -208,7 +212,8 @@ def guarded_protocol(guard: Guard) -> type[H11Protocol]:
             if self.transport.is_closing():
                 return
             guard.report.count(TIMED_OUT, self.loop)
-            if self.cycle is None or not self.cycle.response_started:
+            answering = self.cycle is not None and self.cycle.response_started and not self.cycle.response_complete
+            if not answering:  # (a response half-written cannot be followed by another)
                 self.transport.write(_TIMEOUT)
             self.transport.close()
 
