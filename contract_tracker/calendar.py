@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from urllib.parse import quote, urlsplit
@@ -64,6 +65,7 @@ _STATE_PREFIX = {
     DeadlineState.MISSED.value: "Missed: ",
     DeadlineState.CANCELLED.value: "Cancelled: ",
 }
+_OPEN, _CANCELLED = DeadlineState.OPEN.value, DeadlineState.CANCELLED.value
 _ALARM_PART = re.compile(r"^(\d{1,4})\s*(d|day|days|w|wk|week|weeks)$")
 
 
@@ -203,6 +205,7 @@ def clean_text(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)  # a feed repeats each contract's title, owner and service area many times
 def _one_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
@@ -281,12 +284,12 @@ def is_span(row: DeadlineRow) -> bool:
 
 
 def event_status(row: DeadlineRow) -> str:
-    return "CANCELLED" if row.state == DeadlineState.CANCELLED.value else "CONFIRMED"
+    return "CANCELLED" if row.state == _CANCELLED else "CONFIRMED"
 
 
 def alarm_days(row: DeadlineRow, alarms: AlarmPolicy) -> tuple[int, ...]:
     """Reminders only while the deadline is open: a settled one needs none."""
-    return alarms.days_for(row.kind) if row.state == DeadlineState.OPEN.value else ()
+    return alarms.days_for(row.kind) if row.state == _OPEN else ()
 
 
 # The icalendar model, with every TEXT value escaped by escape_text ------------------------------
