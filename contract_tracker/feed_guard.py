@@ -124,7 +124,8 @@ class Guard:
 
     @property
     def busy_connections(self) -> int:
-        return sum(1 for connection in self._open if connection.busy())
+        # over a snapshot: tests read this from another thread while the server's loop changes it
+        return sum(1 for connection in tuple(self._open) if connection.busy())
 
     def admit(self, connection, loop: asyncio.AbstractEventLoop) -> bool:
         """Make room for `connection` (closing the connection idle longest if at the cap); False
