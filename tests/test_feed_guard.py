@@ -91,7 +91,8 @@ def test_a_request_that_does_not_arrive_in_time_gets_408_and_is_closed(store):
 
 def test_at_the_cap_the_connection_idle_longest_makes_room_for_a_subscriber(demo_store):
     token = _token(demo_store)
-    running = start_in_thread(demo_store, limits=Limits(max_connections=8))
+    # a request timeout far beyond the test, so that only the cap can close a connection here
+    running = start_in_thread(demo_store, limits=Limits(max_connections=8, request_timeout=4 * SAFETY))
     try:
         assert running.guard.cap == 8
         idle = []
