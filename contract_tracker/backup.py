@@ -34,7 +34,7 @@ from sqlmodel import SQLModel
 from . import models  # noqa: F401  (registers every table)
 from .change_marker import mark_changed
 from .errors import InvalidInput, StoreUnavailable
-from .models import DeadlineVersion
+from .models import DeadlineVersion, RegisterIdentity
 from .store import build_engine, current_revision, head_revision, known_revisions, upgrade
 
 DUMP_FORMAT = "contract-tracker-dump"
@@ -67,6 +67,8 @@ def _our_tables() -> list[str]:
 
 # Not register data: its token changes on every write, and a restore gives it a new one.
 NOT_BACKED_UP = {DeadlineVersion.__tablename__}
+# Rows the migrations make for every store (its identity): a restore puts the backup's own in their place.
+MADE_BY_MIGRATIONS = {RegisterIdentity.__tablename__}
 
 
 def _reflect(connection: Connection) -> list[Table]:
@@ -347,6 +349,10 @@ def _load(connection: Connection, tables) -> None:
         if unknown:
             raise InvalidInput(f"the backup's table {name} has columns this schema does not: "
                                f"{', '.join(sorted(unknown))}")
+        if name in MADE_BY_MIGRATIONS:
+            rows = list(rows)  # one row
+            if rows:
+                connection.execute(table.delete())
         self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table.name == name]
         convert = {column: _converter(table.c[column]) for column in columns}
         later: list[dict] = []

@@ -88,6 +88,11 @@ class DeadlineFilter:
         return "; ".join(parts) or "all deadlines"
 
 
+def calendar_description(wanted: DeadlineFilter) -> str:
+    """The calendar's own description (X-WR-CALDESC): what it shows."""
+    return f"Deadlines from the contract register: {wanted.describe()}"
+
+
 def _conditions(wanted: DeadlineFilter) -> list:
     conditions = []
     if wanted.contracts:

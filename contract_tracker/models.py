@@ -214,6 +214,18 @@ class DeadlineVersion(SQLModel, table=True):
     rules: str = Field(default="", sa_column=Column(String(32), nullable=False, server_default=""))
 
 
+class RegisterIdentity(SQLModel, table=True):
+    """One row: the register's random identity, made with the store (migration 0014) and carried
+    by its backups, so a restored register keeps it. Calendar UIDs are built from it, so two
+    registers (two councils, two demo stores) never give the same UID."""
+
+    __tablename__ = "register_identity"
+
+    id: int = Field(default=1, primary_key=True)
+    identity: str = Field(sa_type=String(36))  # a UUID, as text
+    created_at: datetime
+
+
 class ContractYearFigures(SQLModel, table=True):
     """One contract's money and activity for one UK financial year (1 April to 31 March).
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import icalendar
 import recurring_ical_events
 
-from contract_tracker.calendar import event_uid, summary_of
+from contract_tracker.calendar import summary_of
 from contract_tracker.feeds import DeadlineFilter, matching_deadlines
+from contract_tracker.register_identity import origin_of
 
 WIDE = (date(2000, 1, 1), date(2100, 1, 1))
 
@@ -29,8 +30,9 @@ def event_keys(events) -> list[tuple[str, date, date, str]]:
 def expected_keys(session, wanted: DeadlineFilter = DeadlineFilter(), *,
                   as_of: date = date(2026, 11, 22)) -> list[tuple[str, date, date, str]]:
     """One entry per deadline row the filter selects on `as_of`: the contract the export must honour."""
+    origin = origin_of(session)
     return sorted(
-        (event_uid(row.contract_id, row.kind, row.ordinal), row.start_date or row.due_date,
+        (origin.uid(row.contract_id, row.kind, row.ordinal), row.start_date or row.due_date,
          row.due_date + timedelta(days=1), summary_of(row))
         for row in matching_deadlines(session, wanted, as_of=as_of)
     )

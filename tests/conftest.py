@@ -71,11 +71,13 @@ def _truncate_all(store: Store) -> None:
     from sqlmodel import SQLModel
 
     from contract_tracker.change_marker import mark_changed
+    from contract_tracker.register_identity import give_identity
 
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with store.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         mark_changed(connection)  # as in a freshly migrated store, the deadline version has its row
+        give_identity(connection)  # ... and the register its own identity
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

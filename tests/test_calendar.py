@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
-from contract_tracker.calendar import AlarmPolicy, clean_text, event_uid, format_alarms, parse_alarms
+from contract_tracker.calendar import AlarmPolicy, clean_text, format_alarms, parse_alarms
 from contract_tracker.dates import parse_span
 from contract_tracker.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.enums import DeadlineKind
@@ -18,6 +18,7 @@ from contract_tracker.errors import InvalidInput
 from contract_tracker.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.models import Deadline, Milestone
+from contract_tracker.register_identity import origin_of
 from contract_tracker.services import ContractFields, add_milestone, edit_contract, edit_milestone, register_contract
 from contract_tracker.stream import standing_of
 
@@ -26,7 +27,7 @@ TODAY = date(2026, 11, 22)
 
 def export(store, wanted: DeadlineFilter = DeadlineFilter(), *, as_of: date = TODAY, **options) -> bytes:
     with store.session() as session:
-        return calendar_bytes(calendar_rows(session, wanted, as_of=as_of), **options)
+        return calendar_bytes(calendar_rows(session, wanted, as_of=as_of), origin=origin_of(session), **options)
 
 
 def test_demo_export_matches_the_deadline_table_one_for_one(demo_store):
@@ -240,7 +241,7 @@ def test_uids_hold_across_edits_and_sequence_grows_on_the_edited_deadline(demo_s
         edit_milestone(session, WARWICKSHIRE_REFERENCE, milestone.id, {"due": parse_span("2028-08-30")},
                        actor="test officer")
         edit_contract(session, "DEMO-LIB-2022", {"description": "An unrelated edit."}, actor="test officer")
-        edited_uid = event_uid(contract_id, "milestone", milestone.id)
+        edited_uid = origin_of(session).uid(contract_id, "milestone", milestone.id)
     after = by_uid(export(demo_store))
     assert set(after) == set(before)
     changed = {uid for uid in after if after[uid].to_ical() != before[uid].to_ical()}

@@ -65,6 +65,8 @@ def test_export_to_standard_output_with_range_name_and_alarms(db):
     (["--contract", "NOPE"], "no contract with reference 'NOPE'"),
     (["--alarms", "3m"], "not a reminder: '3m'"),
     (["-o", "/nonexistent/folder/x.ics"], "cannot write /nonexistent/folder/x.ics"),
+    (["--contract-url", "intranet/contracts"], "contract URL: 'intranet/contracts' is not an http(s) address"),
+    (["--contract-url", "https://x.example/{reference}/{reference}"], "is not an http(s) address"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(db, args, message):
     result = run(db, "ics", "export", *args)
@@ -72,6 +74,32 @@ def test_bad_input_is_one_line_and_exit_code_2(db, args, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert not Path("/nonexistent/folder/x.ics").exists()
+
+
+def test_export_links_each_event_to_its_contract_and_describes_the_selection(db, monkeypatch):
+    result = run(db, "ics", "export", "--contract", "WCC-SEND-MED-2025", "--service-area", "Education: SEND",
+                 "--kind", "contract end",
+                 "--contract-url", "https://intranet.example.gov.uk/contracts/{reference}/view")
+    assert result.exit_code == 0, result.output
+    calendar = parse(result.stdout_bytes)
+    assert str(calendar["X-WR-CALDESC"]) == str(calendar["DESCRIPTION"]) == (
+        "Deadlines from the contract register: contracts WCC-SEND-MED-2025; service area Education: SEND; "
+        "kinds contract end")
+    (event,) = calendar.walk("VEVENT")
+    link = "https://intranet.example.gov.uk/contracts/WCC-SEND-MED-2025/view"
+    assert str(event["URL"]) == link
+    assert f"Contract: WCC-SEND-MED-2025, SEND Mediation Services\nContract page: {link}\n" in str(event["DESCRIPTION"])
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["contract end", "Education: SEND"]
+
+    monkeypatch.setenv("CONTRACT_TRACKER_CONTRACT_URL", "https://register.example.gov.uk/c/")
+    from_environment = parse(run(db, "ics", "export", "--contract", "WCC-SEND-MED-2025").stdout_bytes)
+    assert {str(e["URL"]) for e in from_environment.walk("VEVENT")} == {
+        "https://register.example.gov.uk/c/WCC-SEND-MED-2025"}
+
+    monkeypatch.delenv("CONTRACT_TRACKER_CONTRACT_URL")
+    unlinked = parse(run(db, "ics", "export", "--contract", "WCC-SEND-MED-2025").stdout_bytes).walk("VEVENT")
+    assert unlinked and all("URL" not in e and "Contract: WCC-SEND-MED-2025, " in str(e["DESCRIPTION"])
+                            and "Contract page" not in str(e["DESCRIPTION"]) for e in unlinked)
 
 
 def test_feed_create_list_revoke(db):

@@ -116,7 +116,7 @@ def test_server_serves_a_feed_with_etag_304_head_and_404_after_revoke(demo_store
     again = httpx.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
 
-    head = httpx.head(url)
+    head = httpx.head(url, headers={"Accept-Encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == etag and int(head.headers["content-length"]) == len(first.content)
 
@@ -182,6 +182,74 @@ def test_feed_cache_rebuilds_only_when_deadlines_change_and_keeps_the_etag_of_an
         edit_contract(session, WARWICKSHIRE_REFERENCE, {"owner_role": "Head of SEND"}, actor="test officer")
     third = render()
     assert third.etag != second.etag and b"Owner: Head of SEND" in third.body
+
+
+def test_last_modified_and_if_modified_since(demo_store, server):
+    from email.utils import formatdate, parsedate_to_datetime
+
+    _, token = _create(demo_store)
+    url = f"{server.url}/feeds/{token}.ics"
+    first = httpx.get(url)
+    stamp = first.headers["last-modified"]
+    modified = parsedate_to_datetime(stamp).timestamp()
+    assert stamp.endswith(" GMT")
+
+    same = httpx.get(url, headers={"If-Modified-Since": stamp})
+    assert same.status_code == 304 and same.content == b""
+    assert same.headers["last-modified"] == stamp and same.headers["etag"] == first.headers["etag"]
+    assert httpx.get(url, headers={"If-Modified-Since": formatdate(modified - 1, usegmt=True)}).status_code == 200
+    for unreadable in ("yesterday", "", "Thu, 99 Foo 2026 99:99:99 GMT", formatdate(modified + 10**9, usegmt=True)):
+        assert httpx.get(url, headers={"If-Modified-Since": unreadable}).status_code == 200, unreadable
+    # If-None-Match, when sent, decides alone (RFC 9110 13.2.2)
+    assert httpx.get(url, headers={"If-None-Match": '"other"', "If-Modified-Since": stamp}).status_code == 200
+    assert httpx.head(url, headers={"If-Modified-Since": stamp}).status_code == 304
+
+    with demo_store.session() as session:
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"title": "SEND Mediation Service"}, actor="test officer")
+    changed = httpx.get(url, headers={"If-Modified-Since": stamp})
+    assert changed.status_code == 200 and b"SEND Mediation Service\r\n" in changed.content
+    assert parsedate_to_datetime(changed.headers["last-modified"]).timestamp() > modified
+
+
+def test_feeds_are_gzipped_for_clients_that_accept_it(demo_store, server):
+    import gzip
+
+    _, token = _create(demo_store, filters=DeadlineFilter())
+    url = f"{server.url}/feeds/{token}.ics"
+    plain = httpx.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    with httpx.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as packed:
+        raw = b"".join(packed.iter_raw())
+        assert packed.headers["content-encoding"] == "gzip" and "accept-encoding" in packed.headers["vary"].lower()
+        assert packed.headers["etag"] == plain.headers["etag"]
+    assert gzip.decompress(raw) == plain.content
+    assert len(raw) < len(plain.content) / 3
+
+
+def test_a_feeds_last_modified_moves_only_when_its_body_changes_and_always_forward(demo_store):
+    from contract_tracker.services.feeds import FeedCache
+
+    feed_id, _ = _create(demo_store)
+    now = [1_800_000_000.4]
+    cache = FeedCache(clock=lambda: now[0])
+
+    def render():
+        with demo_store.session() as session:
+            return cache.render(session, session.get(FeedSubscription, feed_id), as_of=date(2026, 11, 22))
+
+    first = render()
+    assert first.last_modified == 1_800_000_000
+    now[0] += 3600
+    with demo_store.session() as session:  # another contract: rebuilt, the same body, the same time
+        edit_contract(session, "DEMO-LIB-2022", {"title": "Library system"}, actor="test officer")
+    assert render().last_modified == first.last_modified
+    with demo_store.session() as session:
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"owner_role": "Head of SEND"}, actor="test officer")
+    second = render()
+    assert second.last_modified == 1_800_003_600
+    with demo_store.session() as session:  # a second change in the same second: still a later time
+        edit_contract(session, WARWICKSHIRE_REFERENCE, {"owner_role": "Head of SEND services"}, actor="test officer")
+    assert render().last_modified == 1_800_003_601
 
 
 def test_migration_0004_creates_and_drops_the_feed_table(tmp_path):

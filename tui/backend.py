@@ -206,12 +206,13 @@ class Backend:
         from contract_tracker.feeds import calendar_rows
         from contract_tracker.files import open_atomically
         from contract_tracker.ics_writer import write_calendar
+        from contract_tracker.register_identity import origin_of
 
         with self.store.session() as session, open_atomically(path) as out:
             rows = calendar_rows(session, scope.wanted, as_of=self.today)
             if scope.only is not None:
                 rows = (r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only)
-            return write_calendar(out.write, rows, name=scope.name)
+            return write_calendar(out.write, rows, origin=origin_of(session), name=scope.name)
 
     # Changes (each one service call, so each one audited) ------------------------------------
     def add_contract(self, data: ContractFields) -> str:

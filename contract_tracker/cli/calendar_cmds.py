@@ -17,6 +17,7 @@ from .context import console, context, emit_json, table
 from .parsing import day
 
 BASE_URL_ENV = "CONTRACT_TRACKER_FEED_URL"
+CONTRACT_URL_ENV = "CONTRACT_TRACKER_CONTRACT_URL"
 KINDS = ", ".join(kind.value for kind in DeadlineKind)
 
 ics_app = typer.Typer(help="Export deadlines as an iCalendar (.ics) file.", no_args_is_help=True)
@@ -28,6 +29,7 @@ ServiceArea = Annotated[str | None, typer.Option("--service-area", metavar="AREA
 Kinds = Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help=f"Only this kind; repeat for more. One of: {KINDS}.", show_default=False)]
 From = Annotated[str | None, typer.Option("--from", metavar="DATE", help="Only deadlines on or after this day.", show_default=False)]
 To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Only deadlines on or before this day.", show_default=False)]
+ContractUrl = Annotated[str | None, typer.Option("--contract-url", metavar="URL", envvar=CONTRACT_URL_ENV, help="Link each event to its contract's page: a base URL (the reference is added) or a template with {reference}, e.g. https://intranet.example.gov.uk/contracts/{reference}.", show_default=False)]
 Alarms = Annotated[str | None, typer.Option("--alarms", metavar="LIST", help="Reminders before every deadline, e.g. 90d,30d,7d,1d or 2w, or 'none' (default: 90, 30, 7 and 1 days before decisions and break notices, 7 and 1 before milestones).", show_default=False)]
 
 
@@ -48,26 +50,31 @@ def export(
     name: Annotated[str, typer.Option("--name", metavar="TEXT", help="The calendar's name in calendar apps.")] = "Contract deadlines",
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="File to write, or - for standard output.")] = "-",
     include_cancelled: Annotated[bool, typer.Option("--include-cancelled", help="Also every deadline that stopped applying (lapsed, cancelled, superseded) more than 90 days ago, as cancelled events.")] = False,
+    contract_url: ContractUrl = None,
 ) -> None:
     """Write the deadlines (all, or those the options select) as an iCalendar file, as they stand today
     (--today): deadlines that stopped applying in the last 90 days are cancelled events without reminders."""
-    from ..calendar import AlarmPolicy, parse_alarms
-    from ..feeds import calendar_rows
+    from ..calendar import AlarmPolicy, contract_url_setting, parse_alarms
+    from ..feeds import calendar_description, calendar_rows
     from ..ics_writer import write_calendar
+    from ..register_identity import origin_of
     from ..services.feeds import check_contracts
 
     cli = context(ctx)
     wanted = _filter(cli, contract, owner, service_area, kind, from_, to)
     policy = AlarmPolicy(override=parse_alarms(alarms))
+    contract_url = contract_url_setting(contract_url)
     with cli.store().session() as session:
         check_contracts(session, wanted)
+        options = dict(origin=origin_of(session, contract_url), name=name,
+                       description=calendar_description(wanted), alarms=policy)
         # streamed, row by row, from the database to the file: a national register is 1.5 million events
         rows = calendar_rows(session, wanted, as_of=cli.today, include_stopped=include_cancelled)
         if output == "-":
-            write_calendar(typer.get_binary_stream("stdout").write, rows, name=name, alarms=policy)
+            write_calendar(typer.get_binary_stream("stdout").write, rows, **options)
             return
         with open_atomically(output) as out:
-            events = write_calendar(out.write, rows, name=name, alarms=policy)
+            events = write_calendar(out.write, rows, **options)
     typer.echo(f"wrote {events} events to {output}", err=True)
 
 
@@ -167,12 +174,19 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8080,
     ssl_certfile: Annotated[str | None, typer.Option("--ssl-certfile", help="Serve HTTPS with this certificate (PEM).", show_default=False)] = None,
     ssl_keyfile: Annotated[str | None, typer.Option("--ssl-keyfile", help="The certificate's private key (PEM).", show_default=False)] = None,
+    contract_url: ContractUrl = None,
+    request_timeout: Annotated[float, typer.Option("--request-timeout", min=0.5, max=300, metavar="SECONDS", help="Close a connection whose request has not arrived whole within this time.")] = 5.0,
+    max_connections: Annotated[int | None, typer.Option("--max-connections", min=8, max=100_000, help="Open connections at most (beyond it the one idle longest is closed, or 503 when all are busy); default 500, within the open-file limit.", show_default=False)] = None,
 ) -> None:
     """Serve calendar feeds at /feeds/<token>.ics until interrupted (Ctrl+C)."""
+    from ..calendar import contract_url_setting
+    from ..feed_guard import Limits
     from ..feed_server import serve as run
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise InvalidInput("give both --ssl-certfile and --ssl-keyfile, or neither")
+    contract_url = contract_url_setting(contract_url)
+    limits = Limits(request_timeout=request_timeout, max_connections=max_connections)
     cli = context(ctx)
     store = cli.store()
     if not _is_loopback(host):
@@ -180,4 +194,6 @@ def serve(
                    "--ssl-certfile) before anyone subscribes", err=True)
     scheme = "https" if ssl_certfile else "http"
     typer.echo(f"serving calendar feeds on {scheme}://{host}:{port}/feeds/<token>.ics (Ctrl+C to stop)", err=True)
-    run(store, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    typer.echo(f"at most {limits.cap():,} open connections; {request_timeout:g} s for each request", err=True)
+    run(store, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, contract_url=contract_url,
+        limits=limits)

@@ -4,8 +4,10 @@ and render a feed's calendar. Creating and revoking are audited (without the tok
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, select
@@ -13,6 +15,7 @@ from sqlmodel import Session, select
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..feeds import (
     DeadlineFilter,
+    calendar_description,
     calendar_rows,
     etag_of,
     hash_token,
@@ -35,6 +38,7 @@ class RenderedFeed:
     body: bytes
     etag: str
     events: int
+    last_modified: int = 0  # whole seconds since the epoch (HTTP dates have no fractions); see FeedCache
 
 
 def _audit(session: Session, feed: FeedSubscription, action: str, actor: str) -> None:
@@ -120,14 +124,18 @@ def feed_for_token(session: Session, token: str) -> FeedSubscription | None:
     return feed
 
 
-def render_feed(session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
+def render_feed(session: Session, feed: FeedSubscription, *, as_of: date,
+                contract_url: str | None = None) -> RenderedFeed:
     """The feed's calendar as its deadlines stand on `as_of` (the server's today)."""
     from ..calendar import AlarmPolicy, parse_alarms
     from ..ics_writer import write_calendar
+    from ..register_identity import origin_of
 
     pieces: list[bytes] = []
+    wanted = DeadlineFilter.from_json(feed.filters)
     events = write_calendar(
-        pieces.append, calendar_rows(session, DeadlineFilter.from_json(feed.filters), as_of=as_of), name=feed.name,
+        pieces.append, calendar_rows(session, wanted, as_of=as_of), origin=origin_of(session, contract_url),
+        name=feed.name, description=calendar_description(wanted),
         alarms=AlarmPolicy(override=parse_alarms(feed.alarms)), uid_seed=f"feed-{feed.id}",
     )
     body = b"".join(pieces)
@@ -139,11 +147,25 @@ class FeedCache:
 
     Calendar apps poll, and most polls find nothing new (then a 304). Whether anything may have
     changed is one primary-key read of the deadline version (change_marker), whatever the size of
-    the register; when it moved, the calendar is rebuilt, and an unchanged body keeps its ETag."""
+    the register; when it moved, the calendar is rebuilt, and an unchanged body keeps its ETag.
 
-    def __init__(self, size: int = 64) -> None:
+    Last-Modified is when this cache first held the feed's current body: a rebuilt body equal to
+    the one before keeps its time, a new one gets the current second, always later than the one
+    before (two bodies within one second must not share a Last-Modified, or a client holding the
+    first would be told the second is "not modified"). A new server process starts with an empty
+    cache, so its first answer for each feed says "modified now": at worst one full download more,
+    never a stale calendar (its bytes may differ from an older version's).
+
+    Anything else a calendar comes to depend on (the day it is read, say) goes into the key; the
+    ETag and Last-Modified follow the body as above."""
+
+    def __init__(self, size: int = 64, *, contract_url: str | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self._size = size
+        self._contract_url = contract_url
+        self._clock = clock
         self._entries: OrderedDict[int, tuple[tuple, RenderedFeed]] = OrderedDict()
+        self._issued: dict[int, int] = {}  # each feed's latest Last-Modified, kept when its body is evicted
         self._lock = threading.Lock()
 
     def render(self, session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
@@ -156,8 +178,15 @@ class FeedCache:
             if hit is not None and hit[0] == key:
                 self._entries.move_to_end(feed.id)
                 return hit[1]
-        rendered = render_feed(session, feed, as_of=as_of)
+        rendered = render_feed(session, feed, as_of=as_of, contract_url=self._contract_url)
         with self._lock:
+            before = self._entries.get(feed.id)
+            if before is not None and before[1].etag == rendered.etag:
+                rendered = replace(rendered, last_modified=before[1].last_modified)
+            else:
+                later = max(int(self._clock()), self._issued.get(feed.id, 0) + 1)
+                rendered = replace(rendered, last_modified=later)
+                self._issued[feed.id] = later
             self._entries[feed.id] = (key, rendered)
             self._entries.move_to_end(feed.id)
             while len(self._entries) > self._size:
