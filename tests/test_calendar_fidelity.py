@@ -82,13 +82,14 @@ def test_defect_4_sequence_never_goes_down_when_a_deadline_disappears_and_comes_
     db = _demo(tmp_path, "a.sqlite")
     _run(db, "contract", "edit", "DEMO-SL-2026", "--title", "Supported living (young adults)")
     before = _break_notice(db)
-    assert int(before["SEQUENCE"]) == 1
+    assert int(before["SEQUENCE"]) == 2  # twice the row's sequence (stream.calendar_sequence_sql)
     _run(db, "contract", "edit", "DEMO-SL-2026", "--term", "1y")  # the break (30 Sep 2027) is after the end now
-    assert _break_notice(db) is None
+    gone = _break_notice(db)  # kept, and sent cancelled so that calendars holding it update
+    assert str(gone["STATUS"]) == "CANCELLED" and int(gone["SEQUENCE"]) > int(before["SEQUENCE"])
     _run(db, "contract", "edit", "DEMO-SL-2026", "--term", "2y")
     after = _break_notice(db)
-    assert str(after["UID"]) == str(before["UID"])
-    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert str(after["UID"]) == str(before["UID"]) and str(after["STATUS"]) == "CONFIRMED"
+    assert int(after["SEQUENCE"]) > int(gone["SEQUENCE"])
 
 
 def _fires_at(event, alarm) -> datetime:

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from calendar_support import parse
 from contract_tracker.agenda import agenda_items
-from contract_tracker.calendar import AlarmPolicy, event_uid
+from contract_tracker.calendar import AlarmPolicy
 from contract_tracker.dates import parse_span
 from contract_tracker.deadline_item import INFORMATIONAL, OPPORTUNITIES
 from contract_tracker.enums import DeadlineKind, DeadlineState, OptionStatus, Standing
@@ -28,6 +28,7 @@ from contract_tracker.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.lifecycle import option_windows, reprocurement_start
 from contract_tracker.models import Contract, Deadline
+from contract_tracker.register_identity import origin_of
 from contract_tracker.reports import Filters, overdue_report, upcoming_report, window
 from contract_tracker.services import (
     ContractFields,
@@ -128,8 +129,9 @@ def _feed_open(session, as_of) -> set[tuple[str, str, int, date]]:
     """Open deadlines as a subscribed calendar carries them: events with reminders (only open ones get
     any), read back from the bytes, mapped back to deadlines by UID."""
     rows = list(calendar_rows(session, DeadlineFilter(), as_of=as_of))
-    by_uid = {event_uid(r.contract_id, r.kind, r.ordinal): r for r in rows}
-    body = calendar_bytes(rows, alarms=AlarmPolicy(override=(1,)))
+    origin = origin_of(session)
+    by_uid = {origin.uid(r.contract_id, r.kind, r.ordinal): r for r in rows}
+    body = calendar_bytes(rows, alarms=AlarmPolicy(override=(1,)), origin=origin)
     out = set()
     for event in parse(body).walk("VEVENT"):
         if event.walk("VALARM"):
@@ -225,7 +227,8 @@ def test_1_lapsed_options_stay_closed_everywhere_on_the_demo(demo_store):
         assert standing_of[("reprocurement start", 0)] == "missed"
         assert standing_of[("contract end", 0)] == "passed"
         rows = list(calendar_rows(session, DeadlineFilter(contracts=("DEMO-HST-2023",)), as_of=as_of))
-    body = calendar_bytes(rows)
+        origin = origin_of(session)
+    body = calendar_bytes(rows, origin=origin)
     events = {str(e["SUMMARY"]): e for e in parse(body).walk("VEVENT")}
     missed = events["Missed: Extension decision due: option 1, Home to school transport: SEND routes"]
     assert not missed.walk("VALARM")
