@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from .deadlines import INFORMATIONAL, is_overdue
 from .durations import parse_duration, period_end
+from .gc_pause import gc_paused
 from .enums import ContractStatus, DeadlineKind, DeadlineState, LifecycleStatus
 from .lifecycle import (
     break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
@@ -144,8 +145,10 @@ class RegisterRow:
 def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
                   service_area: str | None = None) -> list[RegisterRow]:
     """The register with each contract's current end and next open deadline, in five queries,
-    ordered by reference."""
-    return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+    ordered by reference. The collector is paused meanwhile: a million objects at national scale
+    (see gc_pause), and the TUI reads this while people type."""
+    with gc_paused():
+        return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
 
 
 @dataclass(frozen=True)

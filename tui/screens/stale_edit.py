@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 
 class StaleEditScreen(ModalScreen[bool]):
@@ -16,6 +16,7 @@ class StaleEditScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "keep", "Not now", id="stale.keep"),
         Binding("r", "reload", "Reload", id="stale.reload"),
+        Binding("f1", "help", "Help", id="stale.help"),
     ]
 
     def __init__(self, message: str) -> None:
@@ -26,10 +27,12 @@ class StaleEditScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="form-dialog small"):
             yield Static("Not saved: changed by someone else", classes="dialog-title")
             yield Static(self.message, id="stale-message", classes="dialog-text")
-            yield Static("Reload to see their changes, then make yours again.", classes="dialog-text")
+            yield Static("Reload to see their changes. What you typed is kept: then save it again.",
+                         classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Reload", variant="primary", id="reload")
                 yield Button("Not now", id="keep")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#reload", Button).focus()
@@ -41,3 +44,6 @@ class StaleEditScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#keep")
     def action_keep(self) -> None:
         self.dismiss(False)
+
+    def action_help(self) -> None:
+        self.app.action_help()
