@@ -187,7 +187,8 @@ class RegisterTable(ScrollView, can_focus=True):
             for column in COLUMNS:
                 marker = (" ▼" if self.reverse else " ▲") if column.key == self.sort_key else ""
                 room = widths[column.key] - len(marker)
-                headings.append(_fit(column.heading, room, column.right) + marker if room > 0 else marker)
+                heading = column.heading if len(column.heading) <= room else column.heading[:max(room - 1, 0)] + "…"
+                headings.append(heading + marker)
             strip = self._strip(headings, [""] * len(COLUMNS), header, widths)
             return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
         index = scroll_y + y - 1
