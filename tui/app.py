@@ -58,7 +58,7 @@ class ContractTrackerApp(App[None]):
         super().__init__()
         self.backend = backend
         self.generation = 0  # grows with every change or refresh; screens reload when behind
-        self.sub_title = f"{backend.store.url.split('://', 1)[0]} · today {backend.today:%-d %b %Y}"
+        self.sub_title = f"{backend.store.url.split('://', 1)[0]} · today {backend.today:%-d %b %Y} · F1 keys"
 
     # Where to go ---------------------------------------------------------------------------
     def action_go(self, mode: str) -> None:

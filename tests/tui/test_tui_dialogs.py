@@ -72,6 +72,17 @@ async def test_every_dialog_fits_80x24_with_its_buttons_error_line_and_ctrl_s_in
         assert shown["ctrl+s"] == str(dialog.query_one("#confirm", Button).label)
 
 
+async def test_the_last_field_of_the_contract_form_scrolls_into_view_at_80x24(demo_app, settle):
+    async with demo_app.run_test(size=SMALL) as pilot:
+        dialog = await open_dialog(demo_app, pilot, settle, REF, ["e"])
+        body = dialog.query_one(".form-body")
+        assert body.max_scroll_y > 0  # more fields than fit: they scroll
+        last = dialog.query_one("#light_touch")
+        last.focus()
+        await pilot.pause()
+        assert inside(last, SMALL) and inside(dialog.query_one("#confirm"), SMALL)
+
+
 async def test_ctrl_s_marks_a_milestone_met(demo_store, demo_app, settle):
     async with demo_app.run_test(size=SMALL) as pilot:
         screen = await open_contract(demo_app, pilot, settle, "DEMO-SL-2026")

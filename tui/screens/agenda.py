@@ -93,7 +93,7 @@ class AgendaScreen(Screen):
                     key=f"item:{item.reference}:{item.kind}:{index}:{heading}",
                 )
         self.query_one("#agenda-summary", Static).update(
-            f"Next {self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines, "
+            f"{self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines, "
             f"{overdue} overdue · by {self.group_by} · Enter opens"
         )
 

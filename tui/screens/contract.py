@@ -24,6 +24,7 @@ from ..widgets.gantt import MilestoneGantt
 from ..widgets.money import MoneyPanel
 from ..widgets.timeline import TimelineBar
 from .contract_form import ContractFormScreen, draft_from_detail
+from .contract_rows import TABLES, table_rows
 from .date_reason import MarkMetScreen, TerminateScreen
 from .milestone_form import MilestoneFormScreen, input_from_milestone
 from .option_decision import DeclineScreen, ExerciseScreen
@@ -31,20 +32,6 @@ from .schedule_apply import ScheduleApplyScreen
 
 TABS = (("milestones", "Milestones"), ("terms", "Options & breaks"), ("deadlines", "Deadlines"),
         ("history", "History"), ("money", "Money"))
-TABLES = {
-    "milestones": ("Due", "Milestone", "Kind", "Status", "Met on", "Owner"),
-    "terms": ("What", "Period", "Decide by", "Status", "Note"),
-    "deadlines": ("Due", "Days", "Deadline", "State"),
-    "history": ("When (UTC)", "Who", "What", "Change", "Reason"),
-}
-STATE_STYLE = {"met": "green", "exercised": "green", "done": "green", "missed": "red", "declined": "dim",
-               "lapsed": "dim", "cancelled": "dim"}
-
-
-def _styled(value: str) -> Text:
-    return Text(value or "", style=STATE_STYLE.get(value, ""))
-
-
 class ContractScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="contract.back"),
@@ -122,30 +109,8 @@ class ContractScreen(Screen):
         self.query_one("#timeline", TimelineBar).show(d)
         self.query_one("#gantt", MilestoneGantt).show(d["milestones"], date.fromisoformat(d["as_of"]))
         self.query_one("#money", MoneyPanel).show(d.get("money", []))
-        self._fill("milestones", [
-            (m["id"], (m["due_date"] if not m["start_date"] else f"{m['start_date']}…{m['due_date']}",
-                       m["name"], m["kind"], _styled(m["status"]), m["met_on"] or "", m["owner"]))
-            for m in d["milestones"]
-        ])
-        terms = [(f"option-{o['option']}", (f"Option {o['option']} ({o['length']})",
-                                            f"{o['period_start']} to {o['period_end']}", o["decide_by"],
-                                            _styled(o["status_as_of"]), o["note"]))
-                 for o in d["options"]]
-        terms += [(f"break-{i}", ("Break clause", f"ends {b['break_date']}", b["serve_notice_by"],
-                                  f"{b['notice']} notice", ""))
-                  for i, b in enumerate(d["breaks"])]
-        self._fill("terms", terms)
-        self._fill("deadlines", [
-            (f"{x['kind']}-{x.get('ordinal')}-{i}",
-             (x["due_date"], Text(str(x.get("days_left", "")), justify="right"),
-              Text(x["title"], style="bold red" if x.get("overdue") else ""), _styled(x.get("state", ""))))
-            for i, x in enumerate(d["deadlines"])
-        ])
-        self._fill("history", [
-            (str(i), (f"{e['at']:%Y-%m-%d %H:%M}", e["actor"], f"{e['entity']} {e['action']}",
-                      f"{e['field']}: {e['old']} → {e['new']}" if e["field"] else e["new"], e["reason"]))
-            for i, e in enumerate(reversed(d.get("history", [])))
-        ])
+        for name, rows in table_rows(d).items():
+            self._fill(name, rows)
 
     def _fill(self, name: str, rows: list[tuple]) -> None:
         table = self.query_one(f"#table-{name}", DataTable)

@@ -81,8 +81,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(f"  {key}" if description else f"[b]{key}[/b]", description)
         with VerticalScroll(id="dialog", classes="help-dialog"):
             yield Static(f"Keys: {screen_title(self.about)}", classes="dialog-title")
-            if not self.about.is_modal:
-                yield Static(INTRO, classes="dialog-text")
             yield Static(table, id="help-keys")
+            if not self.about.is_modal:
+                yield Static(INTRO, classes="dialog-text help-intro")
             yield Static("Press Escape or F1 to close.", classes="dialog-text")
         yield Footer()

@@ -82,12 +82,18 @@ class ScheduleApplyScreen(FormScreen[ScheduleChoice]):
         yield DataTable(id="schedule-preview", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Date")
-        table.add_column("Milestone", width=30)
-        table.add_columns("On the contract", "Rule", "Length")
         self.query_one("#anchor-date", Input).focus()
         self._refresh()
+
+    def _columns(self, table: DataTable) -> None:
+        """The milestone's name gets what the date, the effect, the rule and the length leave; on a
+        narrow screen what the date and the effect leave (the rest is a scroll to the right)."""
+        table.clear(columns=True)
+        width = table.size.width
+        name = width - 65 if width - 65 >= 30 else max(24, width - 43)
+        table.add_column("Date")
+        table.add_column("Milestone", width=name)
+        table.add_columns("On the contract", "Rule", "Length")
 
     def _choice(self) -> ScheduleChoice:
         text = self.query_one("#anchor-date", Input).value.strip()
@@ -130,7 +136,7 @@ class ScheduleApplyScreen(FormScreen[ScheduleChoice]):
             return
         preview = self.preview = message.preview
         table = self.query_one(DataTable)
-        table.clear()
+        self._columns(table)
         for row in preview.rows:
             rule = Text("ok", style="green") if row.ok else Text("BREAKS", style="bold red")
             effect = Text(EFFECT_TEXT.get(row.effect, row.effect), style=EFFECT_STYLE.get(row.effect, ""))

@@ -71,9 +71,9 @@ class RegisterTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="register.page_down"),
         Binding("home", "move_to(0)", "First", show=False, id="register.first"),
         Binding("end", "move_to(-1)", "Last", show=False, id="register.last"),
-        Binding("enter", "select", "Open", id="register.select"),
+        Binding("enter", "select", "Open", show=False, id="register.select"),  # the status line says so
         Binding("s", "sort_next", "Sort", id="register.sort"),
-        Binding("S", "sort_reverse", "Reverse", id="register.reverse"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="register.reverse"),
     ]
 
     cursor_row: reactive[int] = reactive(0)
