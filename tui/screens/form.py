@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from ..messages import Change, ChangeFailed, Changed
 from ..widgets.form_field import FormField
+from .confirm import ConfirmScreen
 
 T = TypeVar("T")
 
@@ -105,8 +106,6 @@ class FormScreen(ModalScreen[T], Generic[T]):
         if question is None:
             self._commit(value)
             return
-        from .confirm import ConfirmScreen
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self._commit(value)
