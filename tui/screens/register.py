@@ -75,7 +75,7 @@ class RegisterScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="register-filters"):
-            yield Input(placeholder="Type to filter: reference, title, supplier", id="filter-text")
+            yield Input(placeholder="Type to filter (reference, title, supplier)", id="filter-text")
             yield Select([], prompt="Any status", id="filter-status", compact=True)
             yield Select([], prompt="Any owner", id="filter-owner", compact=True)
             yield Select([], prompt="Any service area", id="filter-area", compact=True)
