@@ -125,8 +125,8 @@ def _interrupt(dbapi_connection) -> None:
     """Stop the statement running on this connection, from another thread."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.interrupt()
-    elif hasattr(dbapi_connection, "cancel_safe"):  # psycopg 3.2+
-        dbapi_connection.cancel_safe()
+    elif hasattr(dbapi_connection, "cancel_safe"):  # psycopg 3.2+; the UI waits for this, so not long
+        dbapi_connection.cancel_safe(timeout=2.0)
     elif hasattr(dbapi_connection, "cancel"):
         dbapi_connection.cancel()
 

@@ -24,9 +24,12 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__()
         self.question, self.confirm, self.danger = question, confirm, danger
 
+    def title_text(self) -> str:
+        return "Are you sure?"
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog small"):
-            yield Static("Are you sure?", classes="dialog-title")
+            yield Static(self.title_text(), classes="dialog-title")
             yield Static(self.question, id="question", classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm, variant="error" if self.danger else "primary", id="yes")

@@ -23,9 +23,12 @@ class StaleEditScreen(ModalScreen[bool]):
         super().__init__()
         self.message = message
 
+    def title_text(self) -> str:
+        return "Not saved: changed by someone else"
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog small"):
-            yield Static("Not saved: changed by someone else", classes="dialog-title")
+            yield Static(self.title_text(), classes="dialog-title")
             yield Static(self.message, id="stale-message", classes="dialog-text")
             yield Static("Reload to see their changes. What you typed is kept: then save it again.",
                          classes="dialog-text")
