@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from .deadlines import INFORMATIONAL, is_overdue
 from .durations import parse_duration, period_end
-from .gc_pause import gc_paused
 from .enums import ContractStatus, DeadlineKind, DeadlineState, LifecycleStatus
+from .gc_pause import gc_paused
 from .lifecycle import (
     break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
     option_windows, reprocurement_start, status_as_of,
