@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from .durations import parse_duration, period_end
 from .enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
+from .gc_pause import gc_paused
 from .lifecycle import (
     break_points,
     current_end,
@@ -160,8 +161,10 @@ class RegisterRow:
 def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
                   service_area: str | None = None) -> list[RegisterRow]:
     """The register with each contract's current end and next open deadline, in five queries,
-    ordered by reference."""
-    return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+    ordered by reference. The collector is paused meanwhile: a million objects at national scale
+    (see gc_pause), and the TUI reads this while people type."""
+    with gc_paused():
+        return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
 
 
 @dataclass(frozen=True)

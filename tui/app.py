@@ -6,7 +6,6 @@ store, the settings and "today"; it never reads the clock or builds an engine it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,33 +13,35 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-
-from contract_tracker.errors import StaleEdit
-
-from .backend import CHANGE_ERRORS, Backend, ExportScope, describe_error
-from .commands import TrackerCommands
-from .messages import Changed, ChangeFailed, Exported
-from .screens.agenda import AgendaScreen
-from .screens.export_ics import ExportScreen
-from .screens.help import HelpScreen
-from .screens.register import RegisterScreen
-from .screens.stale_edit import StaleEditScreen
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from contract_tracker.settings import Settings
     from contract_tracker.store import Store
 
+from contract_tracker.errors import StaleEdit
+
+from .backend import CHANGE_ERRORS, Backend, ExportScope, describe_error
+from .commands import ContractCommands, TrackerCommands
+from .messages import Change, Changed, ChangeFailed
+from .screens.agenda import AgendaScreen
+from .screens.contract import ContractScreen
+from .screens.export_ics import ExportScreen
+from .screens.help import HelpScreen
+from .screens.register import RegisterScreen
+from .screens.stale_edit import StaleEditScreen
+
 
 class ContractTrackerApp(App[None]):
     TITLE = "Contract tracker"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {TrackerCommands}
+    COMMANDS = App.COMMANDS | {TrackerCommands, ContractCommands}
     MODES = {"register": RegisterScreen, "agenda": AgendaScreen}
     DEFAULT_MODE = "register"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
-        Binding("f2", "switch_mode('register')", "Register", id="app.register"),
-        Binding("f3", "switch_mode('agenda')", "Agenda", id="app.agenda"),
+        Binding("f2", "go('register')", "Register", id="app.register"),
+        Binding("f3", "go('agenda')", "Agenda", id="app.agenda"),
         Binding("f5", "reload", "Refresh", id="app.refresh"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -49,11 +50,25 @@ class ContractTrackerApp(App[None]):
         super().__init__()
         self.backend = backend
         self.generation = 0  # grows with every change or refresh; screens reload when behind
-        self.sub_title = f"{backend.store.url.split('://', 1)[0]} · today {backend.today:%-d %b %Y}"
+        self.sub_title = f"{backend.store.url.split('://', 1)[0]} · today {backend.today:%-d %b %Y} · F1 keys"
+
+    # Where to go ---------------------------------------------------------------------------
+    def action_go(self, mode: str) -> None:
+        """To the register (F2) or the agenda (F3) itself, whatever was opened on top of it."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def open_contract(self, reference: str) -> None:
+        """Open a contract on top of the screen shown (from the register, the agenda, the palette)."""
+        if not (isinstance(self.screen, ContractScreen) and self.screen.reference == reference):
+            self.push_screen(ContractScreen(reference))
 
     def action_help(self) -> None:
+        """The keys of the screen shown (a dialog's, when one is open)."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_reload(self) -> None:
         """Re-read the store: shows changes other people made since the screens loaded."""
@@ -63,26 +78,28 @@ class ContractTrackerApp(App[None]):
             if reload:
                 reload()
 
-    def change(self, summary: str, call: Callable[[Backend], object],
-               retry: Callable[[str], None] | None = None) -> None:
-        """Run one service call in a thread; report back with Changed or ChangeFailed."""
-        self._run_change(summary, call, retry)
+    # Changes ---------------------------------------------------------------------------------
+    def change(self, change: Change, form: Screen | None = None) -> None:
+        """Make the change in a thread; the outcome (Changed or ChangeFailed) goes to the form that
+        asked, which closes or shows why, and from there to the app."""
+        self._run_change(change, form)
 
     @work(thread=True, group="change")
-    def _run_change(self, summary: str, call: Callable[[Backend], object],
-                    retry: Callable[[str], None] | None) -> None:
+    def _run_change(self, change: Change, form: Screen | None) -> None:
+        to = form or self
         try:
-            call(self.backend)
+            result = change.call(self.backend)
         except StaleEdit as error:
-            self.post_message(ChangeFailed(str(error), None, stale=True))
+            to.post_message(ChangeFailed(str(error), stale=True))
         except CHANGE_ERRORS as error:
-            self.post_message(ChangeFailed(describe_error(error), retry))
+            to.post_message(ChangeFailed(describe_error(error)))
         else:
-            self.post_message(Changed(summary))
+            to.post_message(Changed(change.describe(result), change.title, change.reloads))
 
     def on_changed(self, message: Changed) -> None:
-        self.notify(message.summary, title="Saved")
-        self.action_reload()
+        self.notify(message.summary, title=message.title)
+        if message.reloads:
+            self.action_reload()
 
     def on_change_failed(self, message: ChangeFailed) -> None:
         if message.stale:  # someone else changed the contract: show what, and offer to reload
@@ -92,27 +109,14 @@ class ContractTrackerApp(App[None]):
             self.push_screen(StaleEditScreen(message.error), answered)
             return
         self.notify(message.error, title="Not saved", severity="error", timeout=8)
-        if message.retry is not None:
-            message.retry(message.error)
 
     def export_ics(self, scope: ExportScope, describe: str, filename: str) -> None:
-        """Ask where to write the .ics file (default in the current folder), then write it in a thread."""
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self._run_export(scope, path)
-        self.push_screen(ExportScreen(describe, default=Path.cwd() / filename), chosen)
-
-    @work(thread=True, group="export")
-    def _run_export(self, scope: ExportScope, path: Path) -> None:
-        try:
-            events = self.backend.export_ics(scope, path)
-        except CHANGE_ERRORS as error:
-            self.post_message(ChangeFailed(describe_error(error), None))
-        else:
-            self.post_message(Exported(str(path), events))
-
-    def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.events} events written to {message.path}", title="Exported")
+        """Ask where to write the .ics file (default in the current folder); the dialog stays
+        open until it is written, or says why it could not be."""
+        def save(path: Path) -> Change:
+            return Change(lambda events: f"{events} events written to {path}",
+                          lambda backend: backend.export_ics(scope, path), title="Exported", reloads=False)
+        self.push_screen(ExportScreen(describe, default=Path.cwd() / filename, save=save))
 
 
 def create_app(store: Store, settings: Settings, today: date) -> ContractTrackerApp:

@@ -7,36 +7,42 @@ touches a widget. Domain errors pass through for the caller to show.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from contract_tracker import services
 from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
 from contract_tracker.errors import DomainError
 from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.models import Contract
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
 from contract_tracker.views import RegisterPage, RegisterRow, contract_detail, history, register_page, register_rows
 
-# Screens and widgets reach the register only through this module (an import-linter contract):
-# the value types they fill in or show are re-exported here.
 __all__ = ["CHANGE_ERRORS", "Backend", "ContractFields", "RegisterRow", "describe_error"]
 
-# What a change can fail with that a person should see: input the core refuses, or the database saying no.
-CHANGE_ERRORS = (DomainError, DBAPIError)
+# What a change can fail with that a person should read: refusals, the database, files.
+CHANGE_ERRORS = (DomainError, DBAPIError, OSError)
 
 
 def describe_error(error: Exception) -> str:
-    """One line a person can act on, for domain and database errors alike."""
+    """One line a person can act on, for domain, database and file errors alike."""
     if isinstance(error, DBAPIError):
         reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
         return f"the database refused the request: {reason}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
     return str(error)
 
 
@@ -82,6 +88,8 @@ class PreviewRow:
     length: str  # e.g. "35 days", as the step's rule counts it
     ok: bool  # meets the step's minimum and maximum
     effect: str  # create, update, unchanged, keep (met, missed or cancelled: left as recorded)
+    was_due: date | None = None  # for a milestone that moves: its dates before
+    was_start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,38 @@ class ExportScope:
     only: frozenset[tuple[str, str, date, str]] | None = None
 
 
+class ReadInterrupted(DomainError):
+    """A long read stopped by `Backend.interrupt_reads` (a newer read replaced it, or the app is closing)."""
+
+
+def next_service_start(detail: dict) -> date | None:
+    """Where a schedule for this contract's next procurement most likely ends: a planned service
+    start still ahead (the plan being worked on), else the contract's own start if it has not
+    begun, else the day after the latest end still possible (when a successor must start; the
+    re-procurement start is worked out back from the same end)."""
+    today = date.fromisoformat(detail["as_of"])
+    planned = sorted(m["due_date"] for m in detail.get("milestones", ())
+                     if m.get("kind") == "service start" and m.get("status") == "planned"
+                     and m.get("due_date") and m["due_date"] >= detail["as_of"])
+    if planned:
+        return date.fromisoformat(planned[0])
+    start = detail.get("start_date")
+    if start and date.fromisoformat(start) > today:
+        return date.fromisoformat(start)
+    end = detail.get("final_possible_end") or detail.get("current_end")
+    return date.fromisoformat(end) + timedelta(days=1) if end else None
+
+
+def _interrupt(dbapi_connection) -> None:
+    """Stop the statement running on this connection, from another thread."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.interrupt()
+    elif hasattr(dbapi_connection, "cancel_safe"):  # psycopg 3.2+; the UI waits for this, so not long
+        dbapi_connection.cancel_safe(timeout=2.0)
+    elif hasattr(dbapi_connection, "cancel"):
+        dbapi_connection.cancel()
+
+
 def _length(planned) -> str:
     if planned.length is None:
         return ""
@@ -125,11 +165,54 @@ class Backend:
     def __post_init__(self) -> None:
         self._actor = self.settings.user
         self._calendar = None  # the planning calendar (bank holidays, closures), read when first needed
+        self._lock = threading.Lock()
+        self._long_reads: dict[object, bool] = {}  # connection of a read in flight -> interrupted?
+
+    # Long reads, which the UI can stop -------------------------------------------------------
+    @contextmanager
+    def _interruptible(self, session: Session) -> Iterator[None]:
+        """Let `interrupt_reads` stop this session's read: the statement running is interrupted
+        by the database, and any later statement refused, so the thread ends in moments rather
+        than seconds (a worker's thread is waited for when the app exits)."""
+        connection = session.connection()
+        dbapi = connection.connection.dbapi_connection
+
+        def refuse_if_interrupted(*_args) -> None:
+            if self._long_reads.get(dbapi):
+                raise ReadInterrupted("the read was stopped")
+
+        with self._lock:
+            self._long_reads[dbapi] = False
+        event.listen(connection, "before_cursor_execute", refuse_if_interrupted)
+        try:
+            yield
+        except Exception:
+            if self._long_reads.get(dbapi):
+                raise ReadInterrupted("the read was stopped") from None
+            raise
+        finally:
+            event.remove(connection, "before_cursor_execute", refuse_if_interrupted)
+            with self._lock:
+                self._long_reads.pop(dbapi, None)
+
+    def interrupt_reads(self) -> None:
+        """Stop every long read in flight (called from the UI thread); each raises ReadInterrupted."""
+        with self._lock:
+            for dbapi in self._long_reads:
+                self._long_reads[dbapi] = True
+                _interrupt(dbapi)
 
     # Reads -----------------------------------------------------------------------------------
     def register(self) -> list[RegisterRow]:
-        with self.store.session() as session:
+        """The whole register: seconds at national scale, so `interrupt_reads` can stop it."""
+        with self.store.session() as session, self._interruptible(session):
             return register_rows(session, as_of=self.today)
+
+    def contract_index(self) -> list[tuple[str, str]]:
+        """(reference, title) of every contract, by reference: what "Open REFERENCE" offers."""
+        with self.store.session() as session:
+            return [tuple(row) for row in session.exec(
+                select(Contract.reference, Contract.title).order_by(Contract.reference))]
 
     def register_page(self, limit: int = 200) -> RegisterPage:
         """The register's first rows in its default order, quick at any size (views.register_page)."""
@@ -185,18 +268,27 @@ class Backend:
     def preview_schedule(self, reference: str, choice: ScheduleChoice) -> SchedulePreview:
         """What applying `choice` would do, by applying it in a transaction that is rolled back:
         the preview is the service's own answer, never a second copy of its rules."""
+        from contract_tracker.services.milestones import milestones_of
+
         with Session(self.store.engine) as session:
             try:
+                contract = services.get_contract(session, reference)
+                before = {m.id: (m.start_date, m.due_date) for m in milestones_of(session, contract.id)}
                 result = self._apply(session, reference, choice, None)
-                effects = {}
+                effects, was = {}, {}
                 for effect, milestones in (("create", result.created), ("update", result.updated),
                                            ("unchanged", result.unchanged), ("keep", result.kept)):
                     effects.update({m.template_key: effect for m in milestones})
+                was.update({m.template_key: before[m.id] for m in result.updated if m.id in before})
                 template = result.plan.template
-                rows = tuple(PreviewRow(due=p.due, start=p.start, step=p.step.key, name=p.step.name,
-                                        length=_length(p), ok=p.ok,
-                                        effect=effects.get(template.milestone_key(p.step), ""))
-                             for p in result.plan.steps)
+                rows = []
+                for p in result.plan.steps:
+                    key = template.milestone_key(p.step)
+                    was_start, was_due = was.get(key, (None, None))
+                    rows.append(PreviewRow(due=p.due, start=p.start, step=p.step.key, name=p.step.name,
+                                           length=_length(p), ok=p.ok, effect=effects.get(key, ""),
+                                           was_due=was_due, was_start=was_start))
+                rows = tuple(rows)
             finally:
                 session.rollback()
         return SchedulePreview(choice, rows)
@@ -219,11 +311,16 @@ class Backend:
         with self.store.session() as session:
             return services.register_contract(session, data, actor=self._actor).reference
 
-    def edit_contract(self, reference: str, data: ContractFields, version: int | None = None) -> str:
-        changes = {f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE}
+    def edit_contract(self, reference: str, data: ContractFields, version: int | None = None,
+                      was: ContractFields | None = None) -> str:
+        """Save `data`; with `was` (what the form started from) only the fields the person changed,
+        so saving again after a reload never puts back what someone else changed meanwhile."""
+        changes = {f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE
+                   and (was is None or getattr(data, f.name) != getattr(was, f.name))}
+        suppliers = data.suppliers if was is None or data.suppliers != was.suppliers else None
         with self.store.session() as session:
             contract = services.edit_contract(session, reference, changes, actor=self._actor,
-                                              suppliers=data.suppliers, expected_version=version)
+                                              suppliers=suppliers, expected_version=version)
             return contract.reference
 
     def terminate(self, reference: str, termination: Termination, version: int | None = None) -> None:
@@ -250,11 +347,14 @@ class Backend:
                                    actor=self._actor)
 
     def edit_milestone(self, reference: str, milestone_id: int, milestone: MilestoneInput,
-                       version: int | None = None) -> None:
+                       version: int | None = None, was: MilestoneInput | None = None) -> None:
+        """Save the milestone; with `was` (what the form started from) only what was changed."""
         changes = {"kind": milestone.kind, "name": milestone.name, "due": milestone.due,
                    "owner": milestone.owner, "notes": milestone.notes}
         if milestone.status:
             changes["status"] = milestone.status
+        if was is not None:
+            changes = {name: value for name, value in changes.items() if value != getattr(was, name)}
         with self.store.session() as session:
             services.edit_milestone(session, reference, milestone_id, changes, actor=self._actor,
                                     expected_version=version)

@@ -1,51 +1,44 @@
-"""Messages the thread workers post back to the UI thread."""
+"""A change to the register, and the messages its worker posts back to the UI thread.
+
+Reads post their own typed messages, declared on the screen that asks for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from textual.message import Message
 
 
-class DataLoaded(Message):
-    """A read finished; `payload` is what the backend returned, `token` says which read."""
+@dataclass(frozen=True)
+class Change:
+    """One call to the backend that changes something (or writes a file), run in a thread.
 
-    def __init__(self, token: str, payload: Any) -> None:
-        self.token = token
-        self.payload = payload
-        super().__init__()
+    `summary` is what the notice says once done: a text, or made from what the call returned
+    (e.g. how many events were written)."""
 
+    summary: str | Callable[[object], str]
+    call: Callable[[object], object]  # called with the app's Backend
+    title: str = "Saved"
+    reloads: bool = True  # every screen showing data reloads afterwards
 
-class LoadFailed(Message):
-    def __init__(self, token: str, error: str) -> None:
-        self.token = token
-        self.error = error
-        super().__init__()
+    def describe(self, result: object) -> str:
+        return self.summary(result) if callable(self.summary) else self.summary
 
 
 class Changed(Message):
-    """A change went through the services; every screen showing data reloads."""
+    """A change went through; the form that asked closes, the app says so and (if `reloads`) reloads."""
 
-    def __init__(self, summary: str) -> None:
-        self.summary = summary
+    def __init__(self, summary: str, title: str = "Saved", reloads: bool = True) -> None:
+        self.summary, self.title, self.reloads = summary, title, reloads
         super().__init__()
 
 
 class ChangeFailed(Message):
-    """A service refused a change; `retry` reopens the form with the error shown, if there was one."""
+    """The register refused a change; the form that asked shows why and keeps what was typed."""
 
-    def __init__(self, error: str, retry: Callable[[str], None] | None, stale: bool = False) -> None:
+    def __init__(self, error: str, stale: bool = False) -> None:
         self.error = error
-        self.retry = retry
-        self.stale = stale  # made from a copy someone changed since: offer to reload instead of retrying
-        super().__init__()
-
-
-class Exported(Message):
-    """An .ics file was written: where, and how many events it holds."""
-
-    def __init__(self, path: str, events: int) -> None:
-        self.path = path
-        self.events = events
+        self.stale = stale  # made from a copy someone changed since: the app offers to reload
         super().__init__()

@@ -6,33 +6,22 @@ from datetime import date
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from contract_tracker.models import AuditEvent, Contract, ExtensionOption, Milestone
-from contract_tracker.tui.screens.contract import ContractScreen
+from contract_tracker.tui.screens.confirm import ConfirmScreen
 from contract_tracker.tui.screens.contract_form import ContractFormScreen
 from contract_tracker.tui.screens.option_decision import OptionDecisionScreen
 from contract_tracker.tui.widgets.register_table import RegisterTable
+from tui_helpers import error_text, field_errors, open_contract
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 40)
 
 
-async def open_contract(app, pilot, settle, reference: str) -> ContractScreen:
-    await settle(pilot)
-    app.screen.open_contract(reference)
-    await settle(pilot)
-    assert isinstance(app.screen, ContractScreen)
-    return app.screen
-
-
 def fill(screen, **values) -> None:
     for field_id, value in values.items():
         screen.query_one(f"#{field_id}", Input).value = value
-
-
-def error_text(screen) -> str:
-    return str(screen.query_one("#form-error", Static).render())
 
 
 def audit(store, reference: str, action: str) -> list[AuditEvent]:
@@ -61,7 +50,8 @@ async def test_add_a_contract(demo_store, demo_app, settle):
         assert [o.length for o in options] == ["1y", "1y"]
         assert audit(demo_store, "WCC-ADV-2027", "created")[0].actor == "tui officer"
         row = demo_app.screen.query_one(RegisterTable).cell_texts("WCC-ADV-2027")
-        assert row[1] == "Independent advocacy" and row[2] == "Advocacy First; Voice CIC" and row[4] == "2029-03-31"
+        assert (row["title"], row["suppliers"], row["current_end"]) == (
+            "Independent advocacy", "Advocacy First; Voice CIC", "2029-03-31")
 
 
 async def test_bad_input_is_shown_in_the_form_and_nothing_is_saved(demo_store, demo_app, settle):
@@ -72,33 +62,40 @@ async def test_bad_input_is_shown_in_the_form_and_nothing_is_saved(demo_store, d
         fill(form, reference="BAD-1", title="Bad dates", annual_value="lots")
         form.query_one("#annual_value", Input).focus()
         await pilot.press("tab")  # leaving a field checks it
-        assert "annual value" in error_text(form)
+        assert "annual value" in field_errors(form)["annual_value"]
         fill(form, annual_value="", start_date="31 Feb 2027", initial_term="2y")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert demo_app.screen is form
-        assert "no such date" in error_text(form)
-        assert form.query_one("#start_date", Input).has_class("invalid")
+        assert "no such date" in field_errors(form)["start_date"]
+        assert form.query_one("#field-start_date").has_class("-invalid")
         fill(form, start_date="2027-02-01", initial_term="two years")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert demo_app.screen is form and "initial_term" not in error_text(form) and error_text(form)
+        assert demo_app.screen is form and list(field_errors(form)) == ["initial_term"]
     with demo_store.session() as session:
         assert session.exec(select(Contract).where(Contract.reference == "BAD-1")).first() is None
 
 
-async def test_a_refused_change_reopens_the_form_with_the_reason(demo_store, demo_app, settle):
+async def test_a_refused_change_keeps_the_form_open_with_the_reason_beside_the_field(demo_store, demo_app, settle):
     async with demo_app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("down", "n")
-        fill(demo_app.screen, reference="WCC-SEND-MED-2025", title="A duplicate", start_date="2027-01-01",
-             initial_term="1y")
+        form = demo_app.screen
+        fill(form, reference="WCC-SEND-MED-2025", title="A duplicate", start_date="2027-01-01", initial_term="1y")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        form = demo_app.screen
-        assert isinstance(form, ContractFormScreen)
-        assert "already exists" in error_text(form)
-        assert form.query_one("#title", Input).value == "A duplicate"  # the draft is kept
+        assert demo_app.screen is form  # the same dialog, never closed
+        assert "already exists" in field_errors(form)["reference"]
+        assert form.query_one("#title", Input).value == "A duplicate"  # what was typed is kept
+        assert form.query_one("#start_date", Input).value == "2027-01-01"
+        fill(form, reference="WCC-SEND-MED-2027")  # put right, saved from the same dialog
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is not form
+    with demo_store.session() as session:
+        assert session.exec(select(Contract).where(Contract.reference == "WCC-SEND-MED-2027")).one().title == \
+            "A duplicate"
 
 
 async def test_edit_a_contract(demo_store, demo_app, settle):
@@ -134,7 +131,7 @@ async def test_exercise_an_option_with_a_reason(demo_store, demo_app, settle):
         assert str(terms.get_row("option-1")[3]) == "exercised"
         await pilot.press("escape")
         await settle(pilot)
-        assert demo_app.screen.query_one(RegisterTable).cell_texts("WCC-SEND-MED-2025")[4] == "2031-08-31"
+        assert demo_app.screen.query_one(RegisterTable).cell_texts("WCC-SEND-MED-2025")["current_end"] == "2031-08-31"
 
 
 async def test_decline_an_option_can_be_cancelled_then_done(demo_store, demo_app, settle):
@@ -145,6 +142,8 @@ async def test_decline_an_option_can_be_cancelled_then_done(demo_store, demo_app
         await settle(pilot)
         assert not audit(demo_store, "WCC-SEND-MED-2025", "declined")
         await pilot.press("D", *"re-procure instead", "enter")
+        assert isinstance(demo_app.screen, ConfirmScreen)  # declining asks first
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert [o["status_as_of"] for o in screen.detail["options"]] == ["declined", "lapsed"]
         assert len(audit(demo_store, "WCC-SEND-MED-2025", "lapsed")) == 1
@@ -155,7 +154,7 @@ async def test_a_late_decision_needs_the_box_ticked(demo_store, demo_app, settle
         screen = await open_contract(demo_app, pilot, settle, "DEMO-HST-2023")  # decision date passed
         await pilot.press("x", *"decided at committee", "enter")
         dialog = demo_app.screen
-        assert "tick the box" in error_text(dialog)
+        assert "tick the box" in field_errors(dialog)["late"]
         dialog.query_one("#late").value = True
         await pilot.click("#confirm")
         await settle(pilot)
@@ -190,15 +189,20 @@ async def test_add_edit_and_mark_a_milestone_met(demo_store, demo_app, settle):
     assert str(table.get_row(str(added["id"]))[3]) == "met"
 
 
-async def test_terminate_needs_a_reason(demo_store, demo_app, settle):
+async def test_terminate_needs_a_reason_and_a_confirmation(demo_store, demo_app, settle):
     async with demo_app.run_test(size=SIZE) as pilot:
         screen = await open_contract(demo_app, pilot, settle, "DEMO-SL-2026")
         await pilot.press("t")
-        fill(demo_app.screen, day="2027-06-30")
-        await pilot.press("enter")
-        assert "reason" in error_text(demo_app.screen)
+        dialog = demo_app.screen
+        fill(dialog, day="2027-06-30")
+        await pilot.press("enter", "enter")  # Enter on the date moves on to the reason, which is empty
+        assert "reason" in field_errors(dialog)["reason"]
         await pilot.press(*"provider failure")
         await pilot.click("#confirm")
+        question = demo_app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Wednesday 30 June 2027 as its last day" in str(question.query_one("#question").render())
+        await pilot.click("#yes")
         await settle(pilot)
         assert screen.detail["terminated_on"] == "2027-06-30"
         assert audit(demo_store, "DEMO-SL-2026", "terminated")[0].reason == "provider failure"

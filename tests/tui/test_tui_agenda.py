@@ -55,9 +55,9 @@ async def test_agenda_reloads_after_a_change_elsewhere_in_the_app(demo_store, de
         await pilot.press("f2")
         demo_app.screen.open_contract("DEMO-HST-2023")
         await settle(pilot)
-        await pilot.press("D", *"route review", "enter")  # a late decline: tick the box
+        await pilot.press("D", *"route review")  # a late decline: tick the box, then confirm
         demo_app.screen.query_one("#late").value = True
-        await pilot.click("#confirm")
+        await pilot.press("ctrl+s", "ctrl+s")
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)

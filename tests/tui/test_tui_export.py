@@ -10,7 +10,7 @@ from textual.widgets import Input
 from contract_tracker.models import Deadline
 from contract_tracker.stream import standing_of
 from contract_tracker.tui.screens.export_ics import ExportScreen
-from tui_helpers import notifications, open_contract, text_of
+from tui_helpers import error_text, field_errors, notifications, open_contract, text_of
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 40)
@@ -85,6 +85,34 @@ async def test_a_missing_folder_is_refused_in_the_dialog(demo_app, settle, tmp_p
         dialog = demo_app.screen
         dialog.query_one("#path", Input).value = str(tmp_path / "nowhere" / "x.ics")
         await pilot.press("enter")
-        assert demo_app.screen is dialog and "no such folder" in text_of(dialog.query_one("#form-error"))
+        assert demo_app.screen is dialog and "no such folder" in field_errors(dialog)["path"]
         await pilot.press("escape")
     assert not list(tmp_path.glob("**/*.ics*"))
+
+
+async def test_a_file_that_cannot_be_written_keeps_the_dialog_open(demo_app, settle, tmp_path):
+    """The file is written while the dialog waits: if that fails, it says why and keeps the path."""
+    # 250 characters pass the dialog's checks; the scratch file written beside it (".NAME.partial")
+    # is longer than a file system allows, so the write itself fails.
+    too_long = str(tmp_path / ("x" * 246 + ".ics"))
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_contract(demo_app, pilot, settle, "DEMO-HST-2023")
+        await pilot.press("i")
+        dialog = demo_app.screen
+        dialog.query_one("#path", Input).value = too_long
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        assert "too long" in field_errors(dialog)["path"]
+        assert dialog.query_one("#path", Input).value == too_long
+    assert not list(tmp_path.glob("*.ics*")) and not list(tmp_path.glob(".*partial"))
+
+
+async def test_a_name_too_long_to_check_is_refused_in_the_dialog(demo_app, settle, tmp_path):
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_contract(demo_app, pilot, settle, "DEMO-HST-2023")
+        await pilot.press("i")
+        dialog = demo_app.screen
+        dialog.query_one("#path", Input).value = str(tmp_path / ("x" * 300 + ".ics"))
+        await pilot.press("ctrl+s")
+        assert demo_app.screen is dialog and "too long" in error_text(dialog)

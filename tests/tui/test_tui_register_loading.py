@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from textual.widgets import Input, Static
 
+from contract_tracker.tui import backend as backend_module
 from contract_tracker.tui.screens.register import RegisterScreen
 from contract_tracker.tui.widgets.register_table import RegisterTable
 from tui_helpers import notifications, text_of
@@ -100,22 +103,80 @@ async def test_a_small_register_is_read_once(demo_app, settle, monkeypatch):
         assert text_of(demo_app.screen.query_one("#register-count", Static)).startswith("10 of 10 contracts")
 
 
-async def test_quitting_does_not_wait_for_the_whole_register(held_app):
-    """The whole register is read in a daemon thread, which the process does not wait for when it
-    exits (asyncio joins a thread worker's thread, seconds at national scale)."""
-    async with held_app.run_test(size=SIZE) as pilot:
-        table = held_app.screen.query_one(RegisterTable)
-        await _until(pilot, lambda: table.total == 3)
-        await _until(pilot, lambda: _reader() is not None)
+@pytest.fixture
+def slow_app(demo_app, monkeypatch):
+    """The demo app with a first page of 3 rows, whose whole-register read runs a database
+    statement that takes half a minute or more unless it is interrupted. `outcome` says how the read ended."""
+    monkeypatch.setattr(RegisterScreen, "PAGE_ROWS", 3)
+    demo_app.reading, demo_app.outcome = threading.Event(), []
+
+    def slow_register_rows(session, *, as_of):
+        demo_app.reading.set()
+        slow = ("SELECT pg_sleep(30)" if session.get_bind().dialect.name == "postgresql" else
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000000) "
+                "SELECT count(*) FROM n")
+        try:
+            session.exec(text(slow)).all()
+        except Exception as error:
+            demo_app.outcome.append(error)
+            raise
+        demo_app.outcome.append("finished")
+        return []
+
+    monkeypatch.setattr(backend_module, "register_rows", slow_register_rows)
+    return demo_app
+
+
+async def test_quitting_stops_the_whole_register_read(slow_app):
+    """A thread worker's thread is waited for when the app exits: quitting while the whole register
+    is read (seconds at national scale) interrupts the database statement, so the app exits now."""
+    async with slow_app.run_test(size=SIZE) as pilot:
+        table = slow_app.screen.query_one(RegisterTable)
+        await _until(pilot, lambda: table.total == 3 and slow_app.reading.is_set())
         await pilot.press("ctrl+q")
-    try:
-        assert held_app.return_code == 0
-        reader = _reader()
-        assert reader is not None and reader.daemon  # still reading, and not holding the process open
-    finally:
-        held_app.release.set()
+    assert slow_app.return_code == 0
+    for _ in range(500):  # the read's thread ends once the statement is interrupted
+        if slow_app.outcome:
+            break
+        await asyncio.sleep(0.01)
+    assert slow_app.outcome and slow_app.outcome[0] != "finished", slow_app.outcome
 
 
-def _reader() -> threading.Thread | None:
-    return next((thread for thread in threading.enumerate()
-                 if thread.name == "read register" and thread.is_alive()), None)
+async def test_a_refresh_while_loading_replaces_the_read_in_flight(slow_app):
+    async with slow_app.run_test(size=SIZE) as pilot:
+        table = slow_app.screen.query_one(RegisterTable)
+        await _until(pilot, lambda: table.total == 3 and slow_app.reading.is_set())
+        slow_app.reading.clear()
+        await pilot.press("f5")
+        await _until(pilot, lambda: bool(slow_app.outcome) and slow_app.reading.is_set())
+        assert slow_app.outcome[0] != "finished"  # the first read was stopped; the second is under way
+        assert table.total == 3  # the page stays until the whole register is in
+        await pilot.press("ctrl+q")
+
+
+async def test_no_screen_switches_the_garbage_collector():
+    """The collector is paused by the core's loading code (views.register_rows), not by a screen."""
+    import contract_tracker.tui as tui
+
+    for path in Path(tui.__file__).parent.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "gc_pause" not in source and "import gc" not in source, path
+
+
+async def test_the_whole_register_is_read_with_the_collector_paused(demo_store, today, monkeypatch):
+    import gc
+
+    from contract_tracker import views
+
+    seen = []
+    inner = views._register
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_register", watching)
+    assert gc.isenabled()
+    with demo_store.session() as session:
+        assert len(views.register_rows(session, as_of=today)) == 10
+    assert seen == [False] and gc.isenabled()

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Select
 
 from contract_tracker.models import AuditEvent, Contract, Milestone
 from contract_tracker.tui.screens.schedule_apply import ScheduleApplyScreen
-from tui_helpers import open_contract, text_of
+from tui_helpers import field_errors, open_contract, text_of
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 40)
@@ -29,9 +29,12 @@ async def test_preview_then_apply(demo_store, demo_app, settle):
         await settle(pilot)
         dialog = demo_app.screen
         assert isinstance(dialog, ScheduleApplyScreen)
-        # best fit for a light-touch PA 2023 contract, planned back from its service start
+        # best fit for a light-touch PA 2023 contract, planned back from the next service start: the day
+        # after the latest end still possible (31 Aug 2034), not the contract's own start in 2025
         assert dialog.query_one("#template", Select).value == "pa2023-light-touch"
-        assert dialog.query_one("#anchor-date", Input).value == "2025-09-01"
+        assert dialog.query_one("#anchor-date", Input).value == "2034-09-01"
+        dialog.query_one("#anchor-date", Input).value = "2025-09-01"
+        await settle(pilot)
         table = dialog.query_one("#schedule-preview", DataTable)
         assert table.row_count == 13
         assert str(table.get_row("service-start")[0]) == "Mon 1 Sep 2025"
@@ -70,9 +73,36 @@ async def test_a_bad_date_disables_apply_and_cancel_changes_nothing(demo_store, 
         dialog.query_one("#anchor-date", Input).value = "31 Feb 2026"
         await settle(pilot)
         assert dialog.query_one("#confirm").disabled
-        assert "no such date" in text_of(dialog.query_one("#form-error"))
+        assert "no such date" in field_errors(dialog)["anchor-date"]
         await pilot.press("ctrl+s")  # nothing to apply
         assert demo_app.screen is dialog
         await pilot.press("escape")
         await settle(pilot)
     assert len(milestones(demo_store)) == len(before)
+
+
+async def test_reopening_starts_from_the_plan_and_shows_old_and_new_dates(demo_store, demo_app, settle):
+    """Applied once for the next procurement, the dialog opens on that plan's service start (nothing
+    to change), and a new date shows each milestone's move as old → new."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await open_contract(demo_app, pilot, settle, "DEMO-SL-2026")
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = demo_app.screen
+        # the day after the latest end still possible (31 Mar 2030); not 1 Apr 2026, its start
+        assert dialog.query_one("#anchor-date", Input).value == "2030-04-01"
+        assert "13 new" in text_of(dialog.query_one("#schedule-summary"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert dialog.query_one("#anchor-date", Input).value == "2030-04-01"  # the planned service start
+        assert "0 new, 0 to move, 13 unchanged" in text_of(dialog.query_one("#schedule-summary"))
+        dialog.query_one("#anchor-date", Input).value = "2030-10-01"
+        await settle(pilot)
+        assert "0 new, 13 to move, 0 unchanged" in text_of(dialog.query_one("#schedule-summary"))
+        table = dialog.query_one("#schedule-preview", DataTable)
+        assert str(table.get_row("service-start")[0]) == "Mon 1 Apr 2030 → Tue 1 Oct 2030"
+        assert str(table.get_row("service-start")[2]) == "moves"
+        await pilot.press("escape")

@@ -1,4 +1,5 @@
-"""Snapshots of the three key screens on the demo register, 120x40, today fixed at 22 Nov 2026.
+"""Snapshots of the key screens on the demo register at 80x24, 120x40 and 200x50, today fixed at
+22 Nov 2026.
 
 Pictures, not behaviour: the pilot tests assert behaviour. Update with --snapshot-update only
 after reading the new SVGs.
@@ -7,11 +8,13 @@ after reading the new SVGs.
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from contract_tracker.demo import load_demo
 from contract_tracker.store import Store
 
-SIZE = (120, 40)
+SIZES = [(80, 24), (120, 40), (200, 50)]
+sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 
 
 @pytest.fixture
@@ -23,40 +26,49 @@ def snapshot_app(tmp_path, make_app):
     store.close()
 
 
-async def _settle(pilot) -> None:
+async def settled(pilot) -> None:
+    """Every read in, and no blinking cursor (a picture must not depend on when it is taken)."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
 
 
-def test_register_screen(snap_compare, snapshot_app):
+@sizes
+def test_register_screen(snap_compare, snapshot_app, size):
     """All ten demo contracts, soonest deadline first: DEMO-HST-2023 (8 days, 1 overdue) in red at the
-    top, the 2014 mediation arrangements expired, the West Sussex one planned, filters above, count below."""
+    top. At 80 columns Reference, Status, Ends, Next deadline (its date first), Days and ! for every row;
+    at 120 Title and Suppliers too; at 200 titles and deadlines whole."""
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settled(pilot)
         pilot.app.screen.query_one("#register-table").focus()
         await pilot.pause()
-    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)
 
 
-def test_contract_screen(snap_compare, snapshot_app):
+@sizes
+def test_contract_screen(snap_compare, snapshot_app, size):
     """WCC-SEND-MED-2025: facts (light-touch PA2023, £250,000 a year), the 3+3+3 timeline with today
-    in the initial term and decision diamonds for 1 Mar 2028 and 1 Mar 2031, the Table Two milestones."""
+    in the initial term and its labels on lines of their own (the periods, then the decision dates of
+    1 Mar 2028 and 1 Mar 2031), the tabs with the Table Two milestones below (off screen at 80x24)."""
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settled(pilot)
         pilot.app.screen.open_contract("WCC-SEND-MED-2025")
-        await _settle(pilot)
-    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+        await settled(pilot)
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)
 
 
-def test_agenda_screen(snap_compare, snapshot_app):
+@sizes
+def test_agenda_screen(snap_compare, snapshot_app, size):
     """Twelve weeks from 22 Nov 2026: three overdue items first, then the weeks of 30 Nov 2026 and
     11 Jan 2027."""
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settled(pilot)
         await pilot.press("f3")
-        await _settle(pilot)
-    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+        await settled(pilot)
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)
 
 
 def test_contract_money_tab(snap_compare, snapshot_app):
@@ -65,11 +77,81 @@ def test_contract_money_tab(snap_compare, snapshot_app):
     £250,000 budget markers of 2025/26 to 2027/28 with no spend, then unit cost per family falling
     35.2% from 2021/22 to 2024/25."""
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settled(pilot)
         pilot.app.screen.open_contract("WCC-SEND-MED-2025")
-        await _settle(pilot)
+        await settled(pilot)
         await pilot.press("M")
-        await _settle(pilot)
+        await settled(pilot)
         pilot.app.screen.query_one("#tab-money").scroll_visible(animate=False)
-        await _settle(pilot)
-    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
+        await settled(pilot)
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)
+
+
+# Dialogs: each opened from WCC-SEND-MED-2025 (or the register), as a person would.
+def _on_contract(*keys, then=None):
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        pilot.app.screen.open_contract("WCC-SEND-MED-2025")
+        await settled(pilot)
+        await pilot.press(*keys)
+        await settled(pilot)
+        if then is not None:
+            await then(pilot)
+            await settled(pilot)
+    return run_before
+
+
+async def _new_contract(pilot) -> None:
+    await settled(pilot)
+    pilot.app.screen.query_one("#register-table").focus()
+    await pilot.press("n")
+    await settled(pilot)
+
+
+async def _export_here(pilot) -> None:
+    pilot.app.screen.query_one("#path", Input).value = "WCC-SEND-MED-2025.ics"  # not this machine's folder
+
+
+async def _refused(pilot) -> None:
+    pilot.app.screen.query_one("#day", Input).value = "2020-01-01"
+    pilot.app.screen.query_one("#reason", Input).value = "provider failure"
+    await pilot.press("ctrl+s", "ctrl+s")
+
+
+async def _stale(pilot) -> None:
+    from contract_tracker.tui.screens.stale_edit import StaleEditScreen
+
+    pilot.app.push_screen(StaleEditScreen(  # the message names a time, so a fixed one here
+        "WCC-SEND-MED-2025 was changed since you opened it (your copy is version 3, now 4): "
+        "bob at 2026-11-22 09:30 changed owner_role from 'Head of SEND' to 'Head of Commissioning'."))
+
+
+DIALOGS = {
+    "new_contract": (_new_contract, "The empty New contract form: reference first, Save and Cancel in view."),
+    "edit_contract": (_on_contract("e"), "WCC-SEND-MED-2025's facts in the form; the fields scroll at 80x24."),
+    "new_milestone": (_on_contract("m"), "Kind, name, due, owner, notes."),
+    "edit_milestone": (_on_contract("u"), "The first milestone, Cabinet approval to procure, met, with its status."),
+    "mark_met": (_on_contract("d"), "Mark met: Cabinet approval to procure, the date today (2026-11-22)."),
+    "exercise": (_on_contract("x"), "Exercise option 1: runs on 1 Sep 2028 to 31 Aug 2031, decide by 1 Mar 2028."),
+    "decline": (_on_contract("D", *"re-procure"), "Decline option 1, a reason typed; Decline in red."),
+    "decline_confirm": (_on_contract("D", *"re-procure", "ctrl+s"),
+                        "Are you sure? Decline option 1 ... Reason: re-procure; Go back focused."),
+    "terminate": (_on_contract("t"), "Terminate: the date (today) focused, an empty reason, Terminate in red."),
+    "terminate_confirm": (_on_contract("t", "enter", *"provider failure", "enter"),
+                          "Are you sure? Terminate ... with Sunday 22 November 2026 as its last day?"),
+    "terminate_refused": (_on_contract("t", then=_refused),
+                          "Still open: the reason beside the date (before the contract starts), the reason kept."),
+    "schedule": (_on_contract("a"), "The template planned back from 1 Sep 2034 (the next service start)."),
+    "export": (_on_contract("i", then=_export_here), "What goes in the file, and the file name."),
+    "stale_edit": (_on_contract(then=_stale), "Not saved: changed by someone else; Reload and Not now."),
+    "help": (_on_contract("f1"), "The contract screen's keys, then those that work everywhere."),
+}
+
+
+@sizes
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+def test_dialog(snap_compare, snapshot_app, size, dialog):
+    """Each dialog fits: title, fields (scrolling if need be), the error line, the buttons, and the
+    footer with Ctrl+S. What each shows is in DIALOGS."""
+    run_before, _what = DIALOGS[dialog]
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)

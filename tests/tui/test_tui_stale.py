@@ -28,13 +28,16 @@ def bob_changes_the_owner(store) -> None:
         services.edit_contract(session, REF, {"owner_role": "Head of Culture"}, actor="bob")
 
 
-async def test_a_stale_edit_is_refused_then_redone_after_reload(demo_store, demo_app, settle):
+async def test_a_stale_edit_is_refused_then_saved_on_top_after_reload(demo_store, demo_app, settle):
+    """The form stays open with what was typed; after Reload, Ctrl+S saves only the fields changed
+    in the form, on top of the other person's change (which is not put back)."""
     async with demo_app.run_test(size=SIZE) as pilot:
         screen = await open_contract(demo_app, pilot, settle, REF)
         read = screen.detail["version"]
         bob_changes_the_owner(demo_store)  # someone else, while the screen is open
         await pilot.press("e")
-        demo_app.screen.query_one("#title", Input).value = "Libraries IT"
+        form = demo_app.screen
+        form.query_one("#title", Input).value = "Libraries IT"
         await pilot.press("ctrl+s")
         await settle(pilot)
         offer = demo_app.screen
@@ -45,10 +48,9 @@ async def test_a_stale_edit_is_refused_then_redone_after_reload(demo_store, demo
         assert contract(demo_store).title != "Libraries IT"  # nothing of ours was written
         await pilot.press("r")  # reload
         await settle(pilot)
-        assert demo_app.screen is screen
+        assert demo_app.screen is form and form.query_one("#title", Input).value == "Libraries IT"
+        assert form.query_one("#owner_role", Input).value == "Head of Libraries"  # as the form was opened
         assert screen.detail["version"] == read + 1 and screen.detail["owner_role"] == "Head of Culture"
-        await pilot.press("e")
-        demo_app.screen.query_one("#title", Input).value = "Libraries IT"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is screen
@@ -71,9 +73,12 @@ async def test_not_now_keeps_the_screen_and_a_decision_is_refused_too(demo_store
         offer = demo_app.screen
         assert isinstance(offer, StaleEditScreen)
         assert "terminated" in text_of(offer.query_one("#stale-message"))
-        await pilot.press("escape")  # not now
+        await pilot.press("escape")  # not now: back to the dialog, as it was
         await settle(pilot)
-        assert demo_app.screen is screen and screen.detail["version"] == read  # still the old copy
+        assert demo_app.screen.query_one("#reason", Input).value == "extend"
+        assert screen.detail["version"] == read  # still the old copy
+        await pilot.press("escape")
+        assert demo_app.screen is screen
     with demo_store.session() as session:
         assert not session.exec(select(AuditEvent).where(AuditEvent.contract_reference == "DEMO-SL-2026",
                                                           AuditEvent.action == "exercised")).all()

@@ -1,8 +1,9 @@
-"""Small helpers shared by the TUI follow-up tests."""
+"""Small helpers shared by the TUI tests."""
 
 from __future__ import annotations
 
 from contract_tracker.tui.screens.contract import ContractScreen
+from contract_tracker.tui.widgets.form_field import FormField
 
 
 async def open_contract(app, pilot, settle, reference: str) -> ContractScreen:
@@ -19,3 +20,13 @@ def notifications(app) -> list[str]:
 
 def text_of(widget) -> str:
     return str(widget.render())
+
+
+def field_errors(screen) -> dict[str, str]:
+    """The reasons shown beside a form's fields, by the id of the field's control."""
+    return {field.control.id: field.error for field in screen.query(FormField) if field.error}
+
+
+def error_text(screen) -> str:
+    """Every error a form shows: its error line and those beside its fields."""
+    return " | ".join([text_of(screen.query_one("#form-error")), *field_errors(screen).values()])

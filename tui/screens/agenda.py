@@ -8,16 +8,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
-from contract_tracker.agenda import group_agenda, urgency
+from contract_tracker.agenda import AgendaItem, group_agenda, urgency
 from contract_tracker.feeds import DeadlineFilter
 
 from ..backend import ExportScope
-from ..messages import DataLoaded, LoadFailed
-from ..widgets.register_table import URGENCY_STYLE
-from .contract import ContractScreen
+from ..widgets.register_lines import URGENCY_STYLE
 
 HORIZONS = (4, 12, 26, 52)  # weeks
 
@@ -28,6 +28,13 @@ class AgendaScreen(Screen):
         Binding("w", "next_horizon", "Horizon", id="agenda.horizon"),
         Binding("i", "export_ics", "Export .ics", id="agenda.export_ics"),
     ]
+
+    class AgendaRead(Message):
+        """The agenda's deadlines over `weeks` (or why they could not be read)."""
+
+        def __init__(self, weeks: int, items: list[AgendaItem] | None, error: str | None = None) -> None:
+            self.weeks, self.items, self.error = weeks, items, error
+            super().__init__()
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,18 +61,20 @@ class AgendaScreen(Screen):
         self.loaded_generation = self.app.generation
         self._load(self.weeks)
 
-    @work(thread=True, exclusive=True, group="agenda-load")
+    @work(thread=True, exclusive=True, group="agenda-read")
     def _load(self, weeks: int) -> None:
         try:
-            self.post_message(DataLoaded("agenda", self.app.backend.agenda(weeks)))
+            message = self.AgendaRead(weeks, self.app.backend.agenda(weeks))
         except Exception as error:
-            self.post_message(LoadFailed("agenda", str(error)))
+            message = self.AgendaRead(weeks, None, str(error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
-    def on_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#agenda-summary", Static).update(f"Could not read the agenda: {message.error}")
-
-    def on_data_loaded(self, message: DataLoaded) -> None:
-        self.items = message.payload
+    def on_agenda_screen_agenda_read(self, message: AgendaRead) -> None:
+        if message.error is not None:
+            self.query_one("#agenda-summary", Static).update(f"Could not read the agenda: {message.error}")
+            return
+        self.items = message.items
         self._show()
 
     def _show(self) -> None:
@@ -84,8 +93,8 @@ class AgendaScreen(Screen):
                     key=f"item:{item.reference}:{item.kind}:{index}:{heading}",
                 )
         self.query_one("#agenda-summary", Static).update(
-            f"Next {self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines · "
-            f"{overdue} overdue · grouped by {self.group_by} · Enter opens the contract"
+            f"{self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines, "
+            f"{overdue} overdue · by {self.group_by} · Enter opens"
         )
 
     def action_toggle_grouping(self) -> None:
@@ -100,7 +109,7 @@ class AgendaScreen(Screen):
     def _open(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value)
         if key.startswith("item:"):
-            self.app.push_screen(ContractScreen(key.split(":")[1]))
+            self.app.open_contract(key.split(":")[1])
 
     def action_export_ics(self) -> None:
         """Exactly the deadlines the agenda shows (open ones, overdue and within the horizon)."""

@@ -3,44 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from contract_tracker.feeds import DeadlineFilter
 
-from ..backend import ContractFields, ExportScope
-from ..messages import DataLoaded, LoadFailed
+from ..backend import ContractFields, ExportScope, MilestoneInput, Termination
+from ..messages import Change
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
 from ..widgets.money import MoneyPanel
 from ..widgets.timeline import TimelineBar
 from .contract_form import ContractFormScreen, draft_from_detail
-from .date_reason import DateReasonScreen
-from .milestone_form import MilestoneFormScreen
-from .option_decision import OptionDecisionScreen
+from .contract_rows import TABLES, table_rows
+from .date_reason import MarkMetScreen, TerminateScreen
+from .milestone_form import MilestoneFormScreen, input_from_milestone
+from .option_decision import DeclineScreen, ExerciseScreen
 from .schedule_apply import ScheduleApplyScreen
 
-TABLES = {
-    "milestones": ("Due", "Milestone", "Kind", "Status", "Met on", "Owner"),
-    "terms": ("What", "Period", "Decide by", "Status", "Note"),
-    "deadlines": ("Due", "Days", "Deadline", "State"),
-    "history": ("When (UTC)", "Who", "What", "Change", "Reason"),
-}
-STATE_STYLE = {"met": "green", "exercised": "green", "done": "green", "missed": "red", "declined": "dim",
-               "lapsed": "dim", "cancelled": "dim"}
-
-
-def _styled(value: str) -> Text:
-    return Text(value or "", style=STATE_STYLE.get(value, ""))
-
-
+TABS = (("milestones", "Milestones"), ("terms", "Options & breaks"), ("deadlines", "Deadlines"),
+        ("history", "History"), ("money", "Money"))
 class ContractScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="contract.back"),
@@ -54,12 +44,24 @@ class ContractScreen(Screen):
         Binding("a", "apply_schedule", "Schedule", id="contract.schedule_apply"),
         Binding("i", "export_ics", "Export .ics", id="contract.export_ics"),
         Binding("M", "show_money", "Money", id="contract.money", show=False),
+        *(Binding(f"{n},alt+{n}", f"show_tab('{tab}')", f"{title} tab", id=f"contract.tab_{tab}", show=False)
+          for n, (tab, title) in enumerate(TABS, start=1)),
     ]
+
+    class DetailRead(Message):
+        """The contract's detail (views.contract_detail, history and money added), or why not."""
+
+        def __init__(self, detail: dict | None, error: str | None = None) -> None:
+            self.detail, self.error = detail, error
+            super().__init__()
 
     def __init__(self, reference: str) -> None:
         super().__init__()
         self.reference = reference
         self.detail: dict | None = None
+
+    def title_text(self) -> str:
+        return f"Contract {self.reference}"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,14 +70,14 @@ class ContractScreen(Screen):
             yield ContractFacts("Loading…", id="facts")
             yield TimelineBar(id="timeline")
             with TabbedContent(id="contract-tabs"):
-                for tab, title in (("milestones", "Milestones"), ("terms", "Options & breaks"),
-                                   ("deadlines", "Deadlines"), ("history", "History")):
+                for tab, title in TABS:
                     with TabPane(title, id=f"tab-{tab}"):
+                        if tab == "money":
+                            yield MoneyPanel(id="money")
+                            continue
                         yield DataTable(id=f"table-{tab}", cursor_type="row", zebra_stripes=True)
                         if tab == "milestones":
                             yield MilestoneGantt(id="gantt")
-                with TabPane("Money", id="tab-money"):
-                    yield MoneyPanel(id="money")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -85,49 +87,29 @@ class ContractScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self._load()
+        self._read()
 
-    @work(thread=True, exclusive=True, group="contract-load")
-    def _load(self) -> None:
+    @work(thread=True, exclusive=True, group="contract-read")
+    def _read(self) -> None:
         try:
-            self.post_message(DataLoaded("contract", self.app.backend.contract(self.reference)))
+            message = self.DetailRead(self.app.backend.contract(self.reference))
         except Exception as error:
-            self.post_message(LoadFailed("contract", str(error)))
+            message = self.DetailRead(None, str(error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
-    def on_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#facts", ContractFacts).update(f"Could not read {self.reference}: {message.error}")
-
-    def on_data_loaded(self, message: DataLoaded) -> None:
-        d = self.detail = message.payload
+    def on_contract_screen_detail_read(self, message: DetailRead) -> None:
+        if message.error is not None:
+            self.query_one("#facts", ContractFacts).update(f"Could not read {self.reference}: {message.error}")
+            return
+        d = self.detail = message.detail
         self.query_one("#contract-title", Static).update(Text.assemble((d["reference"], "bold"), "  ", d["title"]))
         self.query_one("#facts", ContractFacts).show(d)
         self.query_one("#timeline", TimelineBar).show(d)
         self.query_one("#gantt", MilestoneGantt).show(d["milestones"], date.fromisoformat(d["as_of"]))
-        self.query_one("#money", MoneyPanel).show(d["money"])
-        self._fill("milestones", [
-            (m["id"], (m["due_date"] if not m["start_date"] else f"{m['start_date']}…{m['due_date']}",
-                       m["name"], m["kind"], _styled(m["status"]), m["met_on"] or "", m["owner"]))
-            for m in d["milestones"]
-        ])
-        terms = [(f"option-{o['option']}", (f"Option {o['option']} ({o['length']})",
-                                            f"{o['period_start']} to {o['period_end']}", o["decide_by"],
-                                            _styled(o["status_as_of"]), o["note"]))
-                 for o in d["options"]]
-        terms += [(f"break-{i}", ("Break clause", f"ends {b['break_date']}", b["serve_notice_by"],
-                                  f"{b['notice']} notice", ""))
-                  for i, b in enumerate(d["breaks"])]
-        self._fill("terms", terms)
-        self._fill("deadlines", [
-            (f"{x['kind']}-{x['ordinal']}", (x["due_date"], Text(str(x["days_left"]), justify="right"),
-                                              Text(x["title"], style="bold red" if x["overdue"] else ""),
-                                              _styled(x["state"])))
-            for x in d["deadlines"]
-        ])
-        self._fill("history", [
-            (str(i), (f"{e['at']:%Y-%m-%d %H:%M}", e["actor"], f"{e['entity']} {e['action']}",
-                      f"{e['field']}: {e['old']} → {e['new']}" if e["field"] else e["new"], e["reason"]))
-            for i, e in enumerate(reversed(d["history"]))
-        ])
+        self.query_one("#money", MoneyPanel).show(d.get("money", []))
+        for name, rows in table_rows(d).items():
+            self._fill(name, rows)
 
     def _fill(self, name: str, rows: list[tuple]) -> None:
         table = self.query_one(f"#table-{name}", DataTable)
@@ -138,21 +120,22 @@ class ContractScreen(Screen):
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
-    # Actions ---------------------------------------------------------------------------------
-    def _change(self, summary: str, call, retry=None) -> None:
-        self.app.change(summary, call, retry)
+    # Actions: each opens a form that saves through a service and stays open if refused -------
+    def _version(self) -> int | None:
+        """The contract version this screen read: a change made from it is refused if someone
+        changed the contract since. Read when the form is submitted, so after a reload the form
+        saves on top of the other person's change."""
+        return self.detail["version"] if self.detail else None
 
-    def action_edit(self, draft: ContractFields | None = None, error: str | None = None) -> None:
+    def action_edit(self) -> None:
         if self.detail is None:
             return
-        ref, version = self.reference, self.detail["version"]
+        ref, was = self.reference, draft_from_detail(self.detail)
 
-        def saved(result: ContractFields | None) -> None:
-            if result is not None:
-                self._change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, result, version),
-                             retry=partial(self.action_edit, result))
-        form = ContractFormScreen(draft or draft_from_detail(self.detail), editing=True, error=error)
-        self.app.push_screen(form, saved)
+        def save(fields: ContractFields) -> Change:
+            version = self._version()
+            return Change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, fields, version, was=was))
+        self.app.push_screen(ContractFormScreen(was, editing=True, save=save))
 
     def _selected_milestone(self) -> dict | None:
         table = self.query_one("#table-milestones", DataTable)
@@ -162,48 +145,46 @@ class ContractScreen(Screen):
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         return next(m for m in self.detail["milestones"] if str(m["id"]) == key)
 
-    def action_add_milestone(self, draft=None, error: str | None = None) -> None:
+    def action_add_milestone(self) -> None:
         ref = self.reference
 
-        def saved(result) -> None:
-            if result is not None:
-                self._change(f"Added milestone {result.name}", lambda backend: backend.add_milestone(ref, result),
-                             retry=partial(self.action_add_milestone, result))
-        self.app.push_screen(MilestoneFormScreen(draft=draft, error=error), saved)
+        def save(milestone: MilestoneInput) -> Change:
+            return Change(f"Added milestone {milestone.name}", lambda backend: backend.add_milestone(ref, milestone))
+        self.app.push_screen(MilestoneFormScreen(save=save))
 
     def action_edit_milestone(self) -> None:
         milestone = self._selected_milestone()
         if milestone is None:
             return
-        ref, version = self.reference, self.detail["version"]
+        ref, was = self.reference, input_from_milestone(milestone)
 
-        def saved(result) -> None:
-            if result is not None:
-                self._change(f"Saved milestone {result.name}",
-                             lambda backend: backend.edit_milestone(ref, milestone["id"], result, version))
-        self.app.push_screen(MilestoneFormScreen(milestone), saved)
+        def save(result: MilestoneInput) -> Change:
+            version = self._version()
+            return Change(f"Saved milestone {result.name}",
+                          lambda backend: backend.edit_milestone(ref, milestone["id"], result, version, was=was))
+        self.app.push_screen(MilestoneFormScreen(milestone, save=save))
 
     def action_milestone_met(self) -> None:
         milestone = self._selected_milestone()
         if milestone is None:
             return
-        ref, today, version = self.reference, self.app.backend.today, self.detail["version"]
+        ref = self.reference
 
-        def saved(result) -> None:
-            if result is not None:
-                self._change(f"Marked met: {milestone['name']}",
-                             lambda backend: backend.milestone_met(ref, milestone["id"], result.on, version))
-        self.app.push_screen(DateReasonScreen(
+        def save(result) -> Change:
+            version = self._version()
+            return Change(f"Marked met: {milestone['name']}",
+                          lambda backend: backend.milestone_met(ref, milestone["id"], result.on, version))
+        self.app.push_screen(MarkMetScreen(
             f"Mark met: {milestone['name']}", f"Due {milestone['due_date']}. On which day was it met?",
-            day=today, confirm="Mark met", ask_reason=False), saved)
+            day=self.app.backend.today, save=save))
 
     def _option_to_decide(self) -> dict | None:
         d = self.detail
         if d is None:
             return None
-        wanted = d["next_decision"]["option"] if d["next_decision"] else None
+        wanted = d["next_decision"]["option"] if d.get("next_decision") else None
         for option in d["options"]:
-            if option["option"] == wanted or (wanted is None and option["recorded_status"] == "available"):
+            if option["option"] == wanted or (wanted is None and option.get("recorded_status") == "available"):
                 return option
         self.notify("No option is waiting for a decision", severity="warning")
         return None
@@ -212,15 +193,16 @@ class ContractScreen(Screen):
         option = self._option_to_decide()
         if option is None:
             return
-        ref, ordinal, version = self.reference, option["option"], self.detail["version"]
-        verb = "Exercised" if exercise else "Declined"
+        ref, ordinal = self.reference, option["option"]
 
-        def decided(decision) -> None:
-            if decision is not None:
-                call = (lambda b: b.exercise_option(ref, ordinal, decision, version)) if exercise else \
-                       (lambda b: b.decline_option(ref, ordinal, decision, version))
-                self._change(f"{verb} option {ordinal} of {ref}", call)
-        self.app.push_screen(OptionDecisionScreen(ref, option, exercise=exercise), decided)
+        def save(decision) -> Change:
+            version = self._version()
+            if exercise:
+                return Change(f"Exercised option {ordinal} of {ref}",
+                              lambda backend: backend.exercise_option(ref, ordinal, decision, version))
+            return Change(f"Declined option {ordinal} of {ref}",
+                          lambda backend: backend.decline_option(ref, ordinal, decision, version))
+        self.app.push_screen((ExerciseScreen if exercise else DeclineScreen)(ref, option, save=save))
 
     def action_exercise(self) -> None:
         self._decide(True)
@@ -231,34 +213,39 @@ class ContractScreen(Screen):
     def action_terminate(self) -> None:
         if self.detail is None:
             return
-        ref, version = self.reference, self.detail["version"]
+        ref = self.reference
 
-        def confirmed(result) -> None:
-            if result is not None:
-                from ..backend import Termination
-                self._change(f"Terminated {ref}",
-                             lambda b: b.terminate(ref, Termination(result.on, result.reason), version))
-        self.app.push_screen(DateReasonScreen(
+        def save(result) -> Change:
+            version = self._version()
+            return Change(f"Terminated {ref}",
+                          lambda backend: backend.terminate(ref, Termination(result.on, result.reason), version))
+        self.app.push_screen(TerminateScreen(
             f"Terminate {ref}?", "The contract ends early on this day (its last day); options not yet taken lapse.",
-            day=self.app.backend.today, confirm="Terminate", ask_reason=True, danger=True), confirmed)
+            day=self.app.backend.today, save=save,
+            question=f"Terminate {ref} with {{day}} as its last day? Options not yet taken lapse. "
+                     "This cannot be undone here."))
 
     def action_apply_schedule(self) -> None:
         if self.detail is None:
             return
-        ref, version = self.reference, self.detail["version"]
+        ref = self.reference
 
-        def chosen(choice) -> None:
-            if choice is not None:
-                self._change(f"Applied {choice.template} to {ref}", lambda b: b.apply_schedule(ref, choice, version))
-        self.app.push_screen(ScheduleApplyScreen(self.detail), chosen)
+        def save(choice) -> Change:
+            version = self._version()
+            return Change(f"Applied {choice.template} to {ref}",
+                          lambda backend: backend.apply_schedule(ref, choice, version))
+        self.app.push_screen(ScheduleApplyScreen(self.detail, save=save))
 
     def action_export_ics(self) -> None:
         self.app.export_ics(ExportScope(f"{self.reference} deadlines", DeadlineFilter(contracts=(self.reference,))),
                             f"Every deadline of {self.reference}, with reminders (done ones marked as done).",
                             f"{self.reference}.ics")
 
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#contract-tabs", TabbedContent).active = f"tab-{tab}"
+
     def action_show_money(self) -> None:
-        self.query_one("#contract-tabs", TabbedContent).active = "tab-money"
+        self.action_show_tab("money")
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         return [

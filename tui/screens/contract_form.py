@@ -11,10 +11,7 @@ from decimal import Decimal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Select
 
 from contract_tracker.dates import parse_date
 from contract_tracker.durations import parse_duration
@@ -23,6 +20,8 @@ from contract_tracker.errors import DomainError
 from contract_tracker.money import parse_money
 
 from ..backend import ContractFields
+from ..widgets.form_field import FormField
+from .form import FormScreen
 
 TEXT_FIELDS = [  # (id, label, placeholder)
     ("reference", "Reference", "e.g. WCC-SEND-MED-2025 (no spaces)"),
@@ -38,6 +37,18 @@ TEXT_FIELDS = [  # (id, label, placeholder)
     ("decision_notice", "Decision notice", "notice before an extension, e.g. 6m"),
     ("reprocurement_lead", "Re-procurement lead", "e.g. 12m"),
 ]
+
+
+# How the register's refusals name each field (besides its label), so they land beside it.
+WORDS = {
+    "start_date": ("start", "starts", "live contract"),
+    "initial_term": ("initial term", "term", "end"),
+    "annual_value": ("annual value", "annual_value"),
+    "decision_notice": ("decision notice", "notice"),
+    "reprocurement_lead": ("re-procurement", "reprocurement"),
+    "owner_role": ("owner",),
+    "service_area": ("service area",),
+}
 
 
 def _parse(field_id: str, text: str):
@@ -74,20 +85,17 @@ def draft_from_detail(d: dict) -> ContractFields:
     )
 
 
-class ContractFormScreen(ModalScreen[ContractFields | None]):
+class ContractFormScreen(FormScreen[ContractFields]):
     """Returns the filled ContractFields, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-    ]
-
-    def __init__(self, draft: ContractFields | None = None, *, editing: bool = False, error: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, draft: ContractFields | None = None, *, editing: bool = False, error: str | None = None,
+                 save=None) -> None:
+        super().__init__(save=save, error=error)
         self.draft = draft
         self.editing = editing
-        self.error = error
-        self._error_field: str | None = None  # the field the shown error is about
+
+    def title_text(self) -> str:
+        return "Edit contract" if self.editing else "New contract"
 
     def _initial(self, field_id: str) -> str:
         draft = self.draft
@@ -100,58 +108,48 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
             return f"{value:.2f}"
         return "" if value is None else str(value)
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         draft = self.draft or ContractFields(reference="", title="")
-        with Vertical(id="dialog", classes="form-dialog"):
-            yield Static("Edit contract" if self.editing else "New contract", classes="dialog-title")
-            with VerticalScroll(), Grid(classes="form-grid"):
-                for field_id, label, placeholder in TEXT_FIELDS:
-                    if field_id == "options" and self.editing:
-                        continue  # options are decided on the contract screen, not rewritten here
-                    yield Label(label)
-                    yield Input(self._initial(field_id), placeholder=placeholder, id=field_id,
-                                compact=True, disabled=self.editing and field_id == "reference")
-                yield Label("Status")
-                yield Select([(s.value, s.value) for s in ContractStatus], value=draft.status,
-                             allow_blank=False, id="status", compact=True)
-                yield Label("Regime")
-                # Blank: assumed from the start date (PCR 2015 before 24 Feb 2025), as on the command line.
-                yield Select([(r.value, r.value) for r in Regime], value=draft.regime or Select.NULL,
-                             allow_blank=True, prompt="by start date", id="regime", compact=True)
-                yield Label("Procedure")
-                yield Select([(p.value, p.value) for p in Procedure], value=draft.procedure,
-                             allow_blank=False, id="procedure", compact=True)
-                yield Label("Light-touch")
-                yield Checkbox("social, health or education services", draft.light_touch,
-                               id="light_touch", compact=True)
-            yield Static(self.error or "", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+        for field_id, label, placeholder in TEXT_FIELDS:
+            if field_id == "options" and self.editing:
+                continue  # options are decided on the contract screen, not rewritten here
+            yield FormField(label, Input(self._initial(field_id), placeholder=placeholder, id=field_id, compact=True,
+                                         select_on_focus=False,
+                                         disabled=self.editing and field_id == "reference"),
+                            words=WORDS.get(field_id, ()), id=f"field-{field_id}")
+        for field_id, label, enum in (("status", "Status", ContractStatus), ("regime", "Regime", Regime),
+                                      ("procedure", "Procedure", Procedure)):
+            # A blank regime is assumed from the start date (PCR 2015 before 24 Feb 2025), as on the command line.
+            blank = field_id == "regime"
+            yield FormField(label, Select([(e.value, e.value) for e in enum],
+                                          value=getattr(draft, field_id) or Select.NULL, allow_blank=blank,
+                                          prompt="by start date" if blank else "Select", id=field_id, compact=True),
+                            id=f"field-{field_id}")
+        yield FormField("Light-touch", Checkbox("social, health or education services", draft.light_touch,
+                                                id="light_touch", compact=True), id="field-light_touch")
 
     def on_mount(self) -> None:
         next(widget for widget in self.query(Input) if not widget.disabled).focus()
+        if self._error:  # reopened with a refusal: beside its field too
+            self.refused(self._error)
 
     @on(Input.Blurred)
     def _check_field(self, event: Input.Blurred) -> None:
+        """Each field is checked as it is left."""
+        field = self.query_one(f"#field-{event.input.id}", FormField)
         try:
             _parse(event.input.id, event.value)
         except DomainError as error:
-            self._show_error(str(error), event.input)
+            field.show_error(str(error))
         else:
-            event.input.remove_class("invalid")
-            if self._error_field == event.input.id:
-                self.query_one("#form-error", Static).update("")
-                self._error_field = None
+            field.clear_error()
 
-    def _show_error(self, message: str, widget: Input | None = None) -> None:
-        self.query_one("#form-error", Static).update(message)
-        if widget is not None:
-            widget.add_class("invalid")
-            self._error_field = widget.id
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        self.next_or_submit(event)
 
-    def collect(self) -> ContractFields | None:
-        """The fields as ContractFields, or None after showing the first bad one."""
+    def value(self) -> ContractFields | None:
+        """The fields as ContractFields, or None after showing the first bad one beside it."""
         values = {}
         for field_id, _, _ in TEXT_FIELDS:
             inputs = self.query(f"#{field_id}")
@@ -161,8 +159,7 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
             try:
                 values[field_id] = _parse(field_id, widget.value)
             except DomainError as error:
-                self._show_error(str(error), widget)
-                widget.focus()
+                self.show_error(str(error), self.query_one(f"#field-{field_id}", FormField))
                 return None
         if self.editing and self.draft is not None:
             values["reference"] = self.draft.reference
@@ -172,19 +169,11 @@ class ContractFormScreen(ModalScreen[ContractFields | None]):
             chosen = self.query_one(f"#{select_id}", Select).value
             values[select_id] = None if chosen is Select.NULL else chosen
         values["light_touch"] = self.query_one("#light_touch", Checkbox).value
+        if self.editing and self.draft is not None:
+            values["options"] = self.draft.options  # not on the form when editing: as they were
         values.setdefault("options", [])
         if self.draft is not None:  # keep what the form does not show (e.g. description)
             values["description"] = self.draft.description
             values["owner_contact"] = self.draft.owner_contact
             values["whole_life_value"] = self.draft.whole_life_value
         return ContractFields(**values)
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        result = self.collect()
-        if result is not None:
-            self.dismiss(result)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

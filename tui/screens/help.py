@@ -1,4 +1,4 @@
-"""Help: every key binding of the app and of each screen, read from the bindings themselves."""
+"""Help (F1): every key of the screen it is opened on, read from the bindings themselves."""
 
 from __future__ import annotations
 
@@ -6,40 +6,72 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
 
 INTRO = (
     "Contract tracker keeps contracts, their extension options, break clauses and milestones, and "
     "shows every deadline from one stream. The register lists contracts (type to filter, click a "
     "heading or press s to sort); Enter opens a contract: its facts, a timeline of the term and "
     "options, milestones and history. The agenda lists the coming weeks' deadlines, overdue first. "
-    "Every change goes through the services and is written to the audit trail. Ctrl+P opens the "
-    "command palette. Press F5 to see changes other people have made."
+    "Every change goes through the services and is written to the audit trail."
 )
+PACKAGE = __name__.rsplit(".", 2)[0]  # the app's own package: its widgets' keys are listed too
 
 
-def _screens():
-    from ..widgets.register_table import RegisterTable
-    from .agenda import AgendaScreen
-    from .contract import ContractScreen
-    from .register import RegisterScreen
-    return [("Everywhere", None), ("Register", RegisterScreen), ("Register table", RegisterTable),
-            ("Contract", ContractScreen), ("Agenda", AgendaScreen)]
+def _key(binding: Binding) -> str:
+    return ", ".join(key.strip().replace("slash", "/") for key in binding.key.split(","))
+
+
+def own_bindings(cls: type) -> list[Binding]:
+    """The bindings a class of this app declares, its own overriding its bases' key by key."""
+    keys: dict[str, Binding] = {}
+    for base in reversed(cls.__mro__):
+        if base.__module__.startswith(PACKAGE):
+            keys.update({b.key: b for b in base.__dict__.get("BINDINGS", []) if isinstance(b, Binding)})
+    return list(keys.values())
+
+
+def screen_title(screen: Screen) -> str:
+    title = getattr(screen, "title_text", None)
+    if callable(title):
+        return title()
+    return type(screen).__name__.removesuffix("Screen") or "This screen"
+
+
+def key_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(key, description) lines for `screen`: its own keys and those of the app's widgets on it,
+    then the keys that work everywhere (in a dialog, only those that work there), then the palette.
+    A heading has an empty description."""
+    rows: list[tuple[str, str]] = [(screen_title(screen), "")]
+    seen: set[str] = set()
+    owners = [type(screen)] + [type(node) for node in screen.walk_children()
+                               if type(node).__module__.startswith(PACKAGE)]
+    for owner in dict.fromkeys(owners):  # each class once, in order
+        for binding in own_bindings(owner):
+            if binding.key not in seen and binding.description:
+                seen.add(binding.key)
+                rows.append((_key(binding), binding.description))
+    app = screen.app
+    everywhere = [b for b in app.BINDINGS if isinstance(b, Binding) and b.key not in seen
+                  and (b.priority or not screen.is_modal)]
+    if everywhere:
+        rows.append(("Everywhere", ""))
+        rows += [(_key(b), b.description) for b in everywhere]
+    if not screen.is_modal:
+        rows += [("Command palette", ""), ("ctrl+p", "Search every action by name; open any contract")]
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help.close")]
 
+    def __init__(self, about: Screen) -> None:
+        super().__init__()
+        self.about = about
+
     def rows(self) -> list[tuple[str, str]]:
-        """(key, description) lines; a heading has an empty description."""
-        rows = []
-        for title, owner in _screens():
-            rows.append((title, ""))
-            bindings = self.app.BINDINGS if owner is None else owner.BINDINGS
-            rows += [(binding.key.replace("slash", "/"), binding.description)
-                     for binding in bindings if isinstance(binding, Binding)]
-        return [*rows, ("Command palette", ""), ("ctrl+p", "Search every action above by name")]
+        return key_rows(self.about)
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2))
@@ -48,7 +80,9 @@ class HelpScreen(ModalScreen[None]):
         for key, description in self.rows():
             table.add_row(f"  {key}" if description else f"[b]{key}[/b]", description)
         with VerticalScroll(id="dialog", classes="help-dialog"):
-            yield Static("Help", classes="dialog-title")
-            yield Static(INTRO, classes="dialog-text")
-            yield Static(table)
-            yield Static("Press Escape to close.", classes="dialog-text")
+            yield Static(f"Keys: {screen_title(self.about)}", classes="dialog-title")
+            yield Static(table, id="help-keys")
+            if not self.about.is_modal:
+                yield Static(INTRO, classes="dialog-text help-intro")
+            yield Static("Press Escape or F1 to close.", classes="dialog-text")
+        yield Footer()

@@ -4,30 +4,36 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Select
 
 from contract_tracker.dates import parse_span
 from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
 
 from ..backend import MilestoneInput
+from ..widgets.form_field import FormField
+from .form import FormScreen
 
 
-class MilestoneFormScreen(ModalScreen[MilestoneInput | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-    ]
+def input_from_milestone(milestone: dict) -> MilestoneInput:
+    """What the edit form starts from (views.milestone_row), to save only what is changed."""
+    start, due = milestone["start_date"], milestone["due_date"]
+    return MilestoneInput(kind=milestone["kind"], name=milestone["name"],
+                          due=parse_span(f"{start} to {due}" if start else due),
+                          owner=milestone["owner"] or "", notes=milestone["notes"] or "", status=milestone["status"])
+
+
+class MilestoneFormScreen(FormScreen[MilestoneInput]):
+    DIALOG_CLASSES = "form-dialog small"
 
     def __init__(self, milestone: dict | None = None, *, error: str | None = None,
-                 draft: MilestoneInput | None = None) -> None:
-        super().__init__()
+                 draft: MilestoneInput | None = None, save=None) -> None:
+        super().__init__(save=save, error=error)
         self.milestone = milestone  # a views.milestone_row when editing
         self.draft = draft
-        self.error = error
+
+    def title_text(self) -> str:
+        return "Edit milestone" if self.milestone else "New milestone"
 
     def _value(self, name: str, default: str = "") -> str:
         if self.draft is not None:
@@ -42,30 +48,20 @@ class MilestoneFormScreen(ModalScreen[MilestoneInput | None]):
             return f"{start} to {due}" if start else due
         return self.milestone[name] or default
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog small"):
-            yield Static("Edit milestone" if self.milestone else "New milestone", classes="dialog-title")
-            with Grid(classes="form-grid"):
-                yield Label("Kind")
-                yield Select([(k.value, k.value) for k in MilestoneKind], value=self._value("kind", "other"),
-                             allow_blank=False, id="kind", compact=True)
-                yield Label("Name")
-                yield Input(self._value("name"), placeholder="e.g. Publish the tender notice", id="name", compact=True)
-                yield Label("Due")
-                yield Input(self._value("due"), placeholder="a day (2027-03-01) or months (July/August 2027)",
-                            id="due", compact=True)
-                yield Label("Owner")
-                yield Input(self._value("owner"), placeholder="a role", id="owner", compact=True)
-                yield Label("Notes")
-                yield Input(self._value("notes"), id="notes", compact=True)
-                if self.milestone:
-                    yield Label("Status")
-                    yield Select([(s.value, s.value) for s in MilestoneStatus], value=self.milestone["status"],
-                                 allow_blank=False, id="status", compact=True)
-            yield Static(self.error or "", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+    def compose_fields(self) -> ComposeResult:
+        yield FormField("Kind", Select([(k.value, k.value) for k in MilestoneKind], value=self._value("kind", "other"),
+                                       allow_blank=False, id="kind", compact=True), id="field-kind")
+        yield FormField("Name", Input(self._value("name"), placeholder="e.g. Publish the tender notice", id="name",
+                                      compact=True, select_on_focus=False), id="field-name")
+        yield FormField("Due", Input(self._value("due"), placeholder="a day (2027-03-01) or months (July/August 2027)",
+                                     id="due", compact=True), words=("date", "month"), id="field-due")
+        yield FormField("Owner", Input(self._value("owner"), placeholder="a role", id="owner", compact=True),
+                        id="field-owner")
+        yield FormField("Notes", Input(self._value("notes"), id="notes", compact=True), id="field-notes")
+        if self.milestone:
+            yield FormField("Status", Select([(s.value, s.value) for s in MilestoneStatus],
+                                             value=self.milestone["status"], allow_blank=False, id="status",
+                                             compact=True), id="field-status")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -75,30 +71,31 @@ class MilestoneFormScreen(ModalScreen[MilestoneInput | None]):
 
     @on(Input.Blurred, "#due")
     def _check_due(self) -> None:
+        field = self.query_one("#field-due", FormField)
         try:
             self._due()
         except DomainError as error:
-            self.query_one("#form-error", Static).update(str(error))
+            field.show_error(str(error))
         else:
-            self.query_one("#form-error", Static).update("")
+            field.clear_error()
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        self.next_or_submit(event)
+
+    def value(self) -> MilestoneInput | None:
         name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.show_error("a milestone needs a name", self.query_one("#field-name", FormField))
+            return None
         try:
-            if not name:
-                raise DomainError("a milestone needs a name")
             due = self._due()
         except DomainError as error:
-            self.query_one("#form-error", Static).update(str(error))
-            return
+            self.show_error(str(error), self.query_one("#field-due", FormField))
+            return None
         status = self.query_one("#status", Select).value if self.milestone else None
-        self.dismiss(MilestoneInput(
+        return MilestoneInput(
             kind=self.query_one("#kind", Select).value, name=name, due=due,
             owner=self.query_one("#owner", Input).value.strip(), notes=self.query_one("#notes", Input).value.strip(),
             status=status,
-        ))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        )

@@ -7,65 +7,89 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from ..backend import Decision
+from ..widgets.form_field import FormField
+from .form import FormScreen
 
 
 def _day(text: str) -> str:
     return f"{date.fromisoformat(text):%-d %b %Y}"
 
 
-class OptionDecisionScreen(ModalScreen[Decision | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+class OptionDecisionScreen(FormScreen[Decision]):
+    """Exercise (`exercise=True`) or decline the option. Declining asks to confirm: it ends the
+    contract at its current end and every later option lapses with it."""
 
-    def __init__(self, reference: str, option: dict, *, exercise: bool) -> None:
-        super().__init__()
+    DIALOG_CLASSES = "form-dialog small"
+
+    def __init__(self, reference: str, option: dict, *, exercise: bool, save=None) -> None:
+        super().__init__(save=save)
         self.reference, self.option, self.exercise = reference, option, exercise
         # Past its decide-by day but before the term it extends ends: it can be taken only late.
-        self.late = option["recorded_status"] == "available" and option["status_as_of"] == "overdue"
+        self.late = option.get("recorded_status") == "available" and option.get("status_as_of") == "overdue"
+        self.CONFIRM = "Exercise" if exercise else "Decline"
+        self.DANGER = not exercise
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> str:
+        return f"{self.CONFIRM} option {self.option['option']} of {self.reference}?"
+
+    def effect(self) -> str:
         o = self.option
-        verb = "Exercise" if self.exercise else "Decline"
         if self.exercise:
-            effect = (f"The contract will run on from {_day(o['period_start'])} to {_day(o['period_end'])} "
-                      f"({o['length']}).")
-        else:
-            effect = "The contract will end at its current end; this option and every later one lapse."
-        with Vertical(id="dialog", classes="form-dialog small"):
-            yield Static(f"{verb} option {o['option']} of {self.reference}?", classes="dialog-title")
-            yield Static(f"{effect}\nDecide and give notice by {_day(o['decide_by'])} ({o['notice']} notice).",
-                         classes="dialog-text")
-            if self.late:
-                yield Static(f"The decision date passed on {_day(o['decide_by'])}. Recording it now needs a reason.",
-                             classes="warning")
-            yield Input(placeholder="Reason (recorded in the audit trail)", id="reason", compact=True)
-            if self.late:
-                yield Checkbox("Record this late decision", id="late", compact=True)
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(verb, variant="primary" if self.exercise else "error", id="confirm")
-                yield Button("Cancel", id="cancel")
+            return (f"The contract will run on from {_day(o['period_start'])} to {_day(o['period_end'])} "
+                    f"({o['length']}).")
+        return "The contract will end at its current end; this option and every later one lapse."
+
+    def compose_fields(self) -> ComposeResult:
+        o = self.option
+        yield Static(f"{self.effect()}\nDecide and give notice by {_day(o['decide_by'])} ({o['notice']} notice).",
+                     classes="dialog-text")
+        if self.late:
+            yield Static(f"The decision date passed on {_day(o['decide_by'])}. Recording it now needs a reason.",
+                         classes="warning")
+        yield FormField("Reason", Input(placeholder="recorded in the audit trail", id="reason", compact=True),
+                        words=("note", "force"), id="field-reason")
+        if self.late:
+            yield FormField("Late decision", Checkbox("Record this late decision", id="late", compact=True),
+                            words=("decision date", "after its date"), id="field-late")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
 
-    @on(Button.Pressed, "#confirm")
     @on(Input.Submitted)
-    def _confirm(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        error = self.query_one("#form-error", Static)
-        if not reason:
-            error.update("give a reason: it is recorded in the audit trail")
-            return
-        if self.late and not self.query_one("#late", Checkbox).value:
-            error.update("tick the box to record a decision after its date")
-            return
-        self.dismiss(Decision(reason=reason, late=self.late))
+    def _enter(self, event: Input.Submitted) -> None:
+        self.next_or_submit(event)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def value(self) -> Decision | None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.show_error("give a reason: it is recorded in the audit trail",
+                            self.query_one("#field-reason", FormField))
+            return None
+        if self.late and not self.query_one("#late", Checkbox).value:
+            self.show_error("tick the box to record a decision after its date",
+                            self.query_one("#field-late", FormField))
+            return None
+        return Decision(reason=reason, late=self.late)
+
+    def question(self, value: Decision) -> str | None:
+        if self.exercise:
+            return None
+        return (f"Decline option {self.option['option']} of {self.reference}? {self.effect()} "
+                f"Reason: {value.reason}")
+
+
+class ExerciseScreen(OptionDecisionScreen):
+    BINDINGS = [Binding("ctrl+s", "submit", "Exercise", id="form.save")]
+
+    def __init__(self, reference: str, option: dict, save=None) -> None:
+        super().__init__(reference, option, exercise=True, save=save)
+
+
+class DeclineScreen(OptionDecisionScreen):
+    BINDINGS = [Binding("ctrl+s", "submit", "Decline", id="form.save")]
+
+    def __init__(self, reference: str, option: dict, save=None) -> None:
+        super().__init__(reference, option, exercise=False, save=save)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from contract_tracker.feeds import DeadlineFilter
-from contract_tracker.gc_pause import gc_paused
 
-from ..backend import Backend, ContractFields, ExportScope, RegisterRow
-from ..messages import DataLoaded, LoadFailed
+from ..backend import ContractFields, ExportScope, ReadInterrupted, RegisterRow
+from ..messages import Change
 from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare
-from .contract import ContractScreen
 from .contract_form import ContractFormScreen
 
 
@@ -35,24 +29,6 @@ class RegisterLoaded:
     rows: list[RegisterRow]
     prepared: PreparedRows
     total: int  # contracts in the whole register: more than len(rows) for the first page
-
-
-def _first_page(backend: Backend, limit: int) -> RegisterLoaded:
-    page = backend.register_page(limit)
-    return RegisterLoaded(page.rows, prepare(page.rows), page.total)
-
-
-def _whole_register(backend: Backend) -> RegisterLoaded:
-    with gc_paused():  # a million objects at national scale: see gc_pause
-        rows = backend.register()
-        return RegisterLoaded(rows, prepare(rows), len(rows))
-
-
-def _outcome(token: str, read: Callable[[], object]) -> DataLoaded | LoadFailed:
-    try:
-        return DataLoaded(token, read())
-    except Exception as error:
-        return LoadFailed(token, str(error))
 
 
 def _choices(values) -> list[tuple[str, str]]:
@@ -68,6 +44,27 @@ class RegisterScreen(Screen):
     ]
     PAGE_ROWS = 200  # rows shown while the rest of a large register loads: several screenfuls
 
+    class PageRead(Message):
+        """The register's first rows (or why they could not be read)."""
+
+        def __init__(self, loaded: RegisterLoaded | None, error: str | None = None) -> None:
+            self.loaded, self.error = loaded, error
+            super().__init__()
+
+    class RegisterRead(Message):
+        """The whole register (or why it could not be read)."""
+
+        def __init__(self, loaded: RegisterLoaded | None, error: str | None = None) -> None:
+            self.loaded, self.error = loaded, error
+            super().__init__()
+
+    class FinanceRead(Message):
+        """This financial year's money line (or why it could not be read)."""
+
+        def __init__(self, summary: dict | None, error: str | None = None) -> None:
+            self.summary, self.error = summary, error
+            super().__init__()
+
     def __init__(self) -> None:
         super().__init__()
         self.loaded_generation = -1
@@ -76,7 +73,7 @@ class RegisterScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="register-filters"):
-            yield Input(placeholder="Type to filter: reference, title, supplier", id="filter-text")
+            yield Input(placeholder="Type to filter (reference, title, supplier)", id="filter-text")
             yield Select([], prompt="Any status", id="filter-status", compact=True)
             yield Select([], prompt="Any owner", id="filter-owner", compact=True)
             yield Select([], prompt="Any service area", id="filter-area", compact=True)
@@ -93,61 +90,88 @@ class RegisterScreen(Screen):
         if self.loaded_generation != getattr(self.app, "generation", 0):
             self.reload()
 
+    def on_unmount(self) -> None:
+        # The app is closing (or the screen went away): stop a whole-register read in flight, so
+        # that its thread, which the app waits for, ends now rather than seconds from now.
+        self.app.backend.interrupt_reads()
+
     def reload(self) -> None:
         self.loaded_generation = getattr(self.app, "generation", 0)
-        backend = self.app.backend
-        self._start("finance", backend.finance_summary)
+        self._read_finance()
         if self.query_one(RegisterTable).total == 0:
             # The first time, the first screenful first: the whole register takes seconds at
             # national scale. A reload keeps the rows shown until the new ones are in.
-            self._start("register-page", partial(_first_page, backend, self.PAGE_ROWS))
+            self._read_page()
         else:
-            self._start("register", partial(_whole_register, backend))
+            self._read_register()
 
-    def _start(self, token: str, read: Callable[[], object]) -> None:
-        """Run `read` in a worker; one at a time for the register (a newer read replaces an older
-        one), one for the finance summary."""
-        if token == "register":
-            self.run_worker(self._read_in_daemon(token, read), group="register-load", exclusive=True)
-            return
-        group = "finance-load" if token == "finance" else "register-load"
-        self.run_worker(partial(self._read, token, read), group=group, exclusive=True, thread=True)
-
-    def _read(self, token: str, read: Callable[[], object]) -> None:
-        message = _outcome(token, read)
-        if not get_current_worker().is_cancelled:  # if replaced, the newer read's result is the one to show
+    # Reads, each in a thread worker; a newer read of the register replaces an older one -----
+    @work(thread=True, exclusive=True, group="finance-read")
+    def _read_finance(self) -> None:
+        try:
+            message = self.FinanceRead(self.app.backend.finance_summary())
+        except Exception as error:
+            message = self.FinanceRead(None, str(error))
+        if not get_current_worker().is_cancelled:
             self.post_message(message)
 
-    async def _read_in_daemon(self, token: str, read: Callable[[], object]) -> None:
-        """`_read` in a daemon thread. The whole register takes seconds at national scale, and a
-        thread worker's thread is joined when the app exits: quitting while it loads would leave
-        the terminal waiting for rows nobody will see. A daemon thread ends with the process
-        (it only reads). Cancelling this worker (a newer read, or quitting) drops its result."""
-        loop = asyncio.get_running_loop()
-        result: asyncio.Future[DataLoaded | LoadFailed] = loop.create_future()
+    @work(thread=True, exclusive=True, group="register-read")
+    def _read_page(self) -> None:
+        try:
+            page = self.app.backend.register_page(self.PAGE_ROWS)
+            message = self.PageRead(RegisterLoaded(page.rows, prepare(page.rows), page.total))
+        except Exception as error:
+            message = self.PageRead(None, str(error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
-        def deliver(message: DataLoaded | LoadFailed) -> None:
-            if not result.done():
-                result.set_result(message)
+    def _read_register(self) -> None:
+        self.app.backend.interrupt_reads()  # an older read still going is replaced: stop it
+        self._read_whole_register()
 
-        def run() -> None:
-            message = _outcome(token, read)
-            with contextlib.suppress(RuntimeError):  # the app has exited and its loop is closed
-                loop.call_soon_threadsafe(deliver, message)
-
-        threading.Thread(target=run, name=f"read {token}", daemon=True).start()
-        self.post_message(await result)
-
-    def on_data_loaded(self, message: DataLoaded) -> None:
-        if message.token == "finance":
-            self.query_one(FinanceSummary).show(message.payload)
+    @work(thread=True, exclusive=True, group="register-read")
+    def _read_whole_register(self) -> None:
+        worker = get_current_worker()
+        try:
+            rows = self.app.backend.register()
+            prepared = prepare(rows, cancelled=lambda: worker.is_cancelled)
+            message = self.RegisterRead(RegisterLoaded(rows, prepared, len(rows)) if prepared else None)
+        except ReadInterrupted:
             return
-        loaded: RegisterLoaded = message.payload
+        except Exception as error:
+            message = self.RegisterRead(None, str(error))
+        if not worker.is_cancelled:  # if replaced, the newer read's result is the one to show
+            self.post_message(message)
+
+    def on_register_screen_finance_read(self, message: FinanceRead) -> None:
+        finance = self.query_one(FinanceSummary)
+        if message.error is not None:
+            finance.update(f"Could not read this year's figures: {message.error}")
+        else:
+            finance.show(message.summary)
+
+    def on_register_screen_page_read(self, message: PageRead) -> None:
+        if message.error is not None:  # try the whole register, which says what is wrong if it fails too
+            self._read_register()
+            return
+        loaded = message.loaded
         self.loading_total = None
-        if message.token == "register-page" and len(loaded.rows) < loaded.total:
+        if len(loaded.rows) < loaded.total:
             self.loading_total = loaded.total
             # The rest once the page is on screen, so that reading it does not hold up the first paint.
-            self.call_after_refresh(self._start, "register", partial(_whole_register, self.app.backend))
+            self.call_after_refresh(self._read_register)
+        self._show(loaded)
+
+    def on_register_screen_register_read(self, message: RegisterRead) -> None:
+        if message.error is not None:
+            self.loading_total = None
+            self.query_one("#register-count", Static).update(f"Could not read the register: {message.error}")
+            return
+        if message.loaded is not None:
+            self.loading_total = None
+            self._show(message.loaded)
+
+    def _show(self, loaded: RegisterLoaded) -> None:
         rows = loaded.rows
         table = self.query_one(RegisterTable)
         with self.app.batch_update():
@@ -161,16 +185,6 @@ class RegisterScreen(Screen):
                     select.value = current
             table.load(loaded.prepared, self._filter())
         self._count()
-
-    def on_load_failed(self, message: LoadFailed) -> None:
-        if message.token == "finance":
-            self.query_one(FinanceSummary).update(f"Could not read this year's figures: {message.error}")
-            return
-        if message.token == "register-page":  # try the whole register, which says what is wrong if it fails too
-            self._start("register", partial(_whole_register, self.app.backend))
-            return
-        self.loading_total = None
-        self.query_one("#register-count", Static).update(f"Could not read the register: {message.error}")
 
     def _filter(self) -> RegisterFilter:
         def value(select_id: str) -> str | None:
@@ -190,7 +204,7 @@ class RegisterScreen(Screen):
             return
         self.query_one("#register-count", Static).update(
             f"{len(table.shown):,} of {total:,} contracts · as of {self.app.backend.today:%-d %b %Y} · "
-            "Enter opens · click a heading or press s to sort"
+            "Enter opens · s sorts"
         )
 
     @on(Input.Changed, "#filter-text")
@@ -212,7 +226,7 @@ class RegisterScreen(Screen):
         self.open_contract(event.reference)
 
     def open_contract(self, reference: str) -> None:
-        self.app.push_screen(ContractScreen(reference))
+        self.app.open_contract(reference)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter-text", Input).focus()
@@ -223,12 +237,10 @@ class RegisterScreen(Screen):
             select.clear()
         self.query_one(RegisterTable).focus()
 
-    def action_new(self, draft: ContractFields | None = None, error: str | None = None) -> None:
-        def saved(result: ContractFields | None) -> None:
-            if result is not None:
-                self.app.change(f"Registered {result.reference}", lambda backend: backend.add_contract(result),
-                                retry=partial(self.action_new, result))
-        self.app.push_screen(ContractFormScreen(draft, error=error), saved)
+    def action_new(self) -> None:
+        def save(fields: ContractFields) -> Change:
+            return Change(f"Registered {fields.reference}", lambda backend: backend.add_contract(fields))
+        self.app.push_screen(ContractFormScreen(save=save))
 
     def action_export_ics(self) -> None:
         """The deadlines of the contracts shown: every contract's when nothing is filtered out."""
@@ -248,10 +260,6 @@ class RegisterScreen(Screen):
         self.app.export_ics(scope, f"Every deadline of {what}, with reminders.", "contract-deadlines.ics")
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
-        table = self.query_one(RegisterTable)
-        commands = [("New contract", "Register a contract with its options and suppliers (n)", self.action_new),
-                    ("Export to .ics", "The deadlines of the contracts shown, as a calendar file (i)",
-                     self.action_export_ics)]
-        commands += [(f"Open {row.reference}", row.title, partial(self.open_contract, row.reference))
-                     for row in table.shown[:500]]
-        return commands
+        return [("New contract", "Register a contract with its options and suppliers (n)", self.action_new),
+                ("Export to .ics", "The deadlines of the contracts shown, as a calendar file (i)",
+                 self.action_export_ics)]

@@ -1,70 +1,99 @@
 """Apply a schedule template to a contract: pick the template and anchor, preview, then confirm.
 
 The preview is the service's own answer (applied in a transaction that is rolled back, in a thread
-worker), so what it shows as created, updated or kept is what Apply does.
+worker), so what it shows as created, moved or kept is what Apply does. It starts from the
+contract's next service start, not its first one, so re-opening it does not offer to move a
+plan back to the contract's beginning.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.worker import get_current_worker
 
 from contract_tracker.dates import parse_date
 from contract_tracker.errors import DomainError
 from contract_tracker.templates import load_templates, template_for
 
-from ..backend import ScheduleChoice, SchedulePreview
-from ..messages import DataLoaded, LoadFailed
+from ..backend import PreviewRow, ScheduleChoice, SchedulePreview, next_service_start
+from ..widgets.form_field import FormField
+from .form import FormScreen
 
 ANCHORS = [("service start (plan backwards)", "service start"), ("ITT publication (plan forwards)", "itt publication")]
 EFFECT_STYLE = {"create": "green", "update": "yellow", "unchanged": "dim", "keep": "dim"}
 EFFECT_TEXT = {"create": "new", "update": "moves", "unchanged": "unchanged", "keep": "kept as recorded"}
 
 
-class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
-    """Returns the previewed choice to apply, or None when cancelled."""
+def _when(start: date | None, due: date) -> str:
+    return f"{start:%-d %b} – {due:%-d %b %Y}" if start else f"{due:%a %-d %b %Y}"
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="schedule.cancel"),
-        Binding("ctrl+s", "apply", "Apply", id="schedule.apply"),
-    ]
 
-    def __init__(self, detail: dict) -> None:
-        super().__init__()
+def when_text(row: PreviewRow) -> str:
+    """The step's date; for a milestone that moves, its date before → after."""
+    new = _when(row.start, row.due)
+    if row.effect == "update" and row.was_due is not None:
+        return f"{_when(row.was_start, row.was_due)} → {new}"
+    return new
+
+
+class ScheduleApplyScreen(FormScreen[ScheduleChoice]):
+    """Returns the previewed choice once applied, or None when cancelled."""
+
+    BINDINGS = [Binding("ctrl+s", "submit", "Apply", id="form.save")]
+    CONFIRM = "Apply"
+    DIALOG_CLASSES = "form-dialog wide"
+
+    class PreviewRead(Message):
+        """What applying `choice` would do (or why it cannot be worked out)."""
+
+        def __init__(self, choice: ScheduleChoice, preview: SchedulePreview | None, error: str | None = None) -> None:
+            self.choice, self.preview, self.error = choice, preview, error
+            super().__init__()
+
+    def __init__(self, detail: dict, save=None) -> None:
+        super().__init__(save=save)
         self.reference = detail["reference"]
-        self.start = detail["start_date"] or ""
+        anchor = next_service_start(detail)
+        self.anchor_date = anchor.isoformat() if anchor else ""
         self.templates = load_templates()
         best = template_for(detail["regime"], detail["procedure"], detail["light_touch"])
         self.initial = best.key if best else next(iter(self.templates))
         self.preview: SchedulePreview | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog wide"):
-            yield Static(f"Apply a schedule template to {self.reference}", classes="dialog-title")
-            with Grid(classes="form-grid"):
-                yield Label("Template")
-                yield Select([(f"{t.name} ({key})", key) for key, t in self.templates.items()],
-                             value=self.initial, allow_blank=False, id="template", compact=True)
-                yield Label("Fixed date")
-                yield Select(ANCHORS, value="service start", allow_blank=False, id="anchor", compact=True)
-                yield Label("On")
-                yield Input(self.start, placeholder="e.g. 2025-09-01 or 1 Sep 2025", id="anchor-date", compact=True)
-            yield DataTable(id="schedule-preview", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="schedule-summary", classes="dialog-text")
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply", variant="primary", id="confirm", disabled=True)
-                yield Button("Cancel", id="cancel")
+    def title_text(self) -> str:
+        return f"Apply a schedule template to {self.reference}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield FormField("Template", Select([(f"{t.name} ({key})", key) for key, t in self.templates.items()],
+                                           value=self.initial, allow_blank=False, id="template", compact=True),
+                        id="field-template")
+        yield FormField("Fixed date", Select(ANCHORS, value="service start", allow_blank=False, id="anchor",
+                                             compact=True), id="field-anchor")
+        yield FormField("On", Input(self.anchor_date, placeholder="e.g. 2028-09-01 or 1 Sep 2028", id="anchor-date",
+                                    compact=True), words=("date",), id="field-anchor-date")
+        yield Static("Working out the plan…", id="schedule-summary")
+        yield DataTable(id="schedule-preview", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Date", "On the contract", "Length", "Rule", "Milestone")
         self.query_one("#anchor-date", Input).focus()
         self._refresh()
+
+    def _columns(self, table: DataTable) -> None:
+        """The milestone's name gets what the date, the effect, the rule and the length leave; on a
+        narrow screen what the date and the effect leave (the rest is a scroll to the right)."""
+        table.clear(columns=True)
+        width = table.size.width
+        name = width - 65 if width - 65 >= 30 else max(24, width - 43)
+        table.add_column("Date")
+        table.add_column("Milestone", width=name)
+        table.add_columns("On the contract", "Rule", "Length")
 
     def _choice(self) -> ScheduleChoice:
         text = self.query_one("#anchor-date", Input).value.strip()
@@ -78,50 +107,47 @@ class ScheduleApplyScreen(ModalScreen[ScheduleChoice | None]):
     def _refresh(self) -> None:
         self.preview = None
         self.query_one("#confirm", Button).disabled = True
+        field = self.query_one("#field-anchor-date", FormField)
         try:
             choice = self._choice()
         except DomainError as error:
-            self.query_one("#form-error", Static).update(str(error))
+            field.show_error(str(error))
             return
-        self.query_one("#form-error", Static).update("")
-        self._load(choice)
+        field.clear_error()
+        self._read(choice)
 
     @work(thread=True, exclusive=True, group="schedule-preview")
-    def _load(self, choice: ScheduleChoice) -> None:
+    def _read(self, choice: ScheduleChoice) -> None:
         try:
-            self.post_message(DataLoaded("schedule", self.app.backend.preview_schedule(self.reference, choice)))
+            message = self.PreviewRead(choice, self.app.backend.preview_schedule(self.reference, choice))
         except Exception as error:
-            self.post_message(LoadFailed("schedule", str(error)))
+            message = self.PreviewRead(choice, None, str(error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
-    def on_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#form-error", Static).update(message.error)
-
-    def on_data_loaded(self, message: DataLoaded) -> None:
-        preview: SchedulePreview = message.payload
+    def on_schedule_apply_screen_preview_read(self, message: PreviewRead) -> None:
         try:
-            if preview.choice != self._choice():
-                return  # an older answer: the user has changed the choice since
+            if message.choice != self._choice():
+                return  # an older answer: the choice has changed since
         except DomainError:
             return
-        self.preview = preview
+        if message.error is not None:
+            self.refused(message.error)
+            return
+        preview = self.preview = message.preview
         table = self.query_one(DataTable)
-        table.clear()
+        self._columns(table)
         for row in preview.rows:
-            when = f"{row.start:%-d %b} – {row.due:%-d %b %Y}" if row.start else f"{row.due:%a %-d %b %Y}"
             rule = Text("ok", style="green") if row.ok else Text("BREAKS", style="bold red")
             effect = Text(EFFECT_TEXT.get(row.effect, row.effect), style=EFFECT_STYLE.get(row.effect, ""))
-            table.add_row(when, effect, row.length, rule, row.name, key=row.step)
+            table.add_row(when_text(row), row.name, effect, rule, row.length, key=row.step)
         effects = (("create", "new"), ("update", "to move"), ("unchanged", "unchanged"), ("keep", "kept as recorded"))
         counts = ", ".join(f"{preview.count(e)} {w}" for e, w in effects)
         warning = "" if preview.ok else " · a period breaks its minimum or maximum"
         self.query_one("#schedule-summary", Static).update(f"Milestones: {counts}{warning}")
-        self.query_one("#confirm", Button).disabled = False
+        self.query_one("#confirm", Button).disabled = self._saving is not None
 
-    @on(Button.Pressed, "#confirm")
-    def action_apply(self) -> None:
-        if self.preview is not None:
-            self.dismiss(self.preview.choice)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def value(self) -> ScheduleChoice | None:
+        if self.preview is None:
+            return None  # nothing previewed (yet): nothing to apply
+        return self.preview.choice

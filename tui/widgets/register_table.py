@@ -1,14 +1,14 @@
 """The register as a virtual table: filtered and sorted in memory, drawn a visible line at a time.
 
 A DataTable builds and measures every row it holds, which takes seconds at 10,000 contracts, on
-load and again on every filter keystroke. This widget keeps the rows as plain tuples built once
-per load; a filter or sort only picks and orders them, and `render_line` draws the ~40 lines on
-screen. Keys: arrows, page keys, Home/End move; Enter (or a click on the selected row) opens.
+load and again on every filter keystroke. This widget keeps the lines built once per load
+(`register_lines`); a filter or sort only picks and orders them, and `render_line` draws the ~40
+lines on screen, in columns fitted to the width (`register_lines.fit`). Keys: arrows, page keys,
+Home/End move; Enter (or a click on the selected row) opens.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.cells import set_cell_size
@@ -22,45 +22,22 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from contract_tracker.agenda import Urgency, urgency
-
 from ..backend import RegisterRow
+from .register_lines import (
+    BY_KEY,
+    COLUMNS,
+    GAP,
+    URGENCY_STYLE,
+    Line,
+    PreparedRows,
+    RegisterFilter,
+    fit,
+    prepare,
+    total_width,
+)
 
-URGENCY_STYLE = {
-    Urgency.OVERDUE: "bold red",
-    Urgency.SOON: "dark_orange",
-    Urgency.COMING: "yellow",
-    Urgency.LATER: "",
-    Urgency.NONE: "dim",
-}
-
-# key, heading, width, right-aligned, how to sort (None sorts last)
-COLUMNS = [
-    ("reference", "Reference", 19, False, lambda r: r.reference),
-    ("title", "Title", 20, False, lambda r: r.title.lower()),
-    ("suppliers", "Suppliers", 14, False, lambda r: r.suppliers.lower()),
-    ("status", "Status", 12, False, lambda r: r.status),
-    ("current_end", "Ends", 10, False, lambda r: r.current_end),
-    ("next_deadline", "Next deadline", 20, False, lambda r: r.next_deadline),
-    ("days_left", "Days", 6, True, lambda r: r.days_left),
-    ("overdue", "!", 2, True, lambda r: -r.overdue or None),
-]
-PADDING = 1
-TOTAL_WIDTH = sum(width + 2 * PADDING for _, _, width, _, _ in COLUMNS)
-
-
-@dataclass(frozen=True)
-class RegisterFilter:
-    text: str = ""
-    status: str | None = None
-    owner: str | None = None
-    service_area: str | None = None
-
-    def matches(self, row: RegisterRow, haystack: str) -> bool:
-        return ((not self.text or self.text in haystack)
-                and (self.status is None or row.status == self.status)
-                and (self.owner is None or row.owner_role == self.owner)
-                and (self.service_area is None or row.service_area == self.service_area))
+__all__ = ["URGENCY_STYLE", "PreparedRows", "RegisterFilter", "RegisterTable", "prepare"]
+DEADLINE_COLUMNS = {"next_deadline", "days_left"}
 
 
 @lru_cache(maxsize=64)
@@ -68,38 +45,20 @@ def _style(text: str) -> Style:
     return Style.parse(text) if text else Style()
 
 
-def cells(row: RegisterRow) -> tuple[tuple[str, str], ...]:
-    """(text, style) for each column of a row."""
-    style = URGENCY_STYLE[urgency(row.days_left, row.overdue)]
-    return (
-        (row.reference, ""), (row.title, ""),
-        (row.suppliers, "") if row.suppliers else ("none recorded", "dim"),
-        (row.status, ""), (row.current_end or "", ""), (row.next_deadline_title or "", style),
-        ("" if row.days_left is None else str(row.days_left), style),
-        (str(row.overdue) if row.overdue else "", "bold red"),
-    )
-
-
-@dataclass(frozen=True)
-class PreparedRows:
-    """Rows with their cells and filter text, built once, off the UI thread if need be."""
-
-    items: list[tuple[RegisterRow, tuple, str]]
-
-
-def prepare(rows: list[RegisterRow]) -> PreparedRows:
-    """What `RegisterTable.load` needs of each row: about half a second at 100,000 contracts, so
-    a thread worker calls this and hands the result to the table."""
-    return PreparedRows([
-        (row, cells(row), f"{row.reference} {row.title} {row.suppliers} {row.next_deadline_title or ''}".lower())
-        for row in rows
-    ])
-
-
 def _fit(text: str, width: int, right: bool) -> str:
     if len(text) > width:
         return text[: width - 1] + "…"
     return set_cell_size(text.rjust(width) if right else text, width)
+
+
+def _cell_style(key: str, text: str, line: Line) -> str:
+    if key in DEADLINE_COLUMNS:
+        return URGENCY_STYLE[line.urgency]
+    if key == "overdue":
+        return "bold red"
+    if key == "suppliers" and not line.row.suppliers:
+        return "dim"
+    return ""
 
 
 class RegisterTable(ScrollView, can_focus=True):
@@ -120,9 +79,9 @@ class RegisterTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="register.page_down"),
         Binding("home", "move_to(0)", "First", show=False, id="register.first"),
         Binding("end", "move_to(-1)", "Last", show=False, id="register.last"),
-        Binding("enter", "select", "Open", id="register.select"),
+        Binding("enter", "select", "Open", show=False, id="register.select"),  # the status line says so
         Binding("s", "sort_next", "Sort", id="register.sort"),
-        Binding("S", "sort_reverse", "Reverse", id="register.reverse"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="register.reverse"),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -134,18 +93,21 @@ class RegisterTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._rows: list[tuple[RegisterRow, tuple, str]] = []
+        self._lines: list[Line] = []
+        self._longest: dict[str, int] = {}
         self._filter = RegisterFilter()
         self.sort_key = "next_deadline"
         self.reverse = False
         self.shown: list[RegisterRow] = []
-        self._shown_cells: list[tuple] = []
+        self._shown_lines: list[Line] = []
+        self._widths: tuple[int, dict[str, int]] | None = None  # (for this width, each column's)
 
     # Data ------------------------------------------------------------------------------------
     def load(self, rows: list[RegisterRow] | PreparedRows, register_filter: RegisterFilter | None = None) -> None:
         """Show these rows, sorted as before and filtered by `register_filter` (else as before),
         keeping the selected contract selected."""
-        self._rows = (rows if isinstance(rows, PreparedRows) else prepare(rows)).items
+        prepared = rows if isinstance(rows, PreparedRows) else prepare(rows)
+        self._lines, self._longest, self._widths = prepared.lines, prepared.longest, None
         if register_filter is not None:
             self._set_filter(register_filter)
         self._arrange()
@@ -165,15 +127,14 @@ class RegisterTable(ScrollView, can_focus=True):
 
     def _arrange(self) -> None:
         selected = self.selected_reference
-        by = next(sort for key, _, _, _, sort in COLUMNS if key == self.sort_key)
-        picked = [item for item in self._rows if self._filter.matches(item[0], item[2])]
-        present = [item for item in picked if by(item[0]) is not None]
-        missing = [item for item in picked if by(item[0]) is None]  # always last, either direction
-        present.sort(key=lambda item: by(item[0]), reverse=self.reverse)
-        ordered = present + missing
-        self.shown = [item[0] for item in ordered]
-        self._shown_cells = [item[1] for item in ordered]
-        self.virtual_size = Size(TOTAL_WIDTH, len(ordered) + 1)
+        by = BY_KEY[self.sort_key].sort
+        picked = [line for line in self._lines if self._filter.matches(line.row, line.haystack)]
+        present = [line for line in picked if by(line.row) is not None]
+        missing = [line for line in picked if by(line.row) is None]  # always last, either direction
+        present.sort(key=lambda line: by(line.row), reverse=self.reverse)
+        self._shown_lines = present + missing
+        self.shown = [line.row for line in self._shown_lines]
+        self._size_virtually()
         where = next((i for i, row in enumerate(self.shown) if row.reference == selected), None)
         self.cursor_row = where if where is not None else 0
         self.refresh()
@@ -181,7 +142,7 @@ class RegisterTable(ScrollView, can_focus=True):
     @property
     def total(self) -> int:
         """Rows loaded, before filtering."""
-        return len(self._rows)
+        return len(self._lines)
 
     @property
     def row_count(self) -> int:
@@ -191,26 +152,55 @@ class RegisterTable(ScrollView, can_focus=True):
     def selected_reference(self) -> str | None:
         return self.shown[self.cursor_row].reference if 0 <= self.cursor_row < len(self.shown) else None
 
-    def cell_texts(self, reference: str) -> list[str]:
-        """The texts shown in the row for `reference` (for tests and screen readers)."""
-        index = next(i for i, row in enumerate(self.shown) if row.reference == reference)
-        return [text for text, _ in self._shown_cells[index]]
+    def cell_texts(self, reference: str) -> dict[str, str]:
+        """The texts of the row for `reference` by column key, shown or not (for tests and screen readers)."""
+        line = next(line for line in self._shown_lines if line.row.reference == reference)
+        return {column.key: text for column, text in zip(COLUMNS, line.texts, strict=True)}
+
+    # Columns ---------------------------------------------------------------------------------
+    def column_widths(self) -> dict[str, int]:
+        """Each column's width at the table's present width (0: hidden)."""
+        width = self.scrollable_content_region.width
+        if self._widths is None or self._widths[0] != width:
+            self._widths = (width, fit(width, self._longest))
+        return self._widths[1]
+
+    def _size_virtually(self) -> None:
+        """Rows plus the heading; as wide as the columns (wider than the table only when even
+        the columns that always show do not fit, and then it scrolls sideways)."""
+        self.virtual_size = Size(total_width(self.column_widths()), len(self._shown_lines) + 1)
+
+    def on_resize(self) -> None:
+        self._size_virtually()
 
     # Drawing ---------------------------------------------------------------------------------
+    def _strip(self, texts, styles, base: Style, widths: dict[str, int]) -> Strip:
+        segments = [Segment(" " * GAP, base)]
+        for column, text, style in zip(COLUMNS, texts, styles, strict=True):
+            width = widths[column.key]
+            if width:
+                segments.append(Segment(_fit(text, width, column.right), base + _style(style)))
+                segments.append(Segment(" " * GAP, base))
+        return Strip(segments)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        widths = self.column_widths()
+        full = total_width(widths)
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("register-table--header")
-            segments = []
-            for key, heading, col_width, right, _ in COLUMNS:
-                marker = (" ▼" if self.reverse else " ▲") if key == self.sort_key else ""
-                cell = " " * PADDING + _fit(heading + marker, col_width, right) + " " * PADDING
-                segments.append(Segment(cell, header))
-            return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
+            headings = []
+            for column in COLUMNS:
+                marker = (" ▼" if self.reverse else " ▲") if column.key == self.sort_key else ""
+                room = widths[column.key] - len(marker)
+                heading = column.heading if len(column.heading) <= room else column.heading[:max(room - 1, 0)] + "…"
+                headings.append(heading + marker)
+            strip = self._strip(headings, [""] * len(COLUMNS), header, widths)
+            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
         index = scroll_y + y - 1
-        if index >= len(self._shown_cells):
+        if index >= len(self._shown_lines):
             return Strip.blank(width, base)
         if index == self.cursor_row:
             row_style = base + self.get_component_rich_style("register-table--cursor")
@@ -218,11 +208,10 @@ class RegisterTable(ScrollView, can_focus=True):
             row_style = base + self.get_component_rich_style("register-table--odd")
         else:
             row_style = base
-        segments = [
-            Segment(" " * PADDING + _fit(text, col_width, right) + " " * PADDING, row_style + _style(style))
-            for (text, style), (_, _, col_width, right, _) in zip(self._shown_cells[index], COLUMNS, strict=True)
-        ]
-        return Strip(segments, TOTAL_WIDTH).crop(scroll_x, scroll_x + width).extend_cell_length(width, row_style)
+        line = self._shown_lines[index]
+        styles = [_cell_style(column.key, text, line) for column, text in zip(COLUMNS, line.texts, strict=True)]
+        strip = self._strip(line.texts, styles, row_style, widths)
+        return strip.crop(scroll_x, scroll_x + min(width, full)).extend_cell_length(width, row_style)
 
     # Moving and choosing ---------------------------------------------------------------------
     def watch_cursor_row(self, old: int, new: int) -> None:
@@ -251,21 +240,31 @@ class RegisterTable(ScrollView, can_focus=True):
             self.post_message(self.RowSelected(self.selected_reference))
 
     def action_sort_next(self) -> None:
-        keys = [key for key, *_ in COLUMNS]
-        self.sort_on(keys[(keys.index(self.sort_key) + 1) % len(keys)], reverse=False)
+        keys = [column.key for column in COLUMNS if self.column_widths()[column.key]]
+        at = keys.index(self.sort_key) if self.sort_key in keys else -1
+        self.sort_on(keys[(at + 1) % len(keys)], reverse=False)
 
     def action_sort_reverse(self) -> None:
         self.sort_on(self.sort_key, reverse=not self.reverse)
 
+    def column_at(self, x: int) -> str | None:
+        """The key of the column drawn at `x` cells from the table's left edge (scrolled)."""
+        x += self.scroll_offset.x - GAP
+        for column in COLUMNS:
+            width = self.column_widths()[column.key]
+            if not width:
+                continue
+            if x < width + GAP:
+                return column.key if x < width else None
+            x -= width + GAP
+        return None
+
     def on_click(self, event: events.Click) -> None:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
         if event.y == 0:  # a heading: sort by it (again to reverse)
-            x = event.x + scroll_x
-            for key, _, col_width, _, _ in COLUMNS:
-                x -= col_width + 2 * PADDING
-                if x < 0:
-                    self.sort_on(key)
-                    return
+            key = self.column_at(event.x)
+            if key:
+                self.sort_on(key)
             return
         index = scroll_y + event.y - 1
         if 0 <= index < len(self.shown):

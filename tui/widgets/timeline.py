@@ -1,12 +1,15 @@
 """The term and its options as one bar: initial term, each option, today, decision dates, breaks.
 
 It draws the dates that `views.contract_detail` already worked out with `lifecycle.option_windows`
-and `break_points`; it computes no date of its own, only where each date falls on the bar.
+and `break_points`; it computes no date of its own, only where each date falls on the bar. Labels
+never overlap: each goes on the first line where it has room (today above the bar; the periods,
+decision dates and breaks below), and the widget is as tall as that takes.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widget import Widget
@@ -25,11 +28,41 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+class Label(NamedTuple):
+    at: int  # the column it wants to start at
+    text: str
+    style: str = ""
+
+
+def lay_out(labels: list[Label], width: int) -> list[list[Label]]:
+    """Lines of labels, none overlapping (one blank cell between): each label on the first line
+    with room at its column (moved left if it would run off the end), in the order given."""
+    lines: list[list[Label]] = []
+    for label in labels:
+        text = label.text[:width]
+        at = max(0, min(label.at, width - len(text)))
+        placed = Label(at, text, label.style)
+        for line in lines:
+            if all(at + len(text) < other.at or other.at + len(other.text) < at for other in line):
+                line.append(placed)
+                break
+        else:
+            lines.append([placed])
+    return lines
+
+
+def _render_line(labels: list[Label], width: int) -> Text:
+    line = Text(" " * width)
+    for label in labels:
+        line = line[:label.at] + Text(label.text, style=label.style) + line[label.at + len(label.text):]
+    return line
+
+
 class TimelineBar(Widget):
-    """Give it a contract detail dict with `show()`; it redraws to fit its width."""
+    """Give it a contract detail dict with `show()`; it redraws to fit its width. Blank until then."""
 
     DEFAULT_CSS = """
-    TimelineBar { height: 5; padding: 0 1; }
+    TimelineBar { height: auto; padding: 0 1; }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -38,64 +71,57 @@ class TimelineBar(Widget):
 
     def show(self, detail: dict) -> None:
         self.detail = detail
-        self.refresh()
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._lines(max(width, 20)))
 
     def render(self) -> Text:
+        return Text("\n").join(self._lines(max(self.content_size.width, 20)))
+
+    def _lines(self, width: int) -> list[Text]:
         detail = self.detail
-        start = _day(detail and detail["start_date"])
-        if detail is None or start is None or detail["initial_end"] is None:
-            return Text("No term to draw: the contract has no start date yet.", style="dim")
+        if detail is None:
+            return [Text("")]  # still loading: nothing rather than a wrong message
+        start = _day(detail.get("start_date"))
+        if start is None or detail.get("initial_end") is None:
+            return [Text("No term to draw: the contract has no start date yet.", style="dim")]
         today = _day(detail["as_of"])
-        segments = [("Initial " + (detail["initial_term"] or ""), start, _day(detail["initial_end"]), "initial")]
+        segments = [("Initial " + (detail.get("initial_term") or ""), start, _day(detail["initial_end"]), "initial")]
         segments += [(f"Option {o['option']} {o['length']}", _day(o["period_start"]), _day(o["period_end"]),
-                      o["status_as_of"]) for o in detail["options"]]
+                      o["status_as_of"]) for o in detail.get("options", [])]
         first = min(start, today)
         last = max(segments[-1][2], today)
-        width = max(self.size.width - 2, 20)
         span = max((last - first).days, 1)
 
         def column(day: date) -> int:
             return min(width - 1, max(0, round((day - first).days / span * (width - 1))))
 
-        marks = Text(" " * width)
         bar = Text(" " * width)
-        labels = Text(" " * width)
-        decisions = Text(" " * width)
+        below: list[Label] = []
         for label, seg_start, seg_end, status in segments:
             left, right = column(seg_start), column(seg_end)
             fill, style = SEGMENT_STYLE.get(status, ("▒", "grey62"))
-            _place(bar, left, fill * (right - left + 1), style=style)
-            _place(bar, left, "▕" if left else fill, style=style)
-            name = f"{label} ({status})" if status != "initial" else label
-            _place(labels, left, name[: max(right - left, 1)])
-        terminated = _day(detail["terminated_on"])
+            bar = bar[:left] + Text(("▕" if left else fill) + fill * (right - left), style=style) + bar[right + 1:]
+            below.append(Label(left, f"{label} ({status})" if status != "initial" else label))
+        above = [Label(column(today), f"▼ today {today:%-d %b %Y}", "bold")]
+        terminated = _day(detail.get("terminated_on"))
         if terminated:
-            _place(bar, column(terminated), "✕", style="bold red")
-            _place(marks, column(terminated), "✕ terminated", style="bold red")
-        _place(marks, column(today), f"▼ today {today:%-d %b %Y}", style="bold")
-        for option in detail["options"]:
+            bar = bar[:column(terminated)] + Text("✕", style="bold red") + bar[column(terminated) + 1:]
+            above.append(Label(column(terminated), f"✕ terminated {terminated:%-d %b %Y}", "bold red"))
+        for option in detail.get("options", []):
             if option["status_as_of"] == "available":
                 decide_by = _day(option["decide_by"])
-                _place(decisions, column(decide_by), f"◆ decide opt {option['option']} by {decide_by:%-d %b %Y}",
-                       style="yellow")
-        for point in detail["breaks"]:
-            _place(decisions, column(_day(point["break_date"])), "B break", style="magenta")
-        _place(bar, column(today), "┃", style="bold")
+                below.append(Label(column(decide_by), f"◆ decide opt {option['option']} by {decide_by:%-d %b %Y}",
+                                   "yellow"))
+        for point in detail.get("breaks", []):
+            below.append(Label(column(_day(point["break_date"])), f"B break {_day(point['break_date']):%-d %b %Y}",
+                               "magenta"))
+        today_at = column(today)
+        bar = bar[:today_at] + Text("┃", style="bold") + bar[today_at + 1:]
         ends = Text(f"{start:%-d %b %Y}", style="dim")
-        tail = f"latest end {_day(detail['maximum_extent']):%-d %b %Y}" if detail["maximum_extent"] else ""
+        tail = f"latest end {_day(detail['maximum_extent']):%-d %b %Y}" if detail.get("maximum_extent") else ""
         ends.append(" " * max(1, width - len(ends) - len(tail)) + tail, style="dim")
-        return Text("\n").join([marks, bar, labels, decisions, ends])
-
-
-def _place(line: Text, at: int, text: str, style: str = "") -> None:
-    """Write `text` into `line` at column `at`, shifted left if it would run off the end."""
-    width = len(line)
-    at = max(0, min(at, width - len(text)))
-    text = text[: width - at]
-    plain = line.plain
-    styles = line.spans
-    new = Text(plain[:at] + text + plain[at + len(text):])
-    new.spans = list(styles)
-    if style:
-        new.stylize(style, at, at + len(text))
-    line.plain, line.spans = new.plain, new.spans
+        above_lines = [_render_line(line, width) for line in reversed(lay_out(above, width))]
+        below_lines = [_render_line(line, width) for line in lay_out(below, width)]
+        return [*above_lines, bar, *below_lines, ends]
