@@ -12,6 +12,8 @@ from ..durations import parse_duration, period_end
 from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
+from ..limits import check_option_count, clean_text, column_length, computed_dates
+from ..money import parse_money
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
@@ -72,14 +74,17 @@ def _choice(value: str, enum, name: str) -> str:
         raise InvalidInput(f"{name}: {value!r} is not one of: {allowed}") from None
 
 
+_TEXT_FIELDS = ("reference", "title", "description", "buyer", "service_area", "owner_role", "owner_contact")
+_PERIOD_FIELDS = ("initial_term", "decision_notice", "reprocurement_lead")
+
+
 def _clean(values: dict) -> dict:
     """Check and normalise contract fields; raise InvalidInput naming the first bad one."""
     out = dict(values)
-    for name in ("reference", "title"):
+    for name in _TEXT_FIELDS:
         if name in out:
-            out[name] = (out[name] or "").strip()
-            if not out[name]:
-                raise InvalidInput(f"{name} must not be empty")
+            out[name] = clean_text(out[name], field=name, max_length=column_length(Contract, name),
+                                   multiline=name == "description", required=name in ("reference", "title"))
     if "reference" in out and any(ch.isspace() for ch in out["reference"]):
         raise InvalidInput(f"reference must not contain spaces: {out['reference']!r}")
     if "status" in out:
@@ -88,14 +93,21 @@ def _clean(values: dict) -> dict:
         out["regime"] = _choice(out["regime"], Regime, "regime")
     if "procedure" in out:
         out["procedure"] = _choice(out["procedure"], Procedure, "procedure")
-    for name in ("initial_term", "decision_notice", "reprocurement_lead"):
-        if out.get(name):
-            out[name] = str(parse_duration(out[name]))
+    for name in _PERIOD_FIELDS:
+        # None clears a term (a planned contract); an empty text is a mistake, not "no term".
+        if out.get(name) is not None:
+            out[name] = _period(out[name], name)
     for name in ("annual_value", "whole_life_value"):
-        value = out.get(name)
-        if value is not None and Decimal(value) < 0:
-            raise InvalidInput(f"{name} must not be negative: {value}")
+        if out.get(name) is not None:
+            out[name] = parse_money(out[name], field=name)
     return out
+
+
+def _period(text, name: str) -> str:
+    try:
+        return str(parse_duration(text))
+    except InvalidInput as error:
+        raise InvalidInput(f"{name}: {error}") from None
 
 
 def _check_dates(contract: Contract) -> None:
@@ -103,10 +115,14 @@ def _check_dates(contract: Contract) -> None:
         raise InvalidInput("a contract with a start date needs an initial term (e.g. --term 3y or --end DATE)")
     if contract.status != ContractStatus.PLANNED and contract.start_date is None:
         raise InvalidInput("a live contract needs a start date (or register it with status planned)")
+    if contract.status == ContractStatus.TERMINATED and contract.terminated_on is None:
+        raise InvalidInput("a terminated contract needs the day it ended: register it as live, then "
+                           "terminate it with a date and a reason")
 
 
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
     values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
+    check_option_count(len(data.options))
     if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
     now = utcnow()
@@ -123,12 +139,14 @@ def register_contract(session: Session, data: ContractFields, *, actor: str) -> 
         add_break(session, contract, clause, actor=actor, refresh=False)
     for predecessor_reference in data.replaces:
         link_successor(session, get_contract(session, predecessor_reference), contract, actor=actor)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return contract
 
 
 def _set_suppliers(session: Session, contract: Contract, names: list[str], *, actor: str) -> None:
-    cleaned = [name.strip() for name in names if name and name.strip()]
+    limit = column_length(ContractSupplier, "name")
+    cleaned = [text for text in (clean_text(name, field="supplier", max_length=limit) for name in names) if text]
     current = session.exec(
         select(ContractSupplier).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
     ).all()
@@ -177,18 +195,20 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
         contract.updated_at = now
         contract.version += 1
         session.add(contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return contract
 
 
 def add_option(session: Session, contract: Contract, *, length: str, notice: str | None = None,
                actor: str, refresh: bool = True) -> ExtensionOption:
     ordinals = session.exec(select(ExtensionOption.ordinal).where(ExtensionOption.contract_id == contract.id)).all()
+    check_option_count(len(ordinals) + 1)
     option = ExtensionOption(
         contract_id=contract.id,
         ordinal=max(ordinals, default=0) + 1,
-        length=str(parse_duration(length)),
-        notice=str(parse_duration(notice)) if notice else None,
+        length=_period(length, f"option {max(ordinals, default=0) + 1}"),
+        notice=_period(notice, "option notice") if notice else None,
         status=OptionStatus.AVAILABLE.value,
     )
     session.add(option)
@@ -197,7 +217,8 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
            field=f"option {option.ordinal}", new=option.length)
     if refresh:  # added to an existing contract: that is a change to it
         _bump(session, contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return option
 
 
@@ -207,10 +228,10 @@ def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor
     row = BreakClause(
         contract_id=contract.id,
         earliest_date=clause.earliest_date,
-        after=str(parse_duration(clause.after)) if clause.after else None,
-        notice=str(parse_duration(clause.notice)),
+        after=_period(clause.after, "break after") if clause.after else None,
+        notice=_period(clause.notice, "break notice"),
         party=_choice(clause.party, BreakParty, "party"),
-        note=clause.note,
+        note=clean_text(clause.note, field="break note", multiline=True),
     )
     if contract.start_date and row.earliest_date and row.earliest_date < contract.start_date:
         raise InvalidInput("a break date cannot fall before the contract starts")
@@ -220,7 +241,8 @@ def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor
            new=row.earliest_date or f"after {row.after}")
     if refresh:
         _bump(session, contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return row
 
 
@@ -247,7 +269,8 @@ def terminate(session: Session, reference: str, *, on: date, reason: str, actor:
     """End a contract early with effect from `on` (its last day); options not yet taken lapse."""
     contract = get_contract(session, reference)
     check_version(session, contract, expected_version)
-    if not reason or not reason.strip():
+    reason = clean_text(reason, field="reason", multiline=True)
+    if not reason:
         raise InvalidInput("give a reason for terminating the contract")
     if contract.status == ContractStatus.TERMINATED:
         raise RuleViolation(f"{reference} was already terminated on {contract.terminated_on}")
@@ -271,7 +294,8 @@ def terminate(session: Session, reference: str, *, on: date, reason: str, actor:
     contract.version += 1
     session.add(contract)
     lapse_later_options(session, contract, after_ordinal=0, actor=actor, reason=f"contract terminated: {reason.strip()}")
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return contract
 
 

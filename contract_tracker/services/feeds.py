@@ -13,6 +13,7 @@ from ..errors import InvalidInput, NotFound, RuleViolation
 from ..feeds import (
     DeadlineFilter, calendar_rows, etag_of, hash_token, new_token, plausible_token, same_hash,
 )
+from ..limits import INTEGER_MAX, clean_text
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
 
@@ -50,7 +51,7 @@ def create_feed(session: Session, *, name: str, filters: DeadlineFilter, alarms:
                 actor: str) -> CreatedFeed:
     from ..calendar import format_alarms
 
-    name = " ".join((name or "").split())
+    name = clean_text(" ".join((name or "").split()), field="--name")
     if not name:
         raise InvalidInput("--name must not be empty")
     if len(name) > 200:
@@ -82,8 +83,9 @@ def get_feed(session: Session, which: str) -> FeedSubscription:
     """A live feed by its id or its name."""
     live = FeedSubscription.revoked_at.is_(None)
     feed = None
-    if which.strip().isdigit():
-        feed = session.exec(select(FeedSubscription).where(FeedSubscription.id == int(which), live)).first()
+    digits = which.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= 10 and int(digits) <= INTEGER_MAX:  # fits the column
+        feed = session.exec(select(FeedSubscription).where(FeedSubscription.id == int(digits), live)).first()
     if feed is None:
         feed = session.exec(select(FeedSubscription).where(FeedSubscription.name == which.strip(), live)).first()
     if feed is None:

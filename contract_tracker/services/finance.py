@@ -15,7 +15,9 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError, InvalidInput, RuleViolation
 from ..finance import FinancialYear, SpendBasis, YearFigures, parse_financial_year
+from ..limits import check_whole_number, clean_text, column_length
 from ..models import Contract, ContractYearFigures
+from ..money import check_money
 from .audit import record, utcnow
 from .lookup import get_contract
 
@@ -59,16 +61,15 @@ def _check(year: FinancialYear, changes: dict) -> dict:
             continue
         if not isinstance(value, Decimal):  # a float would carry binary rounding into the pounds
             raise InvalidInput(f"{name}: give money as a Decimal, not {type(value).__name__}")
-        if value < 0:
-            raise InvalidInput(f"{name}: must not be negative")
+        out[name] = check_money(value, field=name)
     if "spend_basis" in out:
         out["spend_basis"] = _basis(out["spend_basis"])
-    volume = out.get("volume")
-    if volume is not None and (not isinstance(volume, int) or isinstance(volume, bool) or volume < 0):
-        raise InvalidInput(f"volume: must be a whole number, not negative: {volume!r}")
+    if out.get("volume") is not None:
+        out["volume"] = check_whole_number(out["volume"], field="volume")
     for name in ("volume_unit", "note"):
         if name in out:
-            out[name] = (out[name] or "").strip()
+            out[name] = clean_text(out[name], field=name, multiline=name == "note",
+                                   max_length=column_length(ContractYearFigures, name))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..errors import NotFound
+from ..limits import INTEGER_MAX
 from ..models import Contract, ExtensionOption, Milestone
 
 
@@ -29,6 +30,8 @@ def get_option(session: Session, contract: Contract, ordinal: int) -> ExtensionO
 
 
 def get_milestone(session: Session, contract: Contract, milestone_id: int) -> Milestone:
+    if not 1 <= milestone_id <= INTEGER_MAX:  # no such id can be stored, and the driver would refuse to ask
+        raise NotFound(f"{contract.reference} has no milestone {milestone_id}")
     milestone = session.get(Milestone, milestone_id)
     if milestone is None or milestone.contract_id != contract.id:
         raise NotFound(f"{contract.reference} has no milestone {milestone_id}")

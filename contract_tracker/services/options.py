@@ -9,6 +9,7 @@ from sqlmodel import Session
 from ..dates import describe_span
 from ..enums import ContractStatus, OptionStatus
 from ..errors import InvalidInput, RuleViolation
+from ..limits import clean_text, computed_dates
 from ..lifecycle import option_windows
 from ..models import Contract, ExtensionOption
 from .audit import record, utcnow
@@ -18,6 +19,7 @@ from .sync import load_snapshot, refresh_deadlines
 
 
 def _decide(option: ExtensionOption, status: OptionStatus, *, on: date, actor: str, note: str) -> None:
+    note = clean_text(note, field="note", multiline=True)
     option.status = status.value
     option.decided_on = on
     option.decided_by = actor
@@ -28,6 +30,8 @@ def _decide(option: ExtensionOption, status: OptionStatus, *, on: date, actor: s
 
 def _check_decidable(session: Session, contract: Contract, ordinal: int, *, today: date,
                      force_reason: str | None) -> ExtensionOption:
+    if force_reason is not None:
+        clean_text(force_reason, field="reason", multiline=True)
     if contract.status == ContractStatus.TERMINATED:
         raise RuleViolation(f"{contract.reference} was terminated on {contract.terminated_on}; its options have lapsed")
     option = get_option(session, contract, ordinal)
@@ -67,7 +71,8 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
     contract.version += 1
     contract.updated_at = utcnow()
     session.add(contract)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return option
 
 
@@ -88,7 +93,8 @@ def decline_option(session: Session, reference: str, ordinal: int, *, today: dat
     contract.version += 1
     contract.updated_at = utcnow()
     session.add(contract)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return option
 
 
