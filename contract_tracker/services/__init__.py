@@ -6,7 +6,7 @@ from .contracts import (
     BreakInput, ContractFields, add_break, add_option, edit_contract, link_successor,
     register_contract, suppliers_of, term_between, terminate,
 )
-from .lookup import get_contract, get_milestone, get_option, options_of
+from .lookup import get_contract, get_milestone, get_option, lock_contract, options_of
 from .milestones import add_milestone, complete_milestone, edit_milestone, milestones_of
 from .options import decline_option, exercise_option
 from .sync import load_snapshot, refresh_deadlines
@@ -14,6 +14,6 @@ from .sync import load_snapshot, refresh_deadlines
 __all__ = [
     "BreakInput", "ContractFields", "add_break", "add_milestone", "add_option", "complete_milestone",
     "decline_option", "edit_contract", "edit_milestone", "exercise_option", "get_contract",
-    "get_milestone", "get_option", "link_successor", "load_snapshot", "milestones_of", "options_of",
+    "get_milestone", "get_option", "link_successor", "lock_contract", "load_snapshot", "milestones_of", "options_of",
     "refresh_deadlines", "register_contract", "suppliers_of", "term_between", "terminate",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..durations import parse_duration, period_end
@@ -17,7 +18,7 @@ from ..money import parse_money
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract
+from .lookup import lock_contract, take_write_lock
 from .options import lapse_later_options
 from .sync import load_snapshot, refresh_deadlines
 
@@ -123,13 +124,17 @@ def _check_dates(contract: Contract) -> None:
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
     values = _clean({f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE or f.name == "reference"})
     check_option_count(len(data.options))
+    take_write_lock(session)  # SQLite: two registrations of one reference queue, and the second is told
     if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
     now = utcnow()
     contract = Contract(**values, created_at=now, updated_at=now)
     _check_dates(contract)
     session.add(contract)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # PostgreSQL: the same reference registered by someone else at the same moment
+        raise InvalidInput(f"a contract with reference {values['reference']!r} already exists") from None
     record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id, action="created", at=now)
     _set_suppliers(session, contract, data.suppliers, actor=actor)
     for ordinal, length in enumerate(data.options, start=1):
@@ -137,8 +142,8 @@ def register_contract(session: Session, data: ContractFields, *, actor: str) -> 
         add_option(session, contract, length=length, notice=notice, actor=actor, refresh=False)
     for clause in data.breaks:
         add_break(session, contract, clause, actor=actor, refresh=False)
-    for predecessor_reference in data.replaces:
-        link_successor(session, get_contract(session, predecessor_reference), contract, actor=actor)
+    for predecessor_reference in sorted(set(data.replaces)):  # locked in one order (see lock_contract)
+        link_successor(session, lock_contract(session, predecessor_reference), contract, actor=actor)
     with computed_dates(contract.reference):
         refresh_deadlines(session, contract)
     return contract
@@ -176,7 +181,7 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     unknown = set(changes) - set(EDITABLE) - {"reference"}
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     cleaned = _clean(changes)
     if "reference" in cleaned and cleaned["reference"] != contract.reference:
@@ -267,7 +272,7 @@ def link_successor(session: Session, predecessor: Contract, successor: Contract,
 def terminate(session: Session, reference: str, *, on: date, reason: str, actor: str,
               expected_version: int | None = None) -> Contract:
     """End a contract early with effect from `on` (its last day); options not yet taken lapse."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     reason = clean_text(reason, field="reason", multiline=True)
     if not reason:

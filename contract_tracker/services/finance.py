@@ -19,7 +19,7 @@ from ..limits import check_whole_number, clean_text, column_length
 from ..models import Contract, ContractYearFigures
 from ..money import check_money
 from .audit import record, utcnow
-from .lookup import get_contract
+from .lookup import lock_contract
 
 KEEP = object()  # "leave this figure as it is" (None clears it)
 FIELDS = ("budget", "baseline", "spend", "spend_basis", "volume", "volume_unit", "note")
@@ -91,7 +91,7 @@ def set_year_figures(
     """
     year = parse_financial_year(year)
     changes = _check(year, changes)
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     row = get_year_row(session, contract, year)
     created = row is None
     if created:
@@ -138,6 +138,16 @@ def import_year_figures(session: Session, rows: list[FigureInput], *, actor: str
             raise InvalidInput(f"line {row.line}: {row.reference} {row.year.label} is already given "
                                f"on line {seen[key]}")
         seen[key] = row.line
+    first_line = {}
+    for row in rows:
+        first_line.setdefault(row.reference, row.line)
+    for reference in sorted(first_line):  # every contract locked first, in one order (see lock_contract)
+        try:
+            lock_contract(session, reference)
+        except DomainError as error:
+            if first_line[reference] is None:
+                raise
+            raise type(error)(f"line {first_line[reference]}: {error}") from None
     for row in rows:
         try:
             set_year_figures(session, row.reference, row.year, row.changes, actor=actor, today=today)

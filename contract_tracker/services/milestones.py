@@ -13,7 +13,7 @@ from ..limits import clean_text, column_length, computed_dates
 from ..models import Milestone
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract, get_milestone
+from .lookup import get_milestone, lock_contract
 from .sync import refresh_deadlines
 
 
@@ -48,7 +48,7 @@ def _touch(session: Session, contract) -> None:
 def add_milestone(session: Session, reference: str, *, kind: str, name: str, due: Span, actor: str,
                   owner: str = "", notes: str = "", status: str = MilestoneStatus.PLANNED.value,
                   met_on: date | None = None, template_key: str | None = None) -> Milestone:
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     name = clean_text(name, field="milestone name", max_length=column_length(Milestone, "name"))
     if not name:
         raise InvalidInput("a milestone needs a name")
@@ -81,7 +81,7 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     milestone = get_milestone(session, contract, milestone_id)
     values = dict(changes)

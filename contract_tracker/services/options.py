@@ -14,7 +14,7 @@ from ..lifecycle import option_windows
 from ..models import Contract, ExtensionOption
 from .audit import record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract, get_option, options_of
+from .lookup import get_option, lock_contract, options_of
 from .sync import load_snapshot, refresh_deadlines
 
 
@@ -53,7 +53,7 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
                     on: date | None = None, note: str = "", force_reason: str | None = None,
                     expected_version: int | None = None) -> ExtensionOption:
     """Exercise option `ordinal`; every earlier option must already be exercised."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     for earlier in options_of(session, contract):
         if earlier.ordinal < ordinal and earlier.status != OptionStatus.EXERCISED:
@@ -80,7 +80,7 @@ def decline_option(session: Session, reference: str, ordinal: int, *, today: dat
                    on: date | None = None, note: str = "", force_reason: str | None = None,
                    expected_version: int | None = None) -> ExtensionOption:
     """Decline option `ordinal`; it and every later option lapse."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     option = _check_decidable(session, contract, ordinal, today=today, force_reason=force_reason)
     _decide(option, OptionStatus.DECLINED, on=on or today, actor=actor, note=note)
