@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import lru_cache
 from importlib import import_module
 from typing import Annotated, Optional
 
@@ -41,6 +42,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+@lru_cache(maxsize=None)  # built once per process: a run in-process (tests, the TUI) reuses it
 def _load_command(name: str):
     module, attribute, _help = LAZY_COMMANDS[name]
     target = getattr(import_module(f"{__name__}.{module}"), attribute)

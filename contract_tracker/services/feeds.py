@@ -51,7 +51,7 @@ def create_feed(session: Session, *, name: str, filters: DeadlineFilter, alarms:
                 actor: str) -> CreatedFeed:
     from ..calendar import format_alarms
 
-    name = clean_text(" ".join((name or "").split()), field="--name")
+    name = " ".join(clean_text(name, field="--name").split())
     if not name:
         raise InvalidInput("--name must not be empty")
     if len(name) > 200:
