@@ -23,7 +23,7 @@ FIGURES = [
     ["--budget", "1000"], ["--baseline", "2000"], ["--volume", "30"], ["--note", "agreed at panel"],
     ["--unit", "families"], ["--spend", "500", "--forecast"],
 ]
-TRIALS = 4
+TRIALS = 3
 
 
 def _run(url: str, barrier, argv: list[str], results) -> None:
