@@ -109,22 +109,28 @@ def _insert(connection: sqlite3.Connection, table: Table, columns: list[str], ro
            f'VALUES ({", ".join("?" for _ in columns)})')
     batch: list[list] = []
     for number, raw in enumerate(rows, start=1):
-        where = f"{table.name} row {number}" + (
-            f" (id {raw[key]!r:.20})" if key is not None and isinstance(raw, (list, tuple)) and len(raw) > key else "")
         if not isinstance(raw, (list, tuple)) or len(raw) != len(columns):
-            raise InvalidInput(f"{name} is damaged: {where} does not match the table's {len(columns)} columns")
-        values = []
-        for column, check, value in zip(columns, checks, raw):
-            try:
-                values.append(check(value))
-            except BadValue as problem:
-                raise InvalidInput(f"{name}: {where}: {column} {problem}") from None
-        batch.append(values)
+            raise InvalidInput(f"{name} is damaged: {_where(table, number, raw, key)} does not match the table's "
+                               f"{len(columns)} columns")
+        try:
+            batch.append([check(value) for check, value in zip(checks, raw)])
+        except BadValue:
+            for column, check, value in zip(columns, checks, raw):  # which one: say so
+                try:
+                    check(value)
+                except BadValue as problem:
+                    raise InvalidInput(f"{name}: {_where(table, number, raw, key)}: {column} {problem}") from None
         if len(batch) >= BATCH:
             _write(connection, sql, batch, table.name, name)
             batch = []
     if batch:
         _write(connection, sql, batch, table.name, name)
+
+
+def _where(table: Table, number: int, raw, key: int | None) -> str:
+    """ "contract row 3 (id 7)": which row, for a message."""
+    has_id = key is not None and isinstance(raw, (list, tuple)) and len(raw) > key
+    return f"{table.name} row {number}" + (f" (id {raw[key]!r:.20})" if has_id else "")
 
 
 def _write(connection: sqlite3.Connection, sql: str, batch: list[list], table: str, name: str) -> None:
@@ -173,7 +179,8 @@ def _check_deadlines(engine: Engine, name: str) -> int:
         raise InvalidInput(f"{name}: a date worked out from a contract falls outside the years 1 to 9999") from None
     except InvalidInput as error:
         raise InvalidInput(f"{name}: {error}") from None
-    report = repaired if repaired.findings else check_store(engine)
+    # Checked once more only if rows were rewritten: otherwise that pass was the check itself.
+    report = check_store(engine) if repaired.repaired and not repaired.findings else repaired
     if report.findings:
         raise InvalidInput(f"{name} fails the store check: {report.findings[0]}")
     return repaired.repaired
