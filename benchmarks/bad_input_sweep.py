@@ -44,7 +44,8 @@ BAD_MONEY = [
     "9" * 36, "9" * 20, "£" * 3, "£1,2,3.4.5", "1_000", "\x00", "\ud800", "9" * 4301, "0x10", "1e-9",
     "92233720368547758.08",
 ]
-BAD_INTEGERS = ["-1", "9223372036854775808", "2147483648", "9" * 4301, "1.5", "abc", "", "\ud800", "-9223372036854775809"]
+BAD_INTEGERS = ["-1", "9223372036854775808", "2147483648", "9" * 4301, "1.5", "abc", "", "\ud800",
+                "-9223372036854775809"]
 BAD_TEXT = [
     "\x00", "a\x00b", "\x1b[31mred", "\x07bell", "\ud800", "x\udfffy", "a\x7fb", "a\u0085b", "a\x0cb", "\x1b]0;x\x07",
 ]
@@ -126,7 +127,8 @@ def cases(folder: Path) -> list[tuple[str, list[str], dict]]:
         add("text --description", contract_add(**{"--description": value}))
         add("text edit --title", ["contract", "edit", REF, "--title", value])
         add("text terminate --reason", ["contract", "terminate", REF, "--on", "2027-01-01", "--reason", value])
-        add("text milestone --name", ["milestone", "add", REF, "--kind", "other", "--name", value, "--due", "2027-01-01"])
+        add("text milestone --name", ["milestone", "add", REF, "--kind", "other", "--name", value,
+                                      "--due", "2027-01-01"])
         add("text milestone --notes", ["milestone", "add", REF, "--kind", "other", "--name", "n", "--due", "2027-01-01",
                                        "--notes", value])
         add("text option --note", ["option", "exercise", REF, "1", "--note", value])
@@ -135,7 +137,8 @@ def cases(folder: Path) -> list[tuple[str, list[str], dict]]:
         add("text feed --name", ["feed", "create", "--name", value])
         add("text contract show", ["contract", "show", value])
         add("text --user", ["--user", value, "contract", "edit", REF, "--title", "changed"])
-    for label, argv in [("--ref", contract_add(**{"--ref": TOO_LONG})), ("--title", contract_add(**{"--title": TOO_LONG})),
+    for label, argv in [("--ref", contract_add(**{"--ref": TOO_LONG})),
+                        ("--title", contract_add(**{"--title": TOO_LONG})),
                         ("--owner", contract_add(**{"--owner": TOO_LONG})),
                         ("--supplier", contract_add(**{"--supplier": TOO_LONG})),
                         ("milestone --name", ["milestone", "add", REF, "--kind", "other", "--name", TOO_LONG,
@@ -381,7 +384,8 @@ def main() -> int:
         outcomes[outcome] += 1
         if outcome.split("+")[0] in show or outcome in show:
             shown_args = " ".join(a if len(a) < 40 else a[:37] + "..." for a in argv)
-            listed.append(f"{outcome:10} {label:32} {shown_args!r:.110}\n{'':10} -> {detail if outcome != 'hang' else ''}")
+            shown_detail = detail if outcome != "hang" else ""
+            listed.append(f"{outcome:10} {label:32} {shown_args!r:.110}\n{'':10} -> {shown_detail}")
     elapsed = time.perf_counter() - started
     for line in listed:
         print(line)

@@ -113,9 +113,9 @@ def _insert(connection: sqlite3.Connection, table: Table, columns: list[str], ro
             raise InvalidInput(f"{name} is damaged: {_where(table, number, raw, key)} does not match the table's "
                                f"{len(columns)} columns")
         try:
-            batch.append([check(value) for check, value in zip(checks, raw)])
+            batch.append([check(value) for check, value in zip(checks, raw, strict=True)])
         except BadValue:
-            for column, check, value in zip(columns, checks, raw):  # which one: say so
+            for column, check, value in zip(columns, checks, raw, strict=True):  # which one: say so
                 try:
                     check(value)
                 except BadValue as problem:

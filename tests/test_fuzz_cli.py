@@ -90,7 +90,8 @@ bad_money = st.one_of(
 )
 
 # As text, as a shell passes them (Python will not even print an int of over 4,300 digits).
-beyond_integer = st.one_of(st.integers(INTEGER_MAX + 1, 2**100).map(str), st.integers(4_301, 5_000).map(lambda n: "9" * n))
+beyond_integer = st.one_of(st.integers(INTEGER_MAX + 1, 2**100).map(str),
+                           st.integers(4_301, 5_000).map(lambda n: "9" * n))
 
 
 # --- commands that take each kind of value ----------------------------------------------------
@@ -196,7 +197,8 @@ def test_bad_periods_are_refused(register, command, value):
     st.sampled_from(["", "x", "-3d", "1.5w", "3 fortnights"]), hostile_text))
 def test_bad_step_periods_of_a_plan_are_refused(register, value):
     """A plan's steps count days, working days, weeks or months (0 is allowed: same day)."""
-    refused(register, ["schedule", "plan", "pa2023-open", "--itt", "2025-04-01", "--period", f"tender-deadline={value}"])
+    refused(register, ["schedule", "plan", "pa2023-open", "--itt", "2025-04-01",
+                       "--period", f"tender-deadline={value}"])
 
 
 @fuzz(100)
@@ -402,16 +404,24 @@ def test_the_named_damaged_dumps_are_refused_from_the_command_line(register, goo
 
 
 NAMED_CASES = [
-    add_contract(**{"--term": "9999999999y"}), add_contract(**{"--option": "99999999y"}),
-    ["report", "upcoming", "--within", "99999999y"], add_contract(**{"--annual-value": "9" * 36}),
-    ["finance", "set", REF, "2025/26", "--volume", "9223372036854775808"], ["finance", "set", REF, "2025/26",
-                                                                          "--volume", "2147483648"],
-    add_contract(**{"--term": ""}), add_contract(**{"--status": "terminated"}), add_contract(**{"--term": "9" * 4301 + "y"}),
-    ["milestone", "done", REF, "9223372036854775808"], ["contract", "edit", REF, "--title", "x", "--expect-version",
-                                                        "-9223372036854775809"],
-    add_contract(**{"--title": "t" * 301}), add_contract(**{"--title": "a\x00b"}), add_contract(**{"--owner": "a\x1bb"}),
-    add_contract(**{"--start": "9999-06-01", "--term": "2y"}), ["report", "upcoming", "--as-of", "9999-12-31", "--within", "1y"],
-    ["feed", "revoke", "99999999999999999999"], ["finance", "set", REF, "2025/26", "--budget", "92233720368547758.08"],
+    add_contract(**{"--term": "9999999999y"}),
+    add_contract(**{"--option": "99999999y"}),
+    ["report", "upcoming", "--within", "99999999y"],
+    add_contract(**{"--annual-value": "9" * 36}),
+    ["finance", "set", REF, "2025/26", "--volume", "9223372036854775808"],
+    ["finance", "set", REF, "2025/26", "--volume", "2147483648"],
+    add_contract(**{"--term": ""}),
+    add_contract(**{"--status": "terminated"}),
+    add_contract(**{"--term": "9" * 4301 + "y"}),
+    ["milestone", "done", REF, "9223372036854775808"],
+    ["contract", "edit", REF, "--title", "x", "--expect-version", "-9223372036854775809"],
+    add_contract(**{"--title": "t" * 301}),
+    add_contract(**{"--title": "a\x00b"}),
+    add_contract(**{"--owner": "a\x1bb"}),
+    add_contract(**{"--start": "9999-06-01", "--term": "2y"}),
+    ["report", "upcoming", "--as-of", "9999-12-31", "--within", "1y"],
+    ["feed", "revoke", "99999999999999999999"],
+    ["finance", "set", REF, "2025/26", "--budget", "92233720368547758.08"],
 ]
 
 

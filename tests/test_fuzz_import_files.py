@@ -114,7 +114,8 @@ def test_a_csv_cell_with_a_control_character_is_refused(register, tmp_path, colu
 @fuzz(60)
 @given(column=st.sampled_from([2, 3]), value=st.one_of(
     st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 9999)).filter(
-        lambda t: not (1 <= t[1] <= 12 and 1 <= t[0] <= 28 and t[2] >= 1)).map(lambda t: f"{t[0]:02d}/{t[1]:02d}/{t[2]:04d}"),
+        lambda t: not (1 <= t[1] <= 12 and 1 <= t[0] <= 28 and t[2] >= 1)).map(
+        lambda t: f"{t[0]:02d}/{t[1]:02d}/{t[2]:04d}"),
     st.text(st.characters(categories=["L"]), min_size=3, max_size=10).filter(
         lambda t: t.strip().lower() not in ("none", "unknown", "tbc", "tba", "n/a", "na"))))
 def test_a_csv_date_that_is_no_date_is_refused(register, tmp_path, column, value):
@@ -196,13 +197,12 @@ def test_a_hostile_ocds_file_is_refused_whole(register, tmp_path, name):
     _import(register, tmp_path, "json", OCDS_CASES[name])
 
 
+small_objects = st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)
 wrong_type = {
-    "string": st.one_of(st.integers(), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3),
-                                                                                             st.integers(), max_size=2)),
+    "string": st.one_of(st.integers(), st.lists(st.integers(), max_size=2), small_objects),
     "number": st.one_of(st.text(max_size=5), st.lists(st.integers(), max_size=2), st.booleans()),
     "object": st.one_of(st.text(max_size=5), st.integers(), st.lists(st.integers(), max_size=2)),
-    "array": st.one_of(st.text(max_size=5), st.integers(), st.dictionaries(st.text(max_size=3), st.integers(),
-                                                                          max_size=2)),
+    "array": st.one_of(st.text(max_size=5), st.integers(), small_objects),
 }
 TYPED_FIELDS = {
     "ocid": "string", "date": "string", "tender": "object", "tender__title": "string", "tender__value": "object",

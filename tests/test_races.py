@@ -83,7 +83,7 @@ def test_exercise_and_decline_at_once_never_deadlock_and_keep_the_rules(store):
         _register(store, reference)
         outcomes = _race(store.url, [["option", verb, reference, ordinal]
                                      for verb in ("exercise", "decline") for ordinal in ("1", "2")])
-        for command, code, last_line, exception in outcomes:
+        for _command, code, last_line, exception in outcomes:
             assert code in ALLOWED and not exception, outcomes
             assert code == 0 or (last_line[0].startswith("error: ") and "database" not in last_line[0]), outcomes
         with store.session() as session:

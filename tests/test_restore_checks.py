@@ -119,8 +119,9 @@ def _damaged_dumps(good: Dump) -> dict[str, tuple[callable, str]]:
         "title too long": (edit(lambda d: d.set_value("contract", "title", "t" * 301)), "the column holds 300"),
         "ends after 9999": (edit(lambda d: d.set_value("contract", "start_date", "9999-01-01")),
                             "outside the years 1 to 9999"),
-        "unknown table": (edit(lambda d: d.lines.__setitem__(slice(-1, -1), ['{"table": "evil", "columns": ["x"]}', "[1]"]),
-                               Dump.fix_end), "has a table this schema does not: 'evil'"),
+        "unknown table": (edit(lambda d: d.lines.__setitem__(slice(-1, -1), ['{"table": "evil", "columns": ["x"]}',
+                                                                             "[1]"]), Dump.fix_end),
+                          "has a table this schema does not: 'evil'"),
         "unknown column": (edit(lambda d: d.lines.__setitem__(d.table_at("contract"), json.dumps(
             {"table": "contract", "columns": [*d.columns("contract")[:-1], "evil"]}))), "columns this schema does not"),
         "columns not a list": (edit(lambda d: d.lines.__setitem__(d.table_at("contract"), '{"table": "contract", '
