@@ -4,12 +4,13 @@ Two formats, both restorable into SQLite or PostgreSQL:
 - `sqlite`: a copy of a SQLite store made with SQLite's online backup API (consistent while others
   read and write), the default for a SQLite store.
 - `json`: the tool's own logical dump, JSON lines (gzip when the name ends in .gz): a header with the
-  schema revision, then for each table its columns and one line per row. The default for PostgreSQL,
-  and the way to move a register between SQLite and PostgreSQL.
+  schema revision, then for each table its columns and one line per row, then an end line with the
+  counts. The default for PostgreSQL, and the way to move a register between SQLite and PostgreSQL.
 
-A restore replaces the whole register in one step: for PostgreSQL in one transaction (its DDL is
-transactional); for SQLite by building the new store in a scratch file and copying it over with the
-backup API. A backup made at an older schema is restored at that schema and then upgraded.
+A restore never trusts the file: it builds the backup into a scratch SQLite store at the backup's
+schema, upgrades it and checks it (restore_scratch), and only then replaces the register in one
+step: for PostgreSQL in one transaction (its DDL is transactional), for SQLite by copying the
+scratch store over the live one with the backup API (one write transaction).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import tempfile
+import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,11 +38,13 @@ from sqlmodel import SQLModel
 from . import models  # noqa: F401  (registers every table)
 from .change_marker import mark_changed
 from .errors import InvalidInput, StoreUnavailable
-from .models import DeadlineVersion, RegisterIdentity
+from .files import loads_json
+from .restore_scratch import MADE_BY_MIGRATIONS, NOT_BACKED_UP, build_checked_store
 from .store import build_engine, current_revision, head_revision, known_revisions, upgrade
 
 DUMP_FORMAT = "contract-tracker-dump"
-DUMP_VERSION = 1
+DUMP_VERSION = 2  # 2: an end line with the counts of tables and rows, so a cut-off dump is found
+READABLE_DUMP_VERSIONS = (1, 2)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BATCH = 2000
 
@@ -51,6 +57,7 @@ class Summary:
     format: str
     revision: str
     rows: dict[str, int] = field(default_factory=dict)
+    repaired: int = 0  # contracts whose deadline rows a restore rewrote from their facts
 
     @property
     def contracts(self) -> int:
@@ -64,11 +71,6 @@ def is_sqlite(engine: Engine) -> bool:
 def _our_tables() -> list[str]:
     return [table.name for table in SQLModel.metadata.sorted_tables]
 
-
-# Not register data: its token changes on every write, and a restore gives it a new one.
-NOT_BACKED_UP = {DeadlineVersion.__tablename__}
-# Rows the migrations make for every store (its identity): a restore puts the backup's own in their place.
-MADE_BY_MIGRATIONS = {RegisterIdentity.__tablename__}
 
 
 def _reflect(connection: Connection) -> list[Table]:
@@ -166,6 +168,7 @@ def _backup_json(engine: Engine, scratch: Path, named: Path) -> Summary:
                 out.write(json.dumps([_plain(value) for value in row], ensure_ascii=False) + "\n")
                 count += 1
             rows[table.name] = count
+        out.write(json.dumps({"end": {"tables": len(rows), "rows": sum(rows.values())}}) + "\n")
     return Summary(path=scratch, format="json", revision=revision, rows=rows)
 
 
@@ -176,8 +179,11 @@ def backup_format(path: Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"no backup file at {path}")
-    with open(path, "rb") as handle:
-        start = handle.read(16)
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror or error}") from None
     if start == SQLITE_MAGIC:
         return "sqlite"
     if start[:2] == b"\x1f\x8b" or start.lstrip()[:1] == b"{":
@@ -185,66 +191,139 @@ def backup_format(path: Path) -> str:
     raise InvalidInput(f"{path} is not a contract-tracker backup (neither a SQLite store nor a dump)")
 
 
-def _json_header(path: Path) -> dict:
-    try:
-        with _open_text(path, "r", _is_gzip(path)) as handle:
-            header = json.loads(handle.readline())
-    except (OSError, ValueError, EOFError):
-        raise InvalidInput(f"{path} is not a readable contract-tracker dump") from None
-    if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT:
-        raise InvalidInput(f"{path} is not a contract-tracker dump")
-    if header.get("version") != DUMP_VERSION:
-        raise InvalidInput(f"{path} is a dump of version {header.get('version')}; "
-                           f"this tool reads version {DUMP_VERSION}")
-    return header
-
-
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _json_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list]]]:
-    """(table, columns, rows) in file order; the rows must be consumed before the next table."""
-    with _open_text(path, "r", _is_gzip(path)) as handle:
-        handle.readline()
-        pending: dict | None = None
-        line = handle.readline()
-        while line:
-            item = json.loads(line)
-            if not isinstance(item, dict) or "table" not in item:
-                raise InvalidInput(f"{path} is damaged: expected a table header, found {line[:60]!r}")
-            pending = item
+def _json_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a dump, blank lines skipped; a file that cannot be read to its end
+    (gzip cut short, not UTF-8) is one InvalidInput."""
+    try:
+        with _open_text(path, "r", _is_gzip(path)) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
+        reason = "it ends early" if isinstance(error, EOFError) else str(error).splitlines()[0][:80]
+        raise InvalidInput(f"{path} is damaged and cannot be read ({reason})") from None
 
-            def rows() -> Iterator[list]:
-                nonlocal line
-                line = handle.readline()
-                while line and line.startswith("["):
-                    yield json.loads(line)
-                    line = handle.readline()
 
-            yield pending["table"], pending["columns"], rows()
+class _Dump:
+    """A dump read as a stream: its header, then (table, columns, rows) one table at a time.
+
+    The rows of a table must be consumed before the next table is asked for. A version 2 dump
+    ends with a line of row counts, so a file cut off between two lines is found too."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines = _json_lines(path)
+        first = next(self._lines, None)
+        if first is None:
+            raise InvalidInput(f"{path} is empty")
+        self.header = self._header(self._parse(*first))
+        self._pending: tuple[int, str] | None = next(self._lines, None)
+
+    def _parse(self, number: int, line: str):
+        return loads_json(line, source=f"{self.path} line {number}")
+
+    def _header(self, header) -> dict:
+        if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT:
+            raise InvalidInput(f"{self.path} is not a contract-tracker dump")
+        if header.get("version") not in READABLE_DUMP_VERSIONS:
+            raise InvalidInput(f"{self.path} is a dump of version {header.get('version')!r:.20}; this tool reads "
+                               f"versions {', '.join(map(str, READABLE_DUMP_VERSIONS))}")
+        if not isinstance(header.get("revision"), str) or not header["revision"]:
+            raise InvalidInput(f"{self.path} does not say which schema revision it was made at")
+        return header
+
+    @property
+    def revision(self) -> str:
+        return self.header["revision"]
+
+    def tables(self) -> Iterator[tuple[str, list[str], Iterator[list]]]:
+        names: list[str] = []
+        rows_read = 0
+        while self._pending is not None:
+            number, line = self._pending
+            item = self._parse(number, line)
+            if isinstance(item, dict) and "end" in item:
+                self._check_end(number, item["end"], len(names), rows_read)
+                return
+            name, columns = self._table_header(number, item, line)
+            names.append(name)
+            self._pending = next(self._lines, None)
+            counter = [0]
+            yield name, columns, self._rows(counter)
+            for _ in self._rows(counter):  # whatever the caller left unread
+                pass
+            rows_read += counter[0]
+        if self.header["version"] >= 2:
+            raise InvalidInput(f"{self.path} ends early: it was cut off after {rows_read:,} rows (no end line)")
+
+    def _table_header(self, number: int, item, line: str) -> tuple[str, list[str]]:
+        if not isinstance(item, dict) or "table" not in item:
+            raise InvalidInput(f"{self.path} is damaged: line {number} should name a table, not {line[:40]!r}")
+        name, columns = item.get("table"), item.get("columns")
+        if not isinstance(name, str) or not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise InvalidInput(f"{self.path} is damaged: line {number} is not a table name with a list of columns")
+        if len(set(columns)) != len(columns):
+            raise InvalidInput(f"{self.path} is damaged: table {name} lists a column twice")
+        return name, columns
+
+    def _rows(self, counter: list[int]) -> Iterator[list]:
+        while self._pending is not None and self._pending[1].lstrip().startswith("["):
+            number, line = self._pending
+            row = self._parse(number, line)
+            if not isinstance(row, list):
+                raise InvalidInput(f"{self.path} is damaged: line {number} is not a row")
+            counter[0] += 1
+            self._pending = next(self._lines, None)
+            yield row
+        if self._pending is not None and not self._pending[1].lstrip().startswith("{"):
+            number, line = self._pending
+            raise InvalidInput(f"{self.path} is damaged: line {number} is neither a row nor a table: {line[:40]!r}")
+
+    def _check_end(self, number: int, end, tables: int, rows: int) -> None:
+        if not isinstance(end, dict) or end.get("tables") != tables or end.get("rows") != rows:
+            raise InvalidInput(f"{self.path} is damaged: it holds {tables} tables and {rows:,} rows, but its end "
+                               f"line (line {number}) says otherwise")
+        extra = next(self._lines, None)
+        if extra is not None:
+            raise InvalidInput(f"{self.path} is damaged: line {extra[0]} comes after the end line")
+
+
+def _sqlite_revision(connection: sqlite3.Connection, path: Path) -> str:
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "alembic_version" not in names or "contract" not in names:
+        raise InvalidInput(f"{path} is a SQLite file but not a contract-tracker store")
+    revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    if len(revisions) != 1 or not isinstance(revisions[0], str):
+        raise InvalidInput(f"{path} does not record one schema revision (it has {len(revisions)})")
+    return revisions[0]
 
 
 def read_summary(path: Path) -> Summary:
-    """The format, schema revision and row counts of a backup, without restoring it."""
+    """The format, schema revision and row counts of a backup, without restoring it (reading it
+    whole: a dump that is cut off or not well formed is refused here, in one line)."""
     path = Path(path)
     kind = backup_format(path)
     if kind == "json":
-        header = _json_header(path)
+        dump = _Dump(path)
         counts = {}
-        for table, _columns, rows in _json_tables(path):
+        for table, _columns, rows in dump.tables():
             counts[table] = sum(1 for _ in rows)
-        return Summary(path=path, format="json", revision=header["revision"], rows=counts)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return Summary(path=path, format="json", revision=dump.revision, rows=counts)
     try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise InvalidInput(f"{path} cannot be read as a SQLite store: {error}") from None
+    try:
+        revision = _sqlite_revision(connection, path)
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "alembic_version" not in names or "contract" not in names:
-            raise InvalidInput(f"{path} is a SQLite file but not a contract-tracker store")
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         counts = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
                   for name in _our_tables() if name in names and name not in NOT_BACKED_UP}
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
         raise InvalidInput(f"{path} cannot be read as a SQLite store: {error}") from None
     finally:
         connection.close()
@@ -253,23 +332,64 @@ def read_summary(path: Path) -> Summary:
 
 def _check_revision(summary: Summary) -> None:
     if summary.revision not in known_revisions():
-        raise InvalidInput(f"{summary.path} was made by a newer contract-tracker (schema {summary.revision}); "
-                           "upgrade the tool before restoring it")
+        raise InvalidInput(f"{summary.path} is at schema revision {summary.revision!r:.40}, which this version does "
+                           "not know (made by a newer contract-tracker?); upgrade the tool before restoring it")
+
+
+def _sqlite_tables(copy: Path, original: Path) -> Iterator[tuple[str, list[str], Iterator[list]]]:
+    """The tables of a SQLite backup (our copy of it), after SQLite's own integrity check."""
+    connection = sqlite3.connect(copy)
+    try:
+        problems = connection.execute("PRAGMA integrity_check").fetchmany(1)
+        if problems != [("ok",)]:
+            raise InvalidInput(f"{original} fails SQLite's integrity check: {problems[0][0] if problems else '?'}")
+        names = [row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for name in names:
+            if name == "alembic_version":
+                continue
+            quoted = '"' + name.replace('"', '""') + '"'
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({quoted})")]
+            cursor = connection.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {quoted}")
+            yield name, columns, iter(cursor)
+    except sqlite3.Error as error:
+        raise InvalidInput(f"{original} cannot be read as a SQLite store: {str(error).splitlines()[0]}") from None
+    finally:
+        connection.close()
 
 
 # --- restore ------------------------------------------------------------------------------------
 
+SCRATCH_PREFIX = "ct-restore-"
+
+
 def restore(engine: Engine, path: Path) -> Summary:
-    """Replace the register behind `engine` with the backup at `path`, then bring it to the
-    current schema. Nothing is changed if the backup cannot be read."""
+    """Replace the register behind `engine` with the backup at `path`, brought to the current schema.
+
+    The backup is first built into a scratch store and checked there (restore_scratch); only a
+    backup that passes every check is swapped in, in one step. Otherwise InvalidInput names the
+    first problem and the register is exactly as it was."""
     path = Path(path)
     summary = read_summary(path)
     _check_revision(summary)
-    try:
-        _restore(engine, path, summary)
-    except (DBAPIError, sqlite3.Error, ValueError, EOFError, OSError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise InvalidInput(f"{path} could not be restored ({reason}); the store is unchanged") from None
+    remove_stale_scratch()
+    with scratch_folder() as folder:
+        scratch = folder / "restored.sqlite"
+        if summary.format == "sqlite":
+            copy = folder / "backup.sqlite"  # the backup file itself is never opened for writing
+            shutil.copyfile(path, copy)
+            tables = _sqlite_tables(copy, path)
+        else:
+            tables = _Dump(path).tables()
+        summary.repaired = build_checked_store(tables, revision=summary.revision, scratch=scratch, name=str(path))
+        try:
+            if is_sqlite(engine):
+                _copy_sqlite_over(scratch, engine)
+            else:
+                _replace_postgres_from(scratch, engine)
+        except (DBAPIError, sqlite3.Error, OSError) as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise InvalidInput(f"{path} could not be restored ({reason}); the store is unchanged") from None
     engine.dispose()
     with engine.begin() as connection:
         mark_changed(connection)  # every deadline may differ: feed servers must rebuild
@@ -277,38 +397,69 @@ def restore(engine: Engine, path: Path) -> Summary:
     return summary
 
 
-def _restore(engine: Engine, path: Path, summary: Summary) -> None:
-    with tempfile.TemporaryDirectory(prefix="ct-restore-") as scratch_dir:
-        if summary.format == "sqlite":
-            # Work on a copy: the backup file itself is never migrated or changed.
-            source = Path(scratch_dir) / "source.sqlite"
-            shutil.copyfile(path, source)
-            source_engine = build_engine(f"sqlite:///{source}")
-            try:
-                upgrade(source_engine)
-                if is_sqlite(engine):
-                    _copy_sqlite_over(source, engine)
-                else:
-                    with source_engine.connect() as reader:
-                        tables = [(t.name, [c.name for c in t.columns],
-                                   (list(row) for row in reader.execute(select(t))))
-                                  for t in _reflect(reader)]
-                        _replace_postgres(engine, head_revision(), tables)
-            finally:
-                source_engine.dispose()
-        elif is_sqlite(engine):
-            scratch = Path(scratch_dir) / "restored.sqlite"
-            scratch_engine = build_engine(f"sqlite:///{scratch}")
-            try:
-                with scratch_engine.begin() as connection:
-                    upgrade(None, summary.revision, connection=connection)
-                    _load(connection, _json_tables(path))
-                upgrade(scratch_engine)
-            finally:
-                scratch_engine.dispose()
-            _copy_sqlite_over(scratch, engine)
-        else:
-            _replace_postgres(engine, summary.revision, _json_tables(path))
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A scratch folder, removed when the block ends, on an error, Ctrl+C or SIGTERM alike. A
+    process killed outright (SIGKILL) cannot clean up: its folder carries its process id, and
+    the next restore removes it (remove_stale_scratch)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    previous = _exit_on_sigterm()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm():
+    """Make SIGTERM raise SystemExit (so `finally` blocks run); the previous handler, or None
+    when this is not the main thread (only it may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def remove_stale_scratch(folder: Path | None = None) -> list[Path]:
+    """Remove scratch folders left by restores whose process no longer runs; the ones removed."""
+    removed = []
+    for candidate in Path(folder or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid = candidate.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        try:
+            if not candidate.is_dir() or candidate.stat().st_uid != os.getuid() or not pid.isdigit():
+                continue
+        except OSError:
+            continue
+        if int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _replace_postgres_from(scratch: Path, engine: Engine) -> None:
+    """Copy the checked scratch store (at the current schema) into PostgreSQL in one transaction."""
+    source = build_engine(f"sqlite:///{scratch}")
+    try:
+        with source.connect() as reader:
+            tables = [(t.name, [c.name for c in t.columns], (list(row) for row in reader.execute(select(t))))
+                      for t in _reflect(reader)]
+            _replace_postgres(engine, head_revision(), tables)
+    finally:
+        source.dispose()
 
 
 def _copy_sqlite_over(source: Path, engine: Engine) -> None:

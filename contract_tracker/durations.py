@@ -16,6 +16,7 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from .errors import InvalidInput
+from .limits import MAX_PERIOD_YEARS
 
 _UNITS = {
     "d": "days", "day": "days", "days": "days",
@@ -27,6 +28,9 @@ _PATTERN = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
 _SHORT = {"days": "d", "weeks": "w", "months": "m", "years": "y"}
 
 ONE_DAY = timedelta(days=1)
+# The longest period in each unit: MAX_PERIOD_YEARS however it is written (years of 365.25 days).
+_MAX_AMOUNT = {"years": MAX_PERIOD_YEARS, "months": MAX_PERIOD_YEARS * 12,
+               "weeks": round(MAX_PERIOD_YEARS * 365.25 / 7), "days": round(MAX_PERIOD_YEARS * 365.25)}
 
 
 @dataclass(frozen=True, order=True)
@@ -69,12 +73,23 @@ def parse_duration(text: str | Duration) -> Duration:
     match = _PATTERN.match(str(text).lower())
     if not match or match.group(2) not in _UNITS:
         raise InvalidInput(
-            f"not a period: {text!r} (write a whole number and a unit, e.g. 3y, 6m, 12w or 90d)"
+            f"not a period: {_shown(text)} (write a whole number and a unit, e.g. 3y, 6m, 12w or 90d)"
         )
-    amount = int(match.group(1))
+    unit = _UNITS[match.group(2)]
+    digits = match.group(1).lstrip("0")
+    # Checked as text first: int() of thousands of digits is refused by Python itself.
+    amount = int(digits or "0") if len(digits) <= 6 else _MAX_AMOUNT[unit] + 1
     if amount <= 0:
         raise InvalidInput(f"a period must be longer than zero: {text!r}")
-    return Duration(amount, _UNITS[match.group(2)])
+    if amount > _MAX_AMOUNT[unit]:
+        written = "" if unit == "years" else f" ({_MAX_AMOUNT[unit]:,} {unit})"
+        raise InvalidInput(f"a period can be at most {MAX_PERIOD_YEARS} years{written}: {_shown(text)}")
+    return Duration(amount, unit)
+
+
+def _shown(text: object) -> str:
+    shown = repr(str(text))
+    return shown if len(shown) <= 40 else shown[:37] + "...'"
 
 
 def normalise_duration(text: str) -> str:

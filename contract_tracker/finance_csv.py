@@ -50,9 +50,10 @@ def _row(cells: dict[str, str], line: int) -> FigureInput:
         changes["spend_basis"] = cells["basis"].strip()
     if given("volume"):
         text = cells["volume"].strip().replace(",", "")
-        if not text.isdigit():
-            raise InvalidInput(f"volume: not a whole number: {cells['volume']!r}")
-        changes["volume"] = int(text)
+        if not (text.isascii() and text.isdigit()):
+            raise InvalidInput(f"volume: not a whole number: {cells['volume']!r:.40}")
+        # int() refuses over 4,300 digits; anything past 20 is beyond the column anyway
+        changes["volume"] = int(text) if len(text) <= 20 else 10**20
     for name in ("volume_unit", "note"):
         if given(name):
             changes[name] = cells[name].strip()

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from .errors import InvalidInput
+from .limits import MAX_PERIOD_YEARS
 from .workdays import WorkingDays
 
 _ONE = timedelta(days=1)
@@ -25,6 +26,9 @@ _UNITS = {
     "m": "months", "month": "months", "months": "months",
 }
 _PATTERN = re.compile(r"^\s*(\d+)\s*([a-z ]+?)\s*$")
+# The longest gap in each unit: as long as the longest contract period (limits.MAX_PERIOD_YEARS).
+_LONGEST = {"days": round(MAX_PERIOD_YEARS * 365.25), "working days": MAX_PERIOD_YEARS * 261,
+            "weeks": round(MAX_PERIOD_YEARS * 365.25 / 7), "months": MAX_PERIOD_YEARS * 12}
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ def parse_gap(text: str | Gap, *, inclusive: bool = False, roll: bool = False) -
     unit = _UNITS.get(match.group(2)) if match else None
     if match is None or unit is None:
         raise InvalidInput(f"not a period: {text!r} (write e.g. 25d, 8wd for working days, 6w or 2m)")
-    amount = int(match.group(1))
-    if amount < 0:
-        raise InvalidInput(f"a period cannot be negative: {text!r}")
+    digits = match.group(1).lstrip("0")
+    amount = int(digits or "0") if len(digits) <= 6 else _LONGEST[unit] + 1  # int() refuses 4,300+ digits
+    if amount > _LONGEST[unit]:
+        raise InvalidInput(f"a period can be at most {MAX_PERIOD_YEARS} years ({_LONGEST[unit]:,} {unit}): "
+                           f"{str(text)[:30]!r}")
     return Gap(amount, unit, inclusive=inclusive, roll=roll)

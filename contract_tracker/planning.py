@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import InvalidInput
+from .limits import computed_dates
 from .periods import Gap, parse_gap
 from .templates import Step, Template
 from .workdays import NATIONS, WorkingDays
@@ -120,6 +121,12 @@ def parse_overrides(template: Template, items: list[str]) -> dict[str, Gap]:
 def plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDays,
          periods: dict[str, Gap] | None = None) -> Plan:
     """Date every step of `template`, given the date of the step `anchor` (key or kind)."""
+    with computed_dates(f"a plan around {anchor} on {anchor_date.isoformat()}"):
+        return _plan(template, anchor, anchor_date, calendar, periods)
+
+
+def _plan(template: Template, anchor: str, anchor_date: date, calendar: WorkingDays,
+          periods: dict[str, Gap] | None) -> Plan:
     periods = periods or {}
     # A step bound by a rule is counted on the UK-wide working days the law uses, whatever nation
     # the planning calendar follows (local closures still count: they only lengthen a period).

@@ -6,10 +6,12 @@ import getpass
 import os
 from dataclasses import dataclass
 
+from .limits import clean_text
 from .paths import default_database_url
 
 DB_ENV = "CONTRACT_TRACKER_DB"
 USER_ENV = "CONTRACT_TRACKER_USER"
+USER_NAME_LENGTH = 200  # the audit trail's actor column
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,9 @@ def _os_user() -> str:
 
 def resolve(database: str | None = None, user: str | None = None) -> Settings:
     url = database or os.environ.get(DB_ENV) or default_database_url()
-    return Settings(
-        database_url=normalise_url(url),
-        user=user or os.environ.get(USER_ENV) or _os_user(),
-    )
+    # The name goes into every audit event: refused here, before anything is written with it.
+    name = clean_text(user or os.environ.get(USER_ENV) or _os_user(), field="user name", max_length=USER_NAME_LENGTH)
+    return Settings(database_url=normalise_url(url), user=name or _os_user())
 
 
 def normalise_url(url: str) -> str:

@@ -33,22 +33,37 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# The databases the tool is built and tested for, and the driver it ships for each.
+SUPPORTED_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+
+
 def build_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite the file's folder is created and pragmas are set."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    except (ArgumentError, NoSuchModuleError, ValueError):
         raise StoreUnavailable(f"not a database URL: {url!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if SUPPORTED_DRIVERS.get(backend) != driver:
+        raise StoreUnavailable(f"unsupported store {describe_url(url)!r}: give a SQLite file (or sqlite:///PATH) "
+                               "or postgresql://HOST/DATABASE")
+    if backend == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise StoreUnavailable("a store must be a file (or a PostgreSQL database); one in memory would be "
+                                   "lost when the command ends")
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreUnavailable(f"cannot make the folder {str(folder)!r} for the store: "
+                                   f"{error.strerror or error}") from None
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True, connect_args=_connect_args(parsed))
-    except NoSuchModuleError:
-        raise StoreUnavailable(f"unsupported database URL: {url!r}") from None
+    except (NoSuchModuleError, ImportError):
+        raise StoreUnavailable(f"unsupported database URL: {describe_url(url)!r}") from None
 
 
 def _connect_args(parsed) -> dict:

@@ -21,12 +21,14 @@ from pathlib import Path
 
 from .dates import parse_date
 from .errors import InvalidInput
+from .limits import MAX_PERIOD_YEARS
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 NATION_NAMES = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 CLOSURES_ENV = "CONTRACT_TRACKER_CLOSURES"
 NATIONS_ENV = "CONTRACT_TRACKER_NATIONS"
 CONFIG_FILE = "workdays.toml"
+LONGEST_SPAN_DAYS = round(MAX_PERIOD_YEARS * 365.25)
 
 _ONE = timedelta(days=1)
 
@@ -74,6 +76,7 @@ class WorkingDays:
 
     def holidays_between(self, first: date, last: date) -> dict[date, str]:
         """Bank holidays and closures from `first` to `last` inclusive, weekdays and weekends alike."""
+        _check_span(first, last)
         out: dict[date, str] = {}
         for year in range(first.year, last.year + 1):
             for nation in self.nations:
@@ -118,11 +121,19 @@ class WorkingDays:
         """Working days after `after` up to and including `through` (negative when reversed)."""
         if through < after:
             return -self.count(through, after)
+        _check_span(after, through)
         total, day = 0, after
         while day < through:
             day += _ONE
             total += self.is_working_day(day)
         return total
+
+
+def _check_span(first: date, last: date) -> None:
+    """Working days are counted one by one: a span of millennia would run for minutes."""
+    if (last - first).days > LONGEST_SPAN_DAYS:
+        raise InvalidInput(f"{first.isoformat()} to {last.isoformat()} is more than {MAX_PERIOD_YEARS} years; "
+                           "count working days over a shorter span")
 
 
 def statutory_calendar() -> WorkingDays:
@@ -137,14 +148,17 @@ def parse_closures(items: Iterable[str]) -> frozenset[date]:
     """Closure days written as dates ("2025-12-29") or inclusive ranges ("2025-12-29..2025-12-31")."""
     days: set[date] = set()
     for item in items:
-        text = str(item).strip()
+        if not isinstance(item, str):
+            raise InvalidInput(f"closure day: {item!r:.40} is not a date written as text (e.g. \"2025-12-29\")")
+        text = item.strip()
         if not text:
-            continue
+            raise InvalidInput("closure day: empty (write a date or a range such as 2025-12-29..2025-12-31)")
         first_text, _, last_text = text.partition("..")
         first = parse_date(first_text.strip())
         last = parse_date(last_text.strip()) if last_text else first
         if last < first:
             raise InvalidInput(f"closure range runs backwards: {text!r}")
+        _check_span(first, last)
         while first <= last:
             days.add(first)
             first += _ONE
@@ -153,6 +167,8 @@ def parse_closures(items: Iterable[str]) -> frozenset[date]:
 
 def parse_nations(text: str | Iterable[str]) -> tuple[str, ...]:
     """ "UK" (or "all") for every nation, or a list such as "ENG,WLS"."""
+    if not isinstance(text, (str, list, tuple)) or not all(isinstance(item, str) for item in text):
+        raise InvalidInput(f"nations: {text!r:.40} is not a list of nations (e.g. \"UK\" or [\"ENG\", \"WLS\"])")
     items = text.replace(",", " ").split() if isinstance(text, str) else list(text)
     if len(items) == 1 and items[0].strip().upper() in ("UK", "ALL"):
         return NATIONS
@@ -174,13 +190,19 @@ def configured_calendar(config_dir: Path | None = None, *, nations: str | None =
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise InvalidInput(f"{path}: not valid TOML ({error})") from None
-        if "nations" in data:
-            chosen = parse_nations(data["nations"])
-        closed |= parse_closures(data.get("closures", []))
+        try:
+            if "nations" in data:
+                chosen = parse_nations(data["nations"])
+            listed = data.get("closures", [])
+            if not isinstance(listed, list):
+                raise InvalidInput(f"closures: {listed!r:.40} is not a list of dates")
+            closed |= parse_closures(listed)
+        except InvalidInput as error:
+            raise InvalidInput(f"{path}: {error}") from None
     if env_nations := os.environ.get(NATIONS_ENV):
         chosen = parse_nations(env_nations)
     if env_closures := os.environ.get(CLOSURES_ENV):
-        closed |= parse_closures(env_closures.split(","))
+        closed |= parse_closures(item for item in env_closures.split(",") if item.strip())
     if nations:
         chosen = parse_nations(nations)
     closed |= parse_closures(closures)

@@ -208,7 +208,7 @@ def test_deadlines_loaded_by_workers_equal_what_the_services_write(store):
 def test_a_bad_contract_prepared_by_a_worker_is_named_and_rejects_its_chunk(store):
     items = _register(7)
     items[5].contract.initial_term = "3 fortnights"
-    with pytest.raises(InvalidInput, match="MANY-005: not a period"):
+    with pytest.raises(InvalidInput, match="MANY-005: initial_term: not a period"):
         bulk_load(store, items, actor="loader", chunk_size=2, workers=1)
     with store.session() as session:  # chunks 1 and 2 stay loaded; nothing of chunk 3 (MANY-004, MANY-005)
         references = session.exec(select(Contract.reference).order_by(Contract.reference)).all()

@@ -19,7 +19,15 @@ from contract_tracker.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.ics_writer import calendar_bytes
 from contract_tracker.models import Deadline, Milestone
 from contract_tracker.register_identity import origin_of
-from contract_tracker.services import ContractFields, add_milestone, edit_contract, edit_milestone, register_contract
+from contract_tracker.services import (
+    ContractFields,
+    add_milestone,
+    edit_contract,
+    edit_milestone,
+    get_contract,
+    refresh_deadlines,
+    register_contract,
+)
 from contract_tracker.stream import standing_of
 
 TODAY = date(2026, 11, 22)
@@ -189,17 +197,30 @@ INJECTION = "Evil\r\nBEGIN:VEVENT\r\nUID:injected\r\nSUMMARY:pwned\r\nEND:VEVENT
 
 
 def _register(session, reference: str, title: str, **extra):
-    return register_contract(session, ContractFields(
-        reference=reference, title=title, start_date=date(2026, 1, 1), initial_term="2y", options=["1y"],
-        owner_role=extra.pop("owner_role", "Head of Procurement"), **extra,
+    """A contract whose text holds line breaks and control characters. The services refuse those
+    now (limits.clean_text), so they are written straight onto the rows, as a register made by an
+    earlier version, or changed outside the tool, may hold them: the calendar must still keep each
+    inside its property."""
+    hostile = {"title": title, **{name: extra.pop(name) for name in ("service_area", "owner_role") if name in extra}}
+    contract = register_contract(session, ContractFields(
+        reference=reference, title="placeholder", start_date=date(2026, 1, 1), initial_term="2y", options=["1y"],
+        owner_role="Head of Procurement", **extra,
     ), actor="test officer")
+    for name, value in hostile.items():
+        setattr(contract, name, value)
+    session.add(contract)
+    refresh_deadlines(session, contract)
+    return contract
 
 
 def test_regression_crlf_begin_vevent_in_a_title_cannot_inject_an_event(store):
     with store.session() as session:
         _register(session, "INJ-1", INJECTION, service_area="Legal;\nBEGIN:VALARM", owner_role="Boss\rEND:VCALENDAR")
-        add_milestone(session, "INJ-1", kind="other", name="Step\nBEGIN:VEVENT\nUID:x", due=parse_span("2026-06-01"),
-                      actor="test officer")
+        step = add_milestone(session, "INJ-1", kind="other", name="Step", due=parse_span("2026-06-01"),
+                             actor="test officer")
+        step.name = "Step\nBEGIN:VEVENT\nUID:x"  # behind the services' back, as _register does
+        session.add(step)
+        refresh_deadlines(session, get_contract(session, "INJ-1"))
         table = [row for row in session.exec(select(Deadline)) if standing_of(row, TODAY) != "pending"]
         rows = len(table)
         alarms = sum(len(AlarmPolicy().days_for(row.kind)) for row in table if standing_of(row, TODAY).is_open)

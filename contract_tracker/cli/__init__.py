@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from functools import cache
 from importlib import import_module
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import DomainError
+from ..limits import FIRST_YEAR, LAST_YEAR, argument_problem, is_date_range_error
 from ..settings import DB_ENV, USER_ENV, resolve
 from .context import CliContext
 
@@ -40,6 +42,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+@cache  # built once per process: a run in-process (tests, the TUI) reuses it
 def _load_command(name: str):
     module, attribute, _help = LAZY_COMMANDS[name]
     target = getattr(import_module(f"{__name__}.{module}"), attribute)
@@ -102,12 +105,30 @@ class _Group(TyperGroup):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def main(self, args=None, *more, **options):
+        # Text the shell could not decode arrives as lone surrogates; no command can use it, and
+        # passing it on would fail deep inside (printing it, or handing it to the database).
+        arguments = sys.argv[1:] if args is None else list(args)
+        for position, argument in enumerate(arguments, start=1):
+            if isinstance(argument, str) and (problem := argument_problem(argument)):
+                typer.echo(f"error: argument {position} {problem}", err=True)
+                sys.exit(2)
+        return super().main(args, *more, **options)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DomainError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except (OverflowError, ValueError) as error:
+            # The services refuse dates they would work out past the year 9999 (limits.computed_dates);
+            # this catches the same failure in a read-only command (a report window, a plan).
+            if not is_date_range_error(error):
+                raise
+            typer.echo(f"error: a date worked out from the input would fall outside the years "
+                       f"{FIRST_YEAR} to {LAST_YEAR}", err=True)
+            raise typer.Exit(2) from None
         except Exception as error:
             if not _is_database_error(error):
                 raise
@@ -147,7 +168,7 @@ def _root(
     from .parsing import day
 
     try:
-        chosen_today = day(today, name="--today") if today else date.today()
+        chosen_today = day(today, name="--today") if today is not None else date.today()
     except DomainError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -112,7 +112,7 @@ def add(
                      reprocurement_lead=reprocurement_lead)
     values["initial_term"] = _term(values.get("start_date"), term, end, cli.today)
     breaks = []
-    if break_after or break_date:
+    if break_after is not None or break_date is not None:
         breaks.append(BreakInput(notice=break_notice, after=break_after, party=break_party,
                                  earliest_date=day(break_date, name="--break-date", today=cli.today)))
     data = ContractFields(reference=reference, title=title, light_touch=light_touch, options=option or [],
@@ -236,7 +236,7 @@ def edit(
     with cli.store().session() as session:
         contract = get_contract(session, reference)
         new_term = _term(changes.get("start_date", contract.start_date), term, end, cli.today)
-        if new_term:
+        if new_term is not None:
             changes["initial_term"] = new_term
         if not changes and supplier is None:
             raise InvalidInput("nothing to change: give at least one option (see --help)")

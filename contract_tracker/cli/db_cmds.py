@@ -76,7 +76,9 @@ def restore_(
         raise typer.Exit(1)
     store = cli.store()
     restored = restore(store.engine, file)
-    typer.echo(f"restored {file} into {target}: {_rows(restored)}")
+    repaired = (f"; the deadlines of {restored.repaired} contracts were worked out again from their facts"
+                if restored.repaired else "")
+    typer.echo(f"restored {file} into {target}: {_rows(restored)}{repaired}")
 
 
 @app.command("check")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -119,18 +118,12 @@ def import_(
                                              "and any of budget, baseline, spend, basis, volume, volume_unit, note.")],
 ) -> None:
     """Import figures from CSV: all rows or none (a bad row is named by its line)."""
+    from ..files import read_text
     from ..finance_csv import read_figures_csv
     from ..services.finance import import_year_figures
 
     cli = context(ctx)
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InvalidInput(f"cannot read {file}: {getattr(error, 'strerror', None) or error}") from None
-    rows = read_figures_csv(text)
+    rows = read_figures_csv(read_text(file, stdin=typer.get_binary_stream("stdin")))
     with cli.store().session() as session:
         count = import_year_figures(session, rows, actor=cli.settings.user, today=cli.today)
     typer.echo(f"imported {count} row(s) of figures from {file}")

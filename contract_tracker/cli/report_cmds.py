@@ -36,7 +36,7 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
     from ..reports import Filters, parse_kind, window
 
     cli = context(ctx)
-    when = day(as_of, name="--as-of", today=cli.today) if as_of else cli.today
+    when = day(as_of, name="--as-of", today=cli.today) if as_of is not None else cli.today
     filters = Filters(owner=owner, service_area=service_area,
                       kinds=tuple(dict.fromkeys(parse_kind(k) for k in kinds or [])))
     if within is not None:

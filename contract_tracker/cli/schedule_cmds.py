@@ -37,7 +37,7 @@ def _check_format(format: str) -> None:
 
 def _anchor(service_start: str | None, itt: str | None, anchor: str | None, today: date) -> tuple[str, date]:
     given = [(name, value) for name, value in (("service start", service_start), ("itt publication", itt),
-                                              ("--anchor", anchor)) if value]
+                                              ("--anchor", anchor)) if value is not None]
     if len(given) != 1:
         raise InvalidInput("give exactly one of --service-start, --itt or --anchor STEP=DATE")
     name, value = given[0]

@@ -26,6 +26,9 @@ def check_version(session: Session, contract: Contract, expected: int | None) ->
     """Raise StaleEdit when `contract` is no longer at the version the caller read."""
     if expected is None or contract.version == expected:
         return
+    if expected < 1:
+        raise InvalidInput(f"{contract.reference} has no version {expected if abs(expected) < 10**12 else 'that low'}: "
+                           "versions count from 1 (see contract show)")
     if expected > contract.version:
         raise InvalidInput(f"{contract.reference} is at version {contract.version}; it has never been at "
                            f"version {expected}")

@@ -6,17 +6,20 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..durations import parse_duration, period_end
 from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
+from ..limits import check_option_count, clean_text, column_length, computed_dates
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
+from ..money import parse_money
 from ..statutory import assumed_regime
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract
+from .lookup import lock_contract, take_write_lock
 from .options import lapse_later_options
 from .sync import load_snapshot, refresh_deadlines
 
@@ -73,14 +76,17 @@ def _choice(value: str, enum, name: str) -> str:
         raise InvalidInput(f"{name}: {value!r} is not one of: {allowed}") from None
 
 
+_TEXT_FIELDS = ("reference", "title", "description", "buyer", "service_area", "owner_role", "owner_contact")
+_PERIOD_FIELDS = ("initial_term", "decision_notice", "reprocurement_lead")
+
+
 def _clean(values: dict) -> dict:
     """Check and normalise contract fields; raise InvalidInput naming the first bad one."""
     out = dict(values)
-    for name in ("reference", "title"):
+    for name in _TEXT_FIELDS:
         if name in out:
-            out[name] = (out[name] or "").strip()
-            if not out[name]:
-                raise InvalidInput(f"{name} must not be empty")
+            out[name] = clean_text(out[name], field=name, max_length=column_length(Contract, name),
+                                   multiline=name == "description", required=name in ("reference", "title"))
     if "reference" in out and any(ch.isspace() for ch in out["reference"]):
         raise InvalidInput(f"reference must not contain spaces: {out['reference']!r}")
     if "status" in out:
@@ -91,14 +97,21 @@ def _clean(values: dict) -> dict:
         out["regime"] = _choice(out["regime"], Regime, "regime")
     if "procedure" in out:
         out["procedure"] = _choice(out["procedure"], Procedure, "procedure")
-    for name in ("initial_term", "decision_notice", "reprocurement_lead"):
-        if out.get(name):
-            out[name] = str(parse_duration(out[name]))
+    for name in _PERIOD_FIELDS:
+        # None clears a term (a planned contract); an empty text is a mistake, not "no term".
+        if out.get(name) is not None:
+            out[name] = _period(out[name], name)
     for name in ("annual_value", "whole_life_value"):
-        value = out.get(name)
-        if value is not None and Decimal(value) < 0:
-            raise InvalidInput(f"{name} must not be negative: {value}")
+        if out.get(name) is not None:
+            out[name] = parse_money(out[name], field=name)
     return out
+
+
+def _period(text, name: str) -> str:
+    try:
+        return str(parse_duration(text))
+    except InvalidInput as error:
+        raise InvalidInput(f"{name}: {error}") from None
 
 
 def _check_dates(contract: Contract) -> None:
@@ -106,18 +119,26 @@ def _check_dates(contract: Contract) -> None:
         raise InvalidInput("a contract with a start date needs an initial term (e.g. --term 3y or --end DATE)")
     if contract.status != ContractStatus.PLANNED and contract.start_date is None:
         raise InvalidInput("a live contract needs a start date (or register it with status planned)")
+    if contract.status == ContractStatus.TERMINATED and contract.terminated_on is None:
+        raise InvalidInput("a terminated contract needs the day it ended: register it as live, then "
+                           "terminate it with a date and a reason")
 
 
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
     values = _clean({f.name: getattr(data, f.name) for f in fields(data)
                      if f.name in EDITABLE or f.name == "reference"})
+    check_option_count(len(data.options))
+    take_write_lock(session)  # SQLite: two registrations of one reference queue, and the second is told
     if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
     now = utcnow()
     contract = Contract(**values, created_at=now, updated_at=now)
     _check_dates(contract)
     session.add(contract)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # PostgreSQL: the same reference registered by someone else at the same moment
+        raise InvalidInput(f"a contract with reference {values['reference']!r} already exists") from None
     record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id, action="created", at=now)
     _set_suppliers(session, contract, data.suppliers, actor=actor)
     for ordinal, length in enumerate(data.options, start=1):
@@ -125,14 +146,16 @@ def register_contract(session: Session, data: ContractFields, *, actor: str) -> 
         add_option(session, contract, length=length, notice=notice, actor=actor, refresh=False)
     for clause in data.breaks:
         add_break(session, contract, clause, actor=actor, refresh=False)
-    for predecessor_reference in data.replaces:
-        link_successor(session, get_contract(session, predecessor_reference), contract, actor=actor)
-    refresh_deadlines(session, contract)
+    for predecessor_reference in sorted(set(data.replaces)):  # locked in one order (see lock_contract)
+        link_successor(session, lock_contract(session, predecessor_reference), contract, actor=actor)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return contract
 
 
 def _set_suppliers(session: Session, contract: Contract, names: list[str], *, actor: str) -> None:
-    cleaned = [name.strip() for name in names if name and name.strip()]
+    limit = column_length(ContractSupplier, "name")
+    cleaned = [text for text in (clean_text(name, field="supplier", max_length=limit) for name in names) if text]
     current = session.exec(
         select(ContractSupplier).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
     ).all()
@@ -163,7 +186,7 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     unknown = set(changes) - set(EDITABLE) - {"reference"}
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     cleaned = _clean(changes)
     if ("reference" in cleaned and cleaned["reference"] != contract.reference
@@ -182,18 +205,20 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
         contract.updated_at = now
         contract.version += 1
         session.add(contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return contract
 
 
 def add_option(session: Session, contract: Contract, *, length: str, notice: str | None = None,
                actor: str, refresh: bool = True) -> ExtensionOption:
     ordinals = session.exec(select(ExtensionOption.ordinal).where(ExtensionOption.contract_id == contract.id)).all()
+    check_option_count(len(ordinals) + 1)
     option = ExtensionOption(
         contract_id=contract.id,
         ordinal=max(ordinals, default=0) + 1,
-        length=str(parse_duration(length)),
-        notice=str(parse_duration(notice)) if notice else None,
+        length=_period(length, f"option {max(ordinals, default=0) + 1}"),
+        notice=_period(notice, "option notice") if notice else None,
         status=OptionStatus.AVAILABLE.value,
     )
     session.add(option)
@@ -202,7 +227,8 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
            field=f"option {option.ordinal}", new=option.length)
     if refresh:  # added to an existing contract: that is a change to it
         _bump(session, contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return option
 
 
@@ -213,10 +239,10 @@ def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor
     row = BreakClause(
         contract_id=contract.id,
         earliest_date=clause.earliest_date,
-        after=str(parse_duration(clause.after)) if clause.after else None,
-        notice=str(parse_duration(clause.notice)),
+        after=_period(clause.after, "break after") if clause.after else None,
+        notice=_period(clause.notice, "break notice"),
         party=_choice(clause.party, BreakParty, "party"),
-        note=clause.note,
+        note=clean_text(clause.note, field="break note", multiline=True),
     )
     if contract.start_date and row.earliest_date and row.earliest_date < contract.start_date:
         raise InvalidInput("a break date cannot fall before the contract starts")
@@ -226,7 +252,8 @@ def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor
            new=row.earliest_date or f"after {row.after}")
     if refresh:
         _bump(session, contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return row
 
 
@@ -251,9 +278,10 @@ def link_successor(session: Session, predecessor: Contract, successor: Contract,
 def terminate(session: Session, reference: str, *, on: date, reason: str, actor: str,
               expected_version: int | None = None) -> Contract:
     """End a contract early with effect from `on` (its last day); options not yet taken lapse."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
-    if not reason or not reason.strip():
+    reason = clean_text(reason, field="reason", multiline=True)
+    if not reason:
         raise InvalidInput("give a reason for terminating the contract")
     if contract.status == ContractStatus.TERMINATED:
         raise RuleViolation(f"{reference} was already terminated on {contract.terminated_on}")
@@ -278,7 +306,8 @@ def terminate(session: Session, reference: str, *, on: date, reason: str, actor:
     session.add(contract)
     lapse_later_options(session, contract, after_ordinal=0, actor=actor,
                         reason=f"contract terminated: {reason.strip()}")
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return contract
 
 

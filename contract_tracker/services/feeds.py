@@ -23,6 +23,7 @@ from ..feeds import (
     plausible_token,
     same_hash,
 )
+from ..limits import INTEGER_MAX, clean_text
 from ..models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
 
@@ -61,7 +62,7 @@ def create_feed(session: Session, *, name: str, filters: DeadlineFilter, alarms:
                 actor: str) -> CreatedFeed:
     from ..calendar import format_alarms
 
-    name = " ".join((name or "").split())
+    name = " ".join(clean_text(name, field="--name").split())
     if not name:
         raise InvalidInput("--name must not be empty")
     if len(name) > 200:
@@ -93,8 +94,9 @@ def get_feed(session: Session, which: str) -> FeedSubscription:
     """A live feed by its id or its name."""
     live = FeedSubscription.revoked_at.is_(None)
     feed = None
-    if which.strip().isdigit():
-        feed = session.exec(select(FeedSubscription).where(FeedSubscription.id == int(which), live)).first()
+    digits = which.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= 10 and int(digits) <= INTEGER_MAX:  # fits the column
+        feed = session.exec(select(FeedSubscription).where(FeedSubscription.id == int(digits), live)).first()
     if feed is None:
         feed = session.exec(select(FeedSubscription).where(FeedSubscription.name == which.strip(), live)).first()
     if feed is None:

@@ -15,9 +15,11 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError, InvalidInput, RuleViolation
 from ..finance import FinancialYear, SpendBasis, YearFigures, parse_financial_year
+from ..limits import check_whole_number, clean_text, column_length
 from ..models import Contract, ContractYearFigures
+from ..money import check_money
 from .audit import record, utcnow
-from .lookup import get_contract
+from .lookup import lock_contract
 
 KEEP = object()  # "leave this figure as it is" (None clears it)
 FIELDS = ("budget", "baseline", "spend", "spend_basis", "volume", "volume_unit", "note")
@@ -59,16 +61,15 @@ def _check(year: FinancialYear, changes: dict) -> dict:
             continue
         if not isinstance(value, Decimal):  # a float would carry binary rounding into the pounds
             raise InvalidInput(f"{name}: give money as a Decimal, not {type(value).__name__}")
-        if value < 0:
-            raise InvalidInput(f"{name}: must not be negative")
+        out[name] = check_money(value, field=name)
     if "spend_basis" in out:
         out["spend_basis"] = _basis(out["spend_basis"])
-    volume = out.get("volume")
-    if volume is not None and (not isinstance(volume, int) or isinstance(volume, bool) or volume < 0):
-        raise InvalidInput(f"volume: must be a whole number, not negative: {volume!r}")
+    if out.get("volume") is not None:
+        out["volume"] = check_whole_number(out["volume"], field="volume")
     for name in ("volume_unit", "note"):
         if name in out:
-            out[name] = (out[name] or "").strip()
+            out[name] = clean_text(out[name], field=name, multiline=name == "note",
+                                   max_length=column_length(ContractYearFigures, name))
     return out
 
 
@@ -90,7 +91,7 @@ def set_year_figures(
     """
     year = parse_financial_year(year)
     changes = _check(year, changes)
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     row = get_year_row(session, contract, year)
     created = row is None
     if created:
@@ -137,6 +138,16 @@ def import_year_figures(session: Session, rows: list[FigureInput], *, actor: str
             raise InvalidInput(f"line {row.line}: {row.reference} {row.year.label} is already given "
                                f"on line {seen[key]}")
         seen[key] = row.line
+    first_line: dict[str, int | None] = {}
+    for row in rows:
+        first_line.setdefault(row.reference, row.line)
+    for reference in sorted(first_line):  # every contract locked first, in one order (see lock_contract)
+        try:
+            lock_contract(session, reference)
+        except DomainError as error:
+            if first_line[reference] is None:
+                raise
+            raise type(error)(f"line {first_line[reference]}: {error}") from None
     for row in rows:
         try:
             set_year_figures(session, row.reference, row.year, row.changes, actor=actor, today=today)

@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 from ..dates import Span
 from ..enums import MilestoneKind, MilestoneStatus
 from ..errors import InvalidInput
+from ..limits import clean_text, column_length, computed_dates
 from ..models import Milestone
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract, get_milestone
+from .lookup import get_milestone, lock_contract
 from .sync import refresh_deadlines
 
 # Plain dicts of the enums' texts: the same answers as MilestoneKind(text).value, at a fraction
@@ -46,14 +47,17 @@ def _touch(session: Session, contract) -> None:
 def add_milestone(session: Session, reference: str, *, kind: str, name: str, due: Span, actor: str,
                   owner: str = "", notes: str = "", status: str = MilestoneStatus.PLANNED.value,
                   met_on: date | None = None, template_key: str | None = None) -> Milestone:
-    contract = get_contract(session, reference)
-    if not name or not name.strip():
+    contract = lock_contract(session, reference)
+    name = clean_text(name, field="milestone name", max_length=column_length(Milestone, "name"))
+    if not name:
         raise InvalidInput("a milestone needs a name")
+    owner = clean_text(owner, field="milestone owner", max_length=column_length(Milestone, "owner"))
+    notes = clean_text(notes, field="milestone notes", multiline=True)
     status = _status(status)
     if status == MilestoneStatus.MET and met_on is None:
         met_on = due.end
     milestone = Milestone(
-        contract_id=contract.id, kind=_kind(kind), name=name.strip(),
+        contract_id=contract.id, kind=_kind(kind), name=name,
         start_date=None if due.is_day else due.start, due_date=due.end,
         status=status, met_on=met_on, owner=owner, notes=notes, template_key=template_key,
     )
@@ -62,7 +66,8 @@ def add_milestone(session: Session, reference: str, *, kind: str, name: str, due
     record(session, actor=actor, contract=contract, entity="milestone", entity_id=milestone.id,
            action="created", field=milestone.name, new=due.end)
     _touch(session, contract)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return milestone
 
 
@@ -75,7 +80,7 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     milestone = get_milestone(session, contract, milestone_id)
     values = dict(changes)
@@ -92,7 +97,11 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
         values["kind"] = _kind(values["kind"])
     if "status" in values:
         values["status"] = _status(values["status"])
-    if "name" in values and not (values["name"] or "").strip():
+    for name, multiline in (("name", False), ("owner", False), ("notes", True)):
+        if name in values:
+            values[name] = clean_text(values[name], field=f"milestone {name}", multiline=multiline,
+                                      max_length=column_length(Milestone, name))
+    if "name" in values and not values["name"]:
         raise InvalidInput("a milestone needs a name")
     now = utcnow()
     changed = apply_changes(session, actor=actor, contract=contract, entity="milestone", target=milestone,
@@ -101,7 +110,8 @@ def edit_milestone(session: Session, reference: str, milestone_id: int, changes:
         milestone.version += 1
         session.add(milestone)
         _touch(session, contract)
-        refresh_deadlines(session, contract)
+        with computed_dates(contract.reference):
+            refresh_deadlines(session, contract)
     return milestone
 
 

@@ -11,14 +11,16 @@ from ..durations import ONE_DAY
 from ..enums import ContractStatus, OptionStatus
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import option_windows
+from ..limits import clean_text, computed_dates
 from ..models import Contract, ExtensionOption
 from .audit import record, utcnow
 from .concurrency import check_version
-from .lookup import get_contract, get_option, options_of
+from .lookup import get_option, lock_contract, options_of
 from .sync import load_snapshot, refresh_deadlines
 
 
 def _decide(option: ExtensionOption, status: OptionStatus, *, on: date, actor: str, note: str) -> None:
+    note = clean_text(note, field="note", multiline=True)
     option.status = status.value
     option.decided_on = on
     option.decided_by = actor
@@ -32,6 +34,8 @@ def _check_decidable(session: Session, contract: Contract, ordinal: int, *, on: 
     """Refuse a decision that cannot be recorded. A decision is judged by its own date (`on`), not
     by the day it is typed: on time if by the decide-by date; after it only when forced with a
     reason; never once the term it would extend has ended, nor dated after today."""
+    if force_reason is not None:
+        clean_text(force_reason, field="reason", multiline=True)
     if contract.status == ContractStatus.TERMINATED:
         raise RuleViolation(f"{contract.reference} was terminated on {contract.terminated_on}; its options have lapsed")
     option = get_option(session, contract, ordinal)
@@ -66,7 +70,7 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
                     expected_version: int | None = None) -> ExtensionOption:
     """Exercise option `ordinal`, decided on `on` (default today); every earlier option must
     already be exercised."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     for earlier in options_of(session, contract):
         if earlier.ordinal < ordinal and earlier.status != OptionStatus.EXERCISED:
@@ -84,7 +88,8 @@ def exercise_option(session: Session, reference: str, ordinal: int, *, today: da
     contract.version += 1
     contract.updated_at = utcnow()
     session.add(contract)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return option
 
 
@@ -92,7 +97,7 @@ def decline_option(session: Session, reference: str, ordinal: int, *, today: dat
                    on: date | None = None, note: str = "", force_reason: str | None = None,
                    expected_version: int | None = None) -> ExtensionOption:
     """Decline option `ordinal`, decided on `on` (default today); it and every later option lapse."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     decided_on = on or today
     option = _check_decidable(session, contract, ordinal, on=decided_on, today=today, force_reason=force_reason)
@@ -106,7 +111,8 @@ def decline_option(session: Session, reference: str, ordinal: int, *, today: dat
     contract.version += 1
     contract.updated_at = utcnow()
     session.add(contract)
-    refresh_deadlines(session, contract)
+    with computed_dates(contract.reference):
+        refresh_deadlines(session, contract)
     return option
 
 

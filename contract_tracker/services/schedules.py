@@ -23,7 +23,7 @@ from ..templates import Template, get_template, template_for
 from ..workdays import WorkingDays
 from .audit import record
 from .concurrency import check_version
-from .lookup import get_contract
+from .lookup import get_contract, lock_contract
 from .milestones import add_milestone, edit_milestone, milestones_of
 from .sync import load_snapshot
 
@@ -47,7 +47,7 @@ def apply_schedule(session: Session, reference: str, template_key: str, *, ancho
     """Plan `template_key` around `anchor` = `anchor_date` and write its milestones on the contract.
 
     With `expected_version` (the contract version the caller read) a plan made from a stale copy is refused."""
-    contract = get_contract(session, reference)
+    contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
     template = get_template(template_key)
     result = ApplyResult(plan=plan(template, anchor, anchor_date, calendar, periods))
