@@ -1,0 +1,197 @@
+"""The checks every way into the register shares: the services (one change at a time) and the bulk
+path (imports and loads, thousands at a time) call these same functions, so a contract refused by
+one is refused by the other with the same words.
+
+Each function takes plain values and raises InvalidInput naming the first problem; nothing here
+reads the store or the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from .durations import ONE_DAY, Duration, parse_duration, period_end, subtract
+from .enums import BreakParty, ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
+from .errors import InvalidInput
+from .models import Contract, ContractSupplier
+
+# Sane limits, checked where values enter: more options than this, or a period longer than this,
+# is a typing slip (a "99999 x 1y" cell), not a contract.
+MAX_OPTIONS = 20
+MAX_PERIOD_YEARS = 50
+# Money is kept as whole pence in a 64-bit integer column.
+MAX_PENCE = 2**63 - 1
+
+_PERIOD_FIELDS = ("initial_term", "decision_notice", "reprocurement_lead")
+_MONEY_FIELDS = ("annual_value", "whole_life_value")
+_TEXT_LIMITS = {column.name: column.type.length for column in Contract.__table__.columns
+                if getattr(column.type, "length", None)}
+SUPPLIER_NAME_LIMIT = ContractSupplier.__table__.c.name.type.length
+SUPPLIER_IDENTIFIER_LIMIT = ContractSupplier.__table__.c.identifier.type.length
+
+
+def choice(value: str, enum, name: str) -> str:
+    """`value` as one of `enum`'s texts."""
+    try:
+        return enum(value).value
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidInput(f"{name}: {value!r} is not one of: {allowed}") from None
+
+
+def check_period(text: str | Duration, name: str) -> str:
+    """A period as stored ("3y"), at most MAX_PERIOD_YEARS long."""
+    period = parse_duration(text)
+    if period.in_months() > MAX_PERIOD_YEARS * 12:
+        raise InvalidInput(f"{name}: {period.describe()} is longer than {MAX_PERIOD_YEARS} years")
+    return str(period)
+
+
+def check_option_lengths(lengths: list[str], name: str = "options") -> list[str]:
+    """Option lengths as stored, at most MAX_OPTIONS of them and each within the period limit."""
+    if len(lengths) > MAX_OPTIONS:
+        raise InvalidInput(f"{name}: {len(lengths)} extension options; a contract has at most {MAX_OPTIONS}")
+    return [check_period(length, f"{name}: option {n}") for n, length in enumerate(lengths, start=1)]
+
+
+def check_money(value, name: str) -> Decimal | None:
+    if value is None:
+        return None
+    amount = Decimal(value)
+    if amount < 0:
+        raise InvalidInput(f"{name} must not be negative: {value}")
+    if amount * 100 > MAX_PENCE:
+        raise InvalidInput(f"{name} is too large to keep: {value}")
+    return value
+
+
+def clean_contract_fields(values: dict) -> dict:
+    """Check and normalise contract fields (any subset of them); raise InvalidInput naming the first bad one."""
+    out = dict(values)
+    for name in ("reference", "title"):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+            if not out[name]:
+                raise InvalidInput(f"{name} must not be empty")
+    if "reference" in out and any(ch.isspace() for ch in out["reference"]):
+        raise InvalidInput(f"reference must not contain spaces: {out['reference']!r}")
+    for name, limit in _TEXT_LIMITS.items():
+        value = out.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            raise InvalidInput(f"{name} is {len(value)} characters long; at most {limit}")
+    if "status" in out:
+        out["status"] = choice(out["status"], ContractStatus, "status")
+    if "regime" in out:
+        out["regime"] = choice(out["regime"], Regime, "regime")
+    if "procedure" in out:
+        out["procedure"] = choice(out["procedure"], Procedure, "procedure")
+    for name in _PERIOD_FIELDS:
+        if out.get(name):
+            out[name] = check_period(out[name], name)
+    for name in _MONEY_FIELDS:
+        if name in out:
+            check_money(out[name], name)
+    return out
+
+
+def check_contract_dates(contract) -> None:
+    """The rules on a contract's dates as a whole (`contract` is anything with its attributes)."""
+    if contract.start_date is not None and contract.initial_term is None:
+        raise InvalidInput("a contract with a start date needs an initial term (e.g. --term 3y or --end DATE)")
+    if contract.status != ContractStatus.PLANNED and contract.start_date is None:
+        raise InvalidInput("a live contract needs a start date (or register it with status planned)")
+
+
+def check_dates_fit(start: date | None, initial_term: str | None, options: list[str], *,
+                    notices: tuple[str, ...] = ()) -> None:
+    """Every date the engine will count to is a real one (years 1 to 9999): the ends the options
+    reach, the day after the last of them, and the notices counted back from the start."""
+    if start is None or not initial_term:
+        return
+    try:
+        end = period_end(start, initial_term)
+        for length in options:
+            end = period_end(end + ONE_DAY, length)
+        end + ONE_DAY  # noqa: B018 - the day after the last end is counted with too
+        for notice in notices:
+            subtract(start, notice)
+    except (OverflowError, ValueError):
+        raise InvalidInput("the contract's dates run outside the years 1 to 9999") from None
+
+
+def clean_supplier(name: str, identifier: str = "") -> tuple[str, str]:
+    """A supplier's name (required) and identifier, trimmed and within their columns."""
+    name = (name or "").strip()
+    identifier = (identifier or "").strip()
+    if not name:
+        raise InvalidInput("a supplier needs a name")
+    if len(name) > SUPPLIER_NAME_LIMIT:
+        raise InvalidInput(f"supplier name is {len(name)} characters long; at most {SUPPLIER_NAME_LIMIT}")
+    if len(identifier) > SUPPLIER_IDENTIFIER_LIMIT:
+        raise InvalidInput(f"supplier identifier {identifier[:20]!r}... is longer than {SUPPLIER_IDENTIFIER_LIMIT} characters")
+    return name, identifier
+
+
+def supplier_pairs(names: list[str], identifiers: list[str] | None = None) -> list[tuple[str, str]]:
+    """(name, identifier) for each supplier with a name, in order; identifiers go by position
+    (missing ones are ""). A name given twice is kept once."""
+    identifiers = list(identifiers or [])
+    if len(identifiers) > len(names):
+        raise InvalidInput(f"{len(identifiers)} supplier identifiers for {len(names)} suppliers")
+    pairs: dict[str, str] = {}
+    for position, raw in enumerate(names):
+        if not raw or not raw.strip():
+            continue
+        name, identifier = clean_supplier(raw, identifiers[position] if position < len(identifiers) else "")
+        if name not in pairs or (identifier and not pairs[name]):
+            pairs[name] = identifier
+    return list(pairs.items())
+
+
+def identified(pairs: list[tuple[str, str]]) -> list[str]:
+    """The suppliers that have an identifier, as "Name (GB-COH-01234567)", for the audit trail."""
+    return [f"{name} ({identifier})" for name, identifier in pairs if identifier]
+
+
+def clean_break(earliest_date: date | None, after: str | None, notice: str, party: str,
+                start: date | None) -> dict:
+    """A break clause's stored values; `start` is the contract's, if it has one."""
+    if earliest_date is None and not after:
+        raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
+    if start and earliest_date and earliest_date < start:
+        raise InvalidInput("a break date cannot fall before the contract starts")
+    return dict(
+        earliest_date=earliest_date,
+        after=check_period(after, "break after") if after else None,
+        notice=check_period(notice, "break notice"),
+        party=choice(party, BreakParty, "party"),
+    )
+
+
+# Plain dicts of the enums' texts: the same answers as MilestoneKind(text).value, at a fraction
+# of the cost (a bulk load checks a million milestones).
+_KINDS = {kind.value: kind.value for kind in MilestoneKind}
+_STATUSES = {status.value: status.value for status in MilestoneStatus}
+
+
+def milestone_kind(value: str) -> str:
+    try:
+        return _KINDS[value.strip().lower()]
+    except KeyError:
+        allowed = ", ".join(kind.value for kind in MilestoneKind)
+        raise InvalidInput(f"kind: {value!r} is not one of: {allowed}") from None
+
+
+def milestone_status(value: str) -> str:
+    try:
+        return _STATUSES[value.strip().lower()]
+    except KeyError:
+        allowed = ", ".join(status.value for status in MilestoneStatus)
+        raise InvalidInput(f"status: {value!r} is not one of: {allowed}") from None
+
+
+def milestone_name(name: str) -> str:
+    if not name or not name.strip():
+        raise InvalidInput("a milestone needs a name")
+    return name.strip()
