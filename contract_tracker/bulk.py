@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ from .errors import InvalidInput
 from .gc_pause import gc_paused
 from .services.audit import utcnow
 
-__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers"]
+__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers", "load_within"]
 
 
 @dataclass
@@ -70,6 +70,9 @@ class _Writer:
             else:
                 cursor.executemany(
                     f"INSERT INTO {name} ({quoted}) VALUES ({', '.join([self.marker] * len(columns))})", rows)
+        except self.connection.dialect.loaded_dbapi.IntegrityError as error:
+            # Someone else wrote a clashing row (the same reference) while this load ran.
+            raise InvalidInput(f"the store changed while loading ({str(error).splitlines()[0]})") from None
         finally:
             cursor.close()
 
@@ -176,14 +179,14 @@ def default_workers() -> int:
 
 
 def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialect,
-              workers: int) -> Iterator[PreparedChunk]:
+              workers: int, reason: str = "bulk load") -> Iterator[PreparedChunk]:
     """Each chunk, prepared in order: in this process, or by `workers` processes a few chunks ahead
     of the writer. A load of one chunk is prepared here (a worker would only cost its start-up)."""
     chunks = _chunks(items, chunk_size)
     ahead = list(islice(chunks, 2))
     if workers <= 0 or len(ahead) < 2:
         for chunk in chain(ahead, chunks):
-            yield prepare_chunk(chunk, utcnow(), actor, dialect)
+            yield prepare_chunk(chunk, utcnow(), actor, dialect, reason)
         return
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
     # Workers only build chunks' rows, freed by reference counting: no cyclic collector (see gc_pause).
@@ -191,7 +194,7 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
     try:
         pending: deque = deque()
         for chunk in chain(ahead, chunks):
-            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect)))
+            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect), reason))
             if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
                 yield pending.popleft().result()
         while pending:
@@ -225,4 +228,25 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
             _finish(connection, deferred)  # keep the chunks written before the bad one
             raise
         _finish(connection, deferred)
+    return total
+
+
+def load_within(connection: Connection, items: Iterable[BulkContract], *, actor: str, reason: str,
+                chunk_size: int = 2000, workers: int = 0,
+                progress: Callable[[int], None] | None = None) -> LoadResult:
+    """Register every contract in `items` in `connection`'s open transaction, which the caller
+    commits or rolls back: an import's new contracts, written whole with the rest of its file or
+    not at all. Each gets one audit event, "created" with `reason`. `progress` is told how many
+    contracts each chunk added."""
+    total = LoadResult()
+    writer = _Writer(connection)
+    with gc_paused(), closing(_prepared(items, chunk_size, actor, connection.dialect, workers, reason)) as chunks:
+        for chunk in chunks:
+            loaded = writer.write(chunk)
+            total.contracts += loaded.contracts
+            total.deadlines += loaded.deadlines
+            if progress is not None:
+                progress(loaded.contracts)
+    if total.contracts:
+        mark_changed(connection)  # feeds re-read: these deadlines bypass the ORM
     return total

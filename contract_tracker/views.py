@@ -16,7 +16,7 @@ from .lifecycle import (
     break_points, current_end, final_possible_end, initial_end, maximum_extent, next_decision,
     option_windows, reprocurement_start, status_as_of,
 )
-from .models import AuditEvent, Contract, ContractSupplier, Deadline
+from .models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
 from .services.lookup import options_of
 from .services.milestones import milestones_of
 from .services.sync import load_snapshot
@@ -41,6 +41,10 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
     deadlines = session.exec(
         select(Deadline).where(Deadline.contract_id == contract.id).order_by(Deadline.due_date, Deadline.kind)
     ).all()
+    suppliers = session.exec(
+        select(ContractSupplier.name, ContractSupplier.identifier).where(ContractSupplier.contract_id == contract.id)
+        .order_by(ContractSupplier.position)
+    ).all()
     return {
         "reference": contract.reference,
         "title": contract.title,
@@ -49,10 +53,8 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "service_area": contract.service_area,
         "owner_role": contract.owner_role,
         "owner_contact": contract.owner_contact,
-        "suppliers": list(session.exec(
-            select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id)
-            .order_by(ContractSupplier.position)
-        )),
+        "suppliers": [name for name, _ in suppliers],
+        "supplier_identifiers": [identifier for _, identifier in suppliers],  # "" where none is recorded
         "status": contract.status,
         "status_as_of": status_as_of(terms, as_of).value,
         "as_of": as_of.isoformat(),
@@ -95,6 +97,8 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
             }
             for window in option_windows(terms, as_of)
         ],
+        "extension_wording": contract.extension_wording,
+        "needs_review": needs_review(contract.extension_wording, len(options)),
         "breaks": [
             {"break_date": _iso(p.break_date), "serve_notice_by": _iso(p.serve_notice_by), "notice": str(p.notice)}
             for p in break_points(terms)
@@ -103,6 +107,12 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "deadlines": [deadline_row(d, as_of) for d in deadlines],
         "version": contract.version,
     }
+
+
+def needs_review(extension_wording: str, options: int) -> bool:
+    """A contract whose options were worded in a way this tool could not read: the wording is kept
+    and no options were taken from it, so a person must read it (and add the options)."""
+    return bool(extension_wording) and options == 0
 
 
 def milestone_row(m) -> dict:
@@ -136,16 +146,28 @@ class RegisterRow:
     next_deadline_title: str | None
     days_left: int | None
     overdue: int
+    needs_review: bool = False  # extension wording kept but not read (see needs_review)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
+# A choice beside the statuses in a register's status filter: contracts whose extension wording
+# awaits a person (RegisterRow.needs_review).
+NEEDS_REVIEW = "needs review"
+
+
+def status_matches(row: RegisterRow, status: str | None) -> bool:
+    """Whether a register row passes a status filter (a status, NEEDS_REVIEW, or None for any)."""
+    return status is None or row.status == status or (status == NEEDS_REVIEW and row.needs_review)
+
+
 def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
-                  service_area: str | None = None) -> list[RegisterRow]:
-    """The register with each contract's current end and next open deadline, in five queries,
-    ordered by reference."""
-    return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+                  service_area: str | None = None, needs_review: bool = False) -> list[RegisterRow]:
+    """The register with each contract's current end and next open deadline, in a few queries,
+    ordered by reference; with `needs_review`, only contracts whose extension wording awaits a person."""
+    rows = _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+    return [row for row in rows if row.needs_review] if needs_review else rows
 
 
 @dataclass(frozen=True)
@@ -252,6 +274,10 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
         # and whatever order the join returns them in.
         if contract_id not in upcoming or deadline_id < upcoming[contract_id][0]:
             upcoming[contract_id] = (deadline_id, due, title)
+    review = set(session.exec(among(select(Contract.id).where(
+        Contract.extension_wording != "",
+        ~select(ExtensionOption.id).where(ExtensionOption.contract_id == Contract.id).exists(),
+    ), Contract.id)))
     overdue = dict(session.exec(among(
         select(Deadline.contract_id, func.count())
         .where(open_, Deadline.due_date < as_of, Deadline.kind.not_in(INFORMATIONAL)), Deadline.contract_id,
@@ -270,6 +296,7 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
             current_end=_iso(end), next_deadline=_iso(due[1]) if due else None,
             next_deadline_title=due[2] if due else None,
             days_left=(due[1] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
+            needs_review=contract.id in review,
         ))
     return rows
 

@@ -4,7 +4,6 @@ whole-or-nothing, errors naming line and column, dry runs, idempotency and the C
 from __future__ import annotations
 
 import io
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -169,8 +168,8 @@ def test_a_duplicate_reference_names_both_lines(store):
 
 
 def test_twenty_thousand_rows_with_one_bad_row_near_the_end(before):
-    """Every row is checked before anything is written: the bad row is found in seconds and the
-    store is left exactly as it was."""
+    """Every row is checked before anything is written: the bad row is named and the store is left
+    exactly as it was (how fast is for benchmarks/)."""
     store, counts = before
     lines = ["Reference,Title,Department,Supplier,Value,Start Date,End Date,Extension Options"]
     for n in range(20_000):
@@ -178,22 +177,17 @@ def test_twenty_thousand_rows_with_one_bad_row_near_the_end(before):
         lines.append(f"BULK-{n:05d},Contract {n},Service {n % 40},Supplier {n % 700},\"£{n + 1:,}.00\","
                      f"01/04/2025,{end},1y; 1y")
     raw = ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    started = time.perf_counter()
     with pytest.raises(InvalidInput) as caught:
         _import(store, raw, source="bulk.csv")
-    elapsed = time.perf_counter() - started
     assert "bulk.csv, line 19992, column 'End Date': no such date: '30/02/2028'" in str(caught.value)
     assert _counts(store) == counts
-    assert elapsed < 30, f"checking 20,000 rows took {elapsed:.1f}s"
 
 
 def test_a_good_large_file_parses_quickly():
     lines = ["Reference,Title,Start Date,End Date,Value"]
     lines += [f"P-{n},Contract {n},01/04/2025,31/03/2028,\"£{n:,}\"" for n in range(20_000)]
-    started = time.perf_counter()
     parsed = parse_register("\n".join(lines).encode(), source="big.csv")
     assert len(parsed.rows) == 20_000
-    assert time.perf_counter() - started < 30
 
 
 def _export(store) -> str:
@@ -230,9 +224,10 @@ def test_round_trip_export_then_import_gives_the_same_register(demo_store, tmp_p
         empty.close()
 
 
-def test_progress_is_reported_row_by_row(store):
+def test_progress_is_reported_up_to_the_whole_file(store):
     calls = []
     with store.session() as session:
         import_transparency_csv(session, COUNCIL_REGISTER.encode(), source="register.csv", actor="importer",
                                 progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls and calls[-1] == (3, 3)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)  # never backwards

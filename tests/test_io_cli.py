@@ -65,7 +65,7 @@ def test_csv_dry_run_then_import_then_export(url, tmp_path):
     assert "imported 1 contract from register.csv: 1 new" in real.stdout
     exported = run(url, "export", "csv")
     assert exported.exit_code == 0
-    assert "R-1,Day opportunities,,,,,2400000.00,,01/04/2025,31/03/2028," in exported.stdout
+    assert "R-1,Day opportunities,,,,,,2400000.00,,01/04/2025,31/03/2028," in exported.stdout
 
 
 def test_csv_bad_row_exit_2_names_line_and_column(url, tmp_path):

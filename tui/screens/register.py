@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.gc_pause import gc_paused
 from contract_tracker.services.contracts import ContractFields
-from contract_tracker.views import RegisterRow
+from contract_tracker.views import NEEDS_REVIEW, RegisterRow
 
 from ..backend import Backend, ExportScope
 from ..messages import DataLoaded, LoadFailed
@@ -154,7 +154,8 @@ class RegisterScreen(Screen):
         rows = loaded.rows
         table = self.query_one(RegisterTable)
         with self.app.batch_update():
-            for select_id, values in (("#filter-status", (r.status for r in rows)),
+            statuses = [r.status for r in rows] + [NEEDS_REVIEW] * any(r.needs_review for r in rows)
+            for select_id, values in (("#filter-status", statuses),
                                       ("#filter-owner", (r.owner_role for r in rows)),
                                       ("#filter-area", (r.service_area for r in rows))):
                 select = self.query_one(select_id, Select)
