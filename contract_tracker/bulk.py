@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from .bulk_rows import (
     AUDIT, AUDIT_COLUMNS, BREAK, BREAK_COLUMNS, CONTRACT, CONTRACT_COLUMNS, DEADLINE, DEADLINE_COLUMNS,
     MILESTONE, MILESTONE_COLUMNS, MILESTONE_KIND, OPTION, OPTION_COLUMNS, SUPPLIER, SUPPLIER_COLUMNS,
-    BulkContract, MilestoneInput, PreparedChunk, prepare_chunk,
+    BulkContract, MilestoneInput, PreparedChunk, pack, prepare_chunk, prepare_packed,
 )
 from .change_marker import mark_changed
 from .errors import InvalidInput
@@ -194,7 +194,7 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
     try:
         pending: deque = deque()
         for chunk in chain(ahead, chunks):
-            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect), reason))
+            pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason))
             if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
                 yield pending.popleft().result()
         while pending:

@@ -20,7 +20,7 @@ from .deadlines import deadlines_for
 from .enums import DeadlineKind, MilestoneStatus, OptionStatus
 from .errors import InvalidInput
 from .models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
-from .services.contracts import EDITABLE, KEPT_UNLESS_NAMED, ContractFields
+from .services.contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
 from .snapshot import snapshot_of
 from .validation import (
     check_contract_dates, check_dates_fit, check_option_lengths, check_period, clean_break, clean_contract_fields,
@@ -70,6 +70,42 @@ class MilestoneInput:
 class BulkContract:
     contract: ContractFields
     milestones: list[MilestoneInput] = field(default_factory=list)
+    # The contract's rows from an earlier `check_contract` (an importer checks every row before
+    # writing any), so that they are not checked twice.
+    checked: CheckedContract | None = None
+
+
+_FIELDS = [f.name for f in fields(ContractFields)]
+_MILESTONE_FIELDS = [f.name for f in fields(MilestoneInput)]
+_BREAK_FIELDS = [f.name for f in fields(BreakInput)]
+
+
+def pack(items: list[BulkContract]) -> list[tuple]:
+    """A chunk as plain tuples, to send to a worker process: pickling tuples costs half what
+    pickling the dataclasses does, and the loading process pays it for every chunk."""
+    packed = []
+    for item in items:
+        data = item.contract
+        values = [getattr(data, name) for name in _FIELDS]
+        values[_FIELDS.index("breaks")] = [tuple(getattr(b, name) for name in _BREAK_FIELDS) for b in data.breaks]
+        milestones = [tuple(getattr(m, name) for name in _MILESTONE_FIELDS) for m in item.milestones]
+        packed.append((values, milestones, item.checked))
+    return packed
+
+
+def unpack(packed: list[tuple]) -> list[BulkContract]:
+    breaks = _FIELDS.index("breaks")
+    items = []
+    for values, milestones, checked in packed:
+        values[breaks] = [BreakInput(*clause) for clause in values[breaks]]
+        items.append(BulkContract(ContractFields(*values), [MilestoneInput(*m) for m in milestones], checked))
+    return items
+
+
+def prepare_packed(packed: list[tuple], now: datetime, actor: str, dialect: type[Dialect],
+                   reason: str = "bulk load") -> PreparedChunk:
+    """`prepare_chunk` of a chunk `pack`ed for a worker process."""
+    return prepare_chunk(unpack(packed), now, actor, dialect, reason)
 
 
 @dataclass
@@ -221,7 +257,11 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
     for position, item in enumerate(items):
         data = item.contract
         try:
-            checked = check_contract(data, now)
+            if item.checked is None:
+                checked = check_contract(data, now)
+            else:  # suppliers again: an importer may have matched their numbers since
+                checked = item.checked
+                checked.suppliers = supplier_pairs(data.suppliers, data.supplier_identifiers)
             first = len(chunk.milestones)
             contract_milestones = [_milestone(m, first + n) for n, m in enumerate(item.milestones)]
             deadlines = _deadline_rows(position, checked.contract, checked.options, checked.breaks,

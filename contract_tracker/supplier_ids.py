@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .errors import InvalidInput
 
@@ -99,6 +100,7 @@ _LEGAL_FORMS = [(r"\bpublic limited company\b", "plc"), (r"\blimited\b", "ltd"),
                 (r"\bcommunity interest company\b", "cic"), (r"\blimited liability partnership\b", "llp")]
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A supplier's name for matching: "The Grit & Salt Company Limited" and "GRIT AND SALT CO LTD" agree."""
     key = name.lower().replace("&", " and ")

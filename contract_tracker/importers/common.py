@@ -26,7 +26,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from ..bulk import load_within
-from ..bulk_rows import BulkContract, MilestoneInput, check_contract
+from ..bulk_rows import BulkContract, CheckedContract, MilestoneInput, check_contract
 from ..dates import Span
 from ..enums import ContractStatus, OptionStatus
 from ..errors import DomainError, InvalidInput
@@ -77,6 +77,7 @@ class Incoming:
     # The source has extension wording this tool could not read: no options are taken from it,
     # and the contract is listed for review.
     unread_wording: str = ""
+    checked: CheckedContract | None = None  # set by check_incoming
 
 
 @dataclass
@@ -123,8 +124,9 @@ class ImportResult:
 
 def check_incoming(incoming: Incoming) -> None:
     """Every rule a new contract must pass (the shared validation); InvalidInput names the first
-    broken one. Run on every row before anything is written."""
-    check_contract(incoming.fields, utcnow())
+    broken one. Run on every row before anything is written; the rows it builds are kept for the
+    bulk path."""
+    incoming.checked = check_contract(incoming.fields, utcnow())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,7 +333,7 @@ def carry_out(session: Session, reference: str, plan: Plan, incoming: Incoming, 
 
 
 def _bulk_item(incoming: Incoming) -> BulkContract:
-    return BulkContract(contract=incoming.fields, milestones=[
+    return BulkContract(contract=incoming.fields, checked=incoming.checked, milestones=[
         MilestoneInput(kind=m.kind, name=m.name, due_date=m.due.end, start_date=None if m.due.is_day else m.due.start,
                        status=m.status, met_on=m.met_on, notes=m.notes)
         for m in incoming.milestones

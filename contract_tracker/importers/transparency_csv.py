@@ -17,6 +17,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -56,6 +57,7 @@ _STRICT_PART = re.compile(
     r"^\s*(?P<length>\d+\s*[a-z]*)\s*(?:\(\s*(?P<status>exercised|declined)(?:\s+on)?\s+(?P<on>[^)]+)\))?\s*$", re.I)
 _DASHED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2})$")
+_SPACE = re.compile(r"\s")
 _CLOCK = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 
 
@@ -100,6 +102,7 @@ def _blank(text: str) -> bool:
     return text.strip().lower() in _EMPTY
 
 
+@lru_cache(maxsize=8192)  # a register repeats its dates: 1 April, 31 March
 def _date(text: str) -> date | None:
     if _blank(text):
         return None
@@ -256,7 +259,7 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     title = cell("title").strip()
     if not reference:
         raise _RowError(header.names["reference"], "the reference is empty")
-    if any(ch.isspace() for ch in reference) or len(reference) > 100:
+    if _SPACE.search(reference) or len(reference) > 100:
         raise _RowError(header.names["reference"], f"a reference has no spaces and at most 100 characters: {reference!r}")
     if not title:
         raise _RowError(header.names["title"], "the title is empty")
