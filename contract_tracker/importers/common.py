@@ -303,13 +303,15 @@ def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan
     return plan
 
 
-def carry_out(session: Session, reference: str, plan: Plan, incoming: Incoming, *, actor: str) -> None:
+def carry_out(session: Session, reference: str, plan: Plan, incoming: Incoming, *, actor: str) -> Contract:
     """Make the planned changes through the services (each audited, each bumping the version)."""
     if plan.fields or plan.suppliers is not None:
         names, identifiers = plan.suppliers if plan.suppliers is not None else (None, None)
-        edit_contract(session, reference, plan.fields, suppliers=names, supplier_identifiers=identifiers, actor=actor)
-    if plan.add_options:
+        contract = edit_contract(session, reference, plan.fields, suppliers=names, supplier_identifiers=identifiers,
+                                 actor=actor)
+    else:
         contract = get_contract(session, reference)
+    if plan.add_options:
         for length in plan.add_options:
             add_option(session, contract, length=length, actor=actor)
     for decision in plan.decisions:
@@ -326,6 +328,7 @@ def carry_out(session: Session, reference: str, plan: Plan, incoming: Incoming, 
     if plan.terminate:
         on, why = plan.terminate
         terminate(session, reference, on=on, reason=why, actor=actor)
+    return contract
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,12 +413,11 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
     for item, plan in follow_up:
         reference = item.fields.reference
         try:
-            carry_out(session, reference, plan, item, actor=actor)
+            contract = carry_out(session, reference, plan, item, actor=actor)
         except DomainError as error:
             raise type(error)(f"{item.source}: {error}") from None
         if reference not in created:
             result.updated.append(reference)
-            contract = get_contract(session, reference)
             record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
                    action="imported", reason=reason)
             where = "" if reference in item.source else f" ({item.source})"
