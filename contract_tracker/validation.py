@@ -50,10 +50,19 @@ def choice(value: str, enum, name: str) -> str:
 
 def check_period(text: str | Duration, name: str) -> str:
     """A period as stored ("3y"), at most MAX_PERIOD_YEARS long."""
+    try:
+        return _PERIODS[text]
+    except (KeyError, TypeError):
+        pass
     period = parse_duration(text)
     if period.in_months() > MAX_PERIOD_YEARS * 12:
         raise InvalidInput(f"{name}: {period.describe()} is longer than {MAX_PERIOD_YEARS} years")
+    if len(_PERIODS) < 4096:  # a register uses a handful of periods, checked thousands of times
+        _PERIODS[text] = str(period)
     return str(period)
+
+
+_PERIODS: dict = {}
 
 
 def check_option_lengths(lengths: list[str], name: str = "options") -> list[str]:
@@ -116,6 +125,11 @@ def check_dates_fit(start: date | None, initial_term: str | None, options: list[
     """Every date the engine will count to is a real one (years 1 to 9999): the ends the options
     reach, the day after the last of them, and the notices counted back from the start."""
     if start is None or not initial_term:
+        return
+    # Most contracts start in this millennium and run a few years: when the furthest the dates
+    # can reach (generously rounded) stays well inside the calendar, there is nothing to count.
+    reach = sum(parse_duration(p).in_months() for p in (initial_term, *options)) / 12 + 2
+    if 60 < start.year and start.year + reach < 9990:
         return
     try:
         end = period_end(start, initial_term)

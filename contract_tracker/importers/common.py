@@ -18,7 +18,7 @@ the caller's one transaction (the whole file or nothing):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -156,9 +156,10 @@ def read_existing(session: Session, references: list[str]) -> dict[str, Existing
     wanted = [table.c.id, table.c.reference, table.c.status, table.c.terminated_on,
               *(table.c[name] for name in (*EDITABLE, *KEPT_UNLESS_NAMED) if name != "status")]
     found: dict[str, Existing] = {}
+    names = [column.name for column in wanted]
     for part in _chunks(references):
         for row in session.execute(core_select(*wanted).where(table.c.reference.in_(part))):
-            values = row._asdict()
+            values = dict(zip(names, row))
             found[values.pop("reference")] = Existing(id=values.pop("id"), values=values)
     by_id = {existing.id: existing for existing in found.values()}
     ids = list(by_id)
@@ -235,19 +236,23 @@ def _same_value(old, new) -> bool:
     return old == new
 
 
+_COMPARED = (*EDITABLE, *KEPT_UNLESS_NAMED)
+
+
 def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan:
     """The changes that make `existing` match `incoming`, as `import_contracts` carries them out."""
     plan = Plan()
-    wanted = {f.name: getattr(incoming.fields, f.name) for f in fields(incoming.fields)}
     current = existing.values
     status = current["status"]
-    for name in (*EDITABLE, *KEPT_UNLESS_NAMED):
-        if name not in incoming.provided:
+    for name in incoming.provided:
+        if name not in _COMPARED:
             continue
-        if name == "status" and ContractStatus.TERMINATED in (status, wanted[name]):
+        wanted = getattr(incoming.fields, name)
+        if name == "status" and ContractStatus.TERMINATED in (status, wanted):
             continue  # termination is its own action, with a date and a reason
-        if not _same_value(current.get(name), wanted[name]):
-            plan.fields[name] = wanted[name]
+        if not _same_value(current.get(name), wanted):
+            plan.fields[name] = wanted
+    plan.fields = {name: plan.fields[name] for name in _COMPARED if name in plan.fields}  # in a steady order
     plan.notes.extend(f"{name}: {_text(value)}" for name, value in plan.fields.items())
     if incoming.provides_suppliers:
         # A supplier the file gives no identifier for keeps the one the register has.

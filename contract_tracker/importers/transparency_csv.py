@@ -121,10 +121,10 @@ def _period(text: str, *, bare_unit: str) -> str:
     return str(parse_duration(cleaned))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Options:
-    lengths: list[str]
-    decisions: list[OptionDecision]
+    lengths: tuple[str, ...]
+    decisions: tuple[OptionDecision, ...]
     wording: str = ""  # the cell, when it was wording rather than the tracker's own form
     unread: bool = False  # wording that could not be read: no options from it
 
@@ -139,17 +139,18 @@ def _strict_options(text: str, *, bare_unit: str) -> _Options | None:
         lengths = [_period(m.group("length"), bare_unit=bare_unit) for m in matches]
     except InvalidInput:
         return None
-    decisions = [OptionDecision(ordinal=n, status=m.group("status").lower(), on=_date(m.group("on")))
-                 for n, m in enumerate(matches, start=1) if m.group("status")]
-    return _Options(lengths, decisions)
+    decisions = tuple(OptionDecision(ordinal=n, status=m.group("status").lower(), on=_date(m.group("on")))
+                      for n, m in enumerate(matches, start=1) if m.group("status"))
+    return _Options(tuple(lengths), decisions)
 
 
+@lru_cache(maxsize=4096)  # a register repeats a few ways of writing its options thousands of times
 def _options(text: str, *, bare_unit: str) -> _Options:
     """Options as the tracker writes them, else as registers word them ("2 x 12 months", "1+1",
     "two further periods of 6 months"). Wording that cannot be read gives no options (and is
     kept, for review); wording that reads as more options than a contract may have is refused."""
     if _blank(text):
-        return _Options([], [])
+        return _Options((), ())
     strict = _strict_options(text, bare_unit=bare_unit)
     if strict is not None:
         return strict
@@ -157,8 +158,8 @@ def _options(text: str, *, bare_unit: str) -> _Options:
     if reading.over_limit:
         raise InvalidInput(f"{text.strip()[:60]!r}: {reading.reason}")
     if reading.options is None:
-        return _Options([], [], wording=text.strip(), unread=True)
-    return _Options(list(reading.options), [], wording=text.strip())
+        return _Options((), (), wording=text.strip(), unread=True)
+    return _Options(reading.options, (), wording=text.strip())
 
 
 def _identifiers(cells: dict[str, str], header: "_Header", count: int) -> list[str]:
@@ -281,7 +282,7 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     if wording and not options.lengths and not options.unread:  # only the wording: read the options from it
         options = parsed("extension_wording", lambda t: _options(t, bare_unit="y"))
     wording = wording or options.wording
-    lengths, decisions = options.lengths, options.decisions
+    lengths, decisions = list(options.lengths), list(options.decisions)
     if not lengths and not options.unread and end is not None and max_extent is not None and max_extent > end:
         lengths = [term_between(end + timedelta(days=1), max_extent)]
     for decision in decisions:
