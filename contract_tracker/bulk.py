@@ -34,7 +34,8 @@ from .errors import InvalidInput
 from .gc_pause import gc_paused
 from .services.audit import utcnow
 
-__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers", "load_within"]
+__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers", "defer_deadline_indexes",
+           "load_within", "restore_indexes"]
 
 
 @dataclass
@@ -137,8 +138,20 @@ def _begin(connection: Connection) -> list[str] | None:
     # Index pages for a million deadlines do not fit SQLite's default 2 MB cache.
     connection.exec_driver_sql("PRAGMA cache_size=-131072")
     connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now: nobody adds rows meanwhile
-    if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
+    deferred = defer_deadline_indexes(connection)
+    if deferred is None:
         connection.rollback()
+    return deferred
+
+
+def defer_deadline_indexes(connection: Connection) -> list[str] | None:
+    """In a SQLite transaction that holds the write lock, on a store with no deadlines yet: drop
+    the deadline table's secondary indexes and return their CREATE statements, for
+    `restore_indexes` once the rows are in (one sort, instead of inserting each deadline into
+    each index at a random place). None, and nothing dropped, on other stores and databases."""
+    if connection.dialect.name != "sqlite":
+        return None
+    if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
         return None
     indexes = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline' AND sql IS NOT NULL"
@@ -146,6 +159,11 @@ def _begin(connection: Connection) -> list[str] | None:
     for name, _ in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]  # the store's own definitions, recreated word for word
+
+
+def restore_indexes(connection: Connection, statements: list[str] | None) -> None:
+    for statement in statements or []:
+        connection.exec_driver_sql(statement)
 
 
 @contextmanager
@@ -161,8 +179,7 @@ def _chunk_transaction(connection: Connection, deferred: list[str] | None) -> It
 
 def _finish(connection: Connection, deferred: list[str] | None) -> None:
     if deferred is not None:
-        for statement in deferred:
-            connection.exec_driver_sql(statement)
+        restore_indexes(connection, deferred)
         connection.commit()
 
 

@@ -302,3 +302,33 @@ def test_the_export_carries_numbers_and_wording_and_reads_back_the_same(store, t
         assert export(empty) == exported
     finally:
         empty.close()
+
+
+def _deadline_indexes(store) -> list[tuple]:
+    with store.engine.connect() as connection:
+        return sorted(connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'").all())
+
+
+def test_a_large_first_import_leaves_the_deadline_indexes_as_they_were(tmp_path):
+    """Into an empty SQLite store the deadline indexes are built once, after the rows: they are all
+    back afterwards, and back when the import fails part-way too."""
+    from contract_tracker.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'first.sqlite'}")
+    try:
+        before = _deadline_indexes(store)
+        assert len(before) >= 4
+        rows = [f"L-{n:04d},Large {n},,,01/04/2025,31/03/2028,1y; 1y" for n in range(1200)]
+        late = "Reference,Title,Supplier,Companies House Number,Start Date,End Date,Extension Options,Status,Terminated On\r\n"
+        failing = _csv(*(row + ",," for row in rows), "L-LAST,Ends late,,,01/04/2025,31/03/2026,,terminated,01/05/2026",
+                       header=late)
+        with pytest.raises(InvalidInput, match="after the contract ends"):
+            _import(store, failing)
+        assert _deadline_indexes(store) == before and _snapshot(store)["counts"]["Contract"] == 0
+        assert len(_import(store, _csv(*rows)).created) == 1200
+        assert _deadline_indexes(store) == before
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        store.close()

@@ -25,7 +25,7 @@ from decimal import Decimal
 from sqlalchemy import select as core_select
 from sqlmodel import Session
 
-from ..bulk import load_within
+from ..bulk import defer_deadline_indexes, load_within, restore_indexes
 from ..bulk_rows import BulkContract, CheckedContract, MilestoneInput, check_contract
 from ..dates import Span
 from ..enums import ContractStatus, OptionStatus
@@ -42,6 +42,7 @@ from ..validation import supplier_pairs
 
 Progress = Callable[[int, int], None]  # (contracts done, contracts in all)
 _IN_CHUNK = 900  # ids or references per IN (...) list: within every database's limit on parameters
+_DEFER_INDEXES_FROM = 1000  # new contracts; fewer are written as quickly with the indexes in place
 
 
 @dataclass(frozen=True)
@@ -390,8 +391,12 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
     advance(len(result.unchanged))
     if new:
         session.flush()
-        load_within(session.connection(), (_bulk_item(item) for item in new), actor=actor, reason=reason,
+        connection = session.connection()
+        # Into an empty store (the first import of a register), index the deadlines once at the end.
+        deferred = defer_deadline_indexes(connection) if len(new) >= _DEFER_INDEXES_FROM else None
+        load_within(connection, (_bulk_item(item) for item in new), actor=actor, reason=reason,
                     workers=workers, progress=advance)
+        restore_indexes(connection, deferred)
         for item in new:
             reference = item.fields.reference
             result.created.append(reference)
