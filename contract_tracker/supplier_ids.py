@@ -47,7 +47,7 @@ def charity_number(text: str) -> str:
     """A registered charity number as an identifier: England and Wales (1123456), Scotland
     (SC012345) or Northern Ireland (NIC100002)."""
     cleaned = _squash(text)
-    if prefixed := _PREFIXED.match(cleaned):
+    if _PREFIXED.match(cleaned):
         return registration_number(cleaned)
     if re.fullmatch(r"\d{5,7}(?:-\d{1,2})?", cleaned):
         return f"GB-CHC-{cleaned.split('-')[0]}"

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..dates import Span
-from ..enums import MilestoneKind, MilestoneStatus
+from ..enums import MilestoneStatus
 from ..errors import InvalidInput
 from ..models import Milestone
 from ..validation import milestone_kind, milestone_status
