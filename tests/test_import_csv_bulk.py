@@ -332,3 +332,15 @@ def test_a_large_first_import_leaves_the_deadline_indexes_as_they_were(tmp_path)
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:
         store.close()
+
+
+def test_unreadable_wording_for_a_contract_with_options_keeps_them_and_says_so(store):
+    _import(store, _csv("P-1,Has options,,,01/04/2025,31/03/2028,1y; 1y"))
+    result = _import(store, _csv("P-1,Has options,,,01/04/2025,31/03/2028,renewal at the council's discretion"))
+    assert result.review == [] and result.updated == ["P-1"]  # the wording is kept
+    assert any("options the register has are left as they are" in w for w in result.warnings)
+    with store.session() as session:
+        contract = get_contract(session, "P-1")
+        assert [o.length for o in options_of(session, contract)] == ["1y", "1y"]
+        assert contract.extension_wording == "renewal at the council's discretion"
+        assert not contract_detail(session, contract, as_of=TODAY)["needs_review"]

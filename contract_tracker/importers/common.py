@@ -379,7 +379,11 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
     for item in incoming:
         reference = item.fields.reference
         if item.unread_wording:
-            result.review.append(reference)
+            if reference in existing and existing[reference].options:
+                result.warnings.append(f"{reference} ({item.source}): extension wording not read; "
+                                       "the options the register has are left as they are")
+            else:
+                result.review.append(reference)
         if reference not in existing:
             continue
         plan = plan_changes(existing[reference], item, reference)

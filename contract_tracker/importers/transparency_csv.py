@@ -172,8 +172,8 @@ def _identifiers(cells: dict[str, str], header: "_Header", count: int) -> list[s
             continue
         values = [value.strip() for value in re.split(r"[;\n]", cells[name])]
         if len(values) > max(count, 1) or (count == 0 and any(values)):
-            raise _RowError(header.names[name], f"{len(values)} numbers for {count} "
-                                                f"supplier{'s' if count != 1 else ''}")
+            raise _RowError(header.names[name], f"{len(values)} number{'s' if len(values) != 1 else ''} for "
+                                                f"{count} supplier{'s' if count != 1 else ''}")
         for position, value in enumerate(values):
             if _blank(value) or found[position]:
                 continue  # a company number, given, wins over a charity number for the same supplier
