@@ -46,7 +46,7 @@ BREAK_COLUMNS = ("contract_id", "earliest_date", "after", "notice", "party", "no
 MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "status", "met_on", "owner", "notes",
                      "template_key", "version")
 AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
-                 "old_value", "new_value", "reason")
+                 "old_value", "new_value", "reason", "contract_version")
 DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", "start_date", "due_date", "state", "title", "action", "owner",
                     "contract_reference", "contract_title", "service_area", "fingerprint", "sequence", "updated_at")
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
@@ -286,7 +286,8 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
              milestone_day[m.met_on], m.owner, m.notes, None, 1)
             for m in contract_milestones
         ]
-        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", reason))
+        # As register_contract's event is stamped: the version the contract was created at.
+        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", reason, 1))
         chunk.deadlines += deadlines
     chunk.contracts = encoder.rows(CONTRACT, CONTRACT_COLUMNS, contracts)
     chunk.options = encoder.rows(OPTION, OPTION_COLUMNS, options)

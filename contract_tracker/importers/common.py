@@ -26,6 +26,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from ..bulk import defer_deadline_indexes, load_within, restore_indexes
+from ..bulk_edit import NO_DEADLINE_DEPENDS_ON, FieldEdit, edit_fields
 from ..bulk_rows import BulkContract, CheckedContract, MilestoneInput, check_contract
 from ..dates import Span
 from ..enums import ContractStatus, OptionStatus
@@ -139,6 +140,7 @@ class Existing:
     """One contract as the register holds it, as far as an import compares it."""
 
     id: int
+    version: int
     values: dict  # EDITABLE and KEPT_UNLESS_NAMED fields, and status, terminated_on
     suppliers: list[tuple[str, str]] = field(default_factory=list)
     options: list[tuple[int, str, str]] = field(default_factory=list)  # (ordinal, length, status)
@@ -154,14 +156,15 @@ def read_existing(session: Session, references: list[str]) -> dict[str, Existing
     """The contracts among `references` the register holds, with their suppliers, options and
     milestones: a handful of queries however many there are."""
     table = Contract.__table__
-    wanted = [table.c.id, table.c.reference, table.c.status, table.c.terminated_on,
+    wanted = [table.c.id, table.c.reference, table.c.status, table.c.terminated_on, table.c.version,
               *(table.c[name] for name in (*EDITABLE, *KEPT_UNLESS_NAMED) if name != "status")]
     found: dict[str, Existing] = {}
     names = [column.name for column in wanted]
     for part in _chunks(references):
         for row in session.execute(core_select(*wanted).where(table.c.reference.in_(part))):
             values = dict(zip(names, row))
-            found[values.pop("reference")] = Existing(id=values.pop("id"), values=values)
+            found[values.pop("reference")] = Existing(id=values.pop("id"), version=values.pop("version"),
+                                                      values=values)
     by_id = {existing.id: existing for existing in found.values()}
     ids = list(by_id)
     supplier, option, milestone = ContractSupplier.__table__, ExtensionOption.__table__, Milestone.__table__
@@ -225,6 +228,11 @@ class Plan:
     def __bool__(self) -> bool:
         return bool(self.fields or self.suppliers is not None or self.add_options or self.decisions
                     or self.add_milestones or self.edit_milestones or self.terminate)
+
+    def touches_no_deadline(self) -> bool:
+        """Only fields no deadline depends on, and suppliers: `bulk_edit` can write it."""
+        return (set(self.fields) <= NO_DEADLINE_DEPENDS_ON and not self.add_options and not self.decisions
+                and not self.add_milestones and not self.edit_milestones and not self.terminate)
 
 
 def _text(value) -> str:
@@ -376,6 +384,7 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
     existing = read_existing(session, [item.fields.reference for item in incoming])
     new = [item for item in incoming if item.fields.reference not in existing]
     follow_up: list[tuple[Incoming, Plan]] = []
+    quick: list[FieldEdit] = []
     for item in incoming:
         reference = item.fields.reference
         if item.unread_wording:
@@ -386,13 +395,28 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
                 result.review.append(reference)
         if reference not in existing:
             continue
-        plan = plan_changes(existing[reference], item, reference)
+        held = existing[reference]
+        plan = plan_changes(held, item, reference)
         result.warnings.extend(plan.warnings)
-        if plan:
-            follow_up.append((item, plan))
-        else:
+        if not plan:
             result.unchanged.append(reference)
+        elif plan.touches_no_deadline():  # values, descriptions, suppliers: many at once
+            quick.append(FieldEdit(
+                contract_id=held.id, reference=reference, version=held.version,
+                old={name: held.values.get(name) for name in plan.fields}, new=dict(plan.fields),
+                old_suppliers=held.suppliers if plan.suppliers is not None else None,
+                new_suppliers=list(zip(*plan.suppliers, strict=True)) if plan.suppliers is not None else None,
+                reason=reason))
+            result.updated.append(reference)
+            where = "" if reference in item.source else f" ({item.source})"
+            result.changes.append(f"{reference}{where}: {'; '.join(plan.notes)}")
+        else:
+            follow_up.append((item, plan))
     advance(len(result.unchanged))
+    if quick:
+        session.flush()
+        edit_fields(session.connection(), quick, actor=actor, now=utcnow())
+        advance(len(quick))
     if new:
         session.flush()
         connection = session.connection()
