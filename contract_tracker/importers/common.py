@@ -423,7 +423,7 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
         # Into an empty store (the first import of a register), index the deadlines once at the end.
         deferred = defer_deadline_indexes(connection) if len(new) >= _DEFER_INDEXES_FROM else None
         load_within(connection, (_bulk_item(item) for item in new), actor=actor, reason=reason,
-                    workers=workers, progress=advance)
+                    workers=workers, progress=advance, chunk_size=1000)  # the bar moves every 1,000
         restore_indexes(connection, deferred)
         for item in new:
             reference = item.fields.reference
