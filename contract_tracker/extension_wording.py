@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .durations import Duration
-from .validation import MAX_OPTIONS, MAX_PERIOD_YEARS
+from .limits import MAX_OPTIONS, MAX_PERIOD_YEARS
 
 MAX_TEXT = 2000  # characters read; a longer text is not an extension clause
 _UNIT_CODE = {"year": "years", "month": "months", "week": "weeks", "day": "days"}

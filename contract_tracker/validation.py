@@ -15,12 +15,11 @@ from decimal import Decimal
 from .durations import ONE_DAY, Duration, parse_duration, period_end, subtract
 from .enums import BreakParty, ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
 from .errors import InvalidInput
+from .limits import MAX_OPTIONS, MAX_PERIOD_YEARS
 from .models import Contract, ContractSupplier
 
-# Sane limits, checked where values enter: more options than this, or a period longer than this,
-# is a typing slip (a "99999 x 1y" cell), not a contract.
-MAX_OPTIONS = 20
-MAX_PERIOD_YEARS = 50
+# More options than MAX_OPTIONS, or a period longer than MAX_PERIOD_YEARS (limits.py), is a typing
+# slip (a "99999 x 1y" cell), not a contract.
 # Money is kept as whole pence in a 64-bit integer column.
 MAX_PENCE = 2**63 - 1
 
