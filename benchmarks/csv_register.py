@@ -13,9 +13,9 @@ import random
 import sys
 from pathlib import Path
 
-from contract_tracker.durations import period_end
-
 from generate import register
+
+from contract_tracker.durations import period_end
 
 HEADER = ["Contract Reference Number", "Title of Agreement", "Directorate", "Supplier Name", "Companies House Number",
           "Total Contract Value", "Annual Value", "Contract Start Date", "Contract End Date", "Extension Options",
@@ -49,7 +49,7 @@ def write(rows: int, out, *, seed: int = 9) -> None:
     for item in register(rows, seed=seed):
         fields = item.contract
         end = period_end(fields.start_date, fields.initial_term)
-        options = [option if option[-1] in "ym" else option for option in fields.options]
+        options = list(fields.options)
         writer.writerow([
             fields.reference, fields.title, fields.service_area, "; ".join(fields.suppliers),
             f"{rng.randint(1, 14_999_999):08d}" if rng.random() < 0.6 else "",

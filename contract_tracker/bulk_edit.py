@@ -87,8 +87,9 @@ def edit_fields(connection: Connection, edits: list[FieldEdit], *, actor: str, n
         if edit.new_suppliers is not None:
             old, new = edit.old_suppliers or [], edit.new_suppliers
             if [n for n, _ in old] != [n for n, _ in new]:
-                events.append({**base, "action": "edited", "field": "suppliers", "old_value": as_text([n for n, _ in old]),
-                               "new_value": as_text([n for n, _ in new]), "reason": ""})
+                events.append({**base, "action": "edited", "field": "suppliers",
+                               "old_value": as_text([n for n, _ in old]), "new_value": as_text([n for n, _ in new]),
+                               "reason": ""})
             if identified(old) != identified(new):
                 events.append({**base, "action": "edited", "field": "supplier identifiers",
                                "old_value": as_text(identified(old)), "new_value": as_text(identified(new)),

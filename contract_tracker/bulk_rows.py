@@ -269,7 +269,8 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
         except InvalidInput as error:
             raise InvalidInput(f"{data.reference or '(no reference)'}: {error}") from None
         except (OverflowError, ValueError):  # a milestone or break counted past the year 9999
-            raise InvalidInput(f"{data.reference or '(no reference)'}: its dates run outside the years 1 to 9999") from None
+            raise InvalidInput(f"{data.reference or '(no reference)'}: its dates run outside the years "
+                               "1 to 9999") from None
         contract, contract_options, contract_breaks, suppliers = (checked.contract, checked.options, checked.breaks,
                                                                   checked.suppliers)
         reference = contract["reference"]

@@ -90,7 +90,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=\d)rn\b", " ", text)
     text = re.sub(r"(?i)\b(years?|months?)rn\b", r"\1 ", text)
     text = text.lower()
-    for old, new in (("×", "x"), ("’", "'"), ("–", "-"), ("—", "-"), ("\u00a0", " ")):
+    for old, new in (("×", "x"), ("\u2019", "'"), ("–", "-"), ("\u2014", "-"), ("\u00a0", " ")):
         text = text.replace(old, new)
     text = " ".join(text.split())
     text = _NUMBER_WORD.sub(lambda m: str(_WORDS[m.group(1)]), text)
@@ -124,7 +124,8 @@ _ADJ = (r"(?:(?:further|additional|optional|separate|extra|more|possible|potenti
 _NOUN = (r"(?:extension\s+(?:periods?|options?)|extensions?|options?(?:\s+periods?)?|periods?|terms?|"
          r"increments?|intervals?|renewals?|blocks?|stages?|tranches?)\b")
 _STEP_NOUN = r"(?:increments?|periods?|intervals?|stages?|blocks?|tranches?|extensions?|options?)\b"
-_EXTENSION_WORD = re.compile(r"\b(?:extend|extended|extending|extension|extensions|renew|renewal|renewals|option|options)\b")
+_EXTENSION_WORD = re.compile(
+    r"\b(?:extend|extended|extending|extension|extensions|renew|renewal|renewals|option|options)\b")
 
 
 def _duration(match: re.Match, name: str) -> Duration:
@@ -373,8 +374,8 @@ def _sum_readings(found: _Sum, unit: str | None, initial: _Initial | None) -> li
     if found.all_options:
         return [whole]
     tail = whole[1:]
-    if initial is not None and (initial.span[0] >= found.span[0] and initial.span[1] <= found.span[1]
-                                or found.bracketed and _same(whole[0], initial.length)):
+    if initial is not None and ((initial.span[0] >= found.span[0] and initial.span[1] <= found.span[1])
+                                or (found.bracketed and _same(whole[0], initial.length))):
         # "term 3 years plus 1 year", "a 3 year contract ... (3+1)": the first is the initial term
         return [tail]
     return [whole, tail]  # "3+3" after an initial term stated apart: every part, if nothing says otherwise

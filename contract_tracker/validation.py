@@ -131,13 +131,13 @@ def check_dates_fit(start: date | None, initial_term: str | None, options: list[
     # Most contracts start in this millennium and run a few years: when the furthest the dates
     # can reach (generously rounded) stays well inside the calendar, there is nothing to count.
     reach = sum(parse_duration(p).in_months() for p in (initial_term, *options)) / 12 + 2
-    if 60 < start.year and start.year + reach < 9990:
+    if start.year > 60 and start.year + reach < 9990:
         return
     try:
         end = period_end(start, initial_term)
         for length in options:
             end = period_end(end + ONE_DAY, length)
-        end + ONE_DAY  # noqa: B018 - the day after the last end is counted with too
+        end + ONE_DAY
         for notice in notices:
             subtract(start, notice)
     except (OverflowError, ValueError):
@@ -153,7 +153,8 @@ def clean_supplier(name: str, identifier: str = "") -> tuple[str, str]:
     if len(name) > SUPPLIER_NAME_LIMIT:
         raise InvalidInput(f"supplier name is {len(name)} characters long; at most {SUPPLIER_NAME_LIMIT}")
     if len(identifier) > SUPPLIER_IDENTIFIER_LIMIT:
-        raise InvalidInput(f"supplier identifier {identifier[:20]!r}... is longer than {SUPPLIER_IDENTIFIER_LIMIT} characters")
+        raise InvalidInput(f"supplier identifier {identifier[:20]!r}... is longer than "
+                           f"{SUPPLIER_IDENTIFIER_LIMIT} characters")
     return name, identifier
 
 

@@ -87,9 +87,8 @@ def test_a_contract_changed_meanwhile_is_not_overwritten(demo_store):
         contract = session.exec(select(Contract)).first()
         stale = FieldEdit(contract_id=contract.id, reference=contract.reference, version=contract.version - 1,
                           old={"buyer": contract.buyer}, new={"buyer": "Someone else"})
-    with pytest.raises(StaleEdit, match="changed by someone else"):
-        with demo_store.session() as session:
-            edit_fields(session.connection(), [stale], actor="editor", now=datetime.now(UTC))
+    with pytest.raises(StaleEdit, match="changed by someone else"), demo_store.session() as session:
+        edit_fields(session.connection(), [stale], actor="editor", now=datetime.now(UTC))
     with demo_store.session() as session:
         assert get_contract(session, stale.reference).buyer != "Someone else"
 

@@ -19,17 +19,25 @@ UNREAD = None
 # Every distinct `tender.lots[].renewal.description` and `tender.lots[].options.description` of
 # the UK files (Public Contracts Scotland 2019, Sell2Wales 2025), verbatim, with what they give.
 NOTICES = [
-    ('Additional products may be sourced by the Contracting Authority, within the limitations of the Public Contract Regulations 2015',
+    ('Additional products may be sourced by the Contracting Authority, within the limitations of the '
+     'Public Contract Regulations 2015',
      UNREAD),
-    ('Additional products may be sourced by the Contracting Authority, within the limitations of the Public Contract Regulations 2015.',
+    ('Additional products may be sourced by the Contracting Authority, within the limitations of the '
+     'Public Contract Regulations 2015.',
      UNREAD),
     ('Any media platforms and developing areas as identified through agreement.',
      UNREAD),
-    ('Caredig Limited will consider entering into Long term agreements with the bidder and/or the risk carriers proposed by the bidder, for 3 years (or 3 periods of insurance), with the option to extend the award period by up to 2 further years (or 2 periods of insurance), subject to satisfactory service, performance and cost.',
+    ('Caredig Limited will consider entering into Long term agreements with the bidder and/or the '
+     'risk carriers proposed by the bidder, for 3 years (or 3 periods of insurance), with the option '
+     'to extend the award period by up to 2 further years (or 2 periods of insurance), subject to '
+     'satisfactory service, performance and cost.',
      ('2y',)),
-    ('The contracting authority will have an option to terminate the Framework Agreement and Framework Contractors will have an option to withdrawing from it subject to giving notice as set out in the Framework Agreement',
+    ('The contracting authority will have an option to terminate the Framework Agreement and '
+     'Framework Contractors will have an option to withdrawing from it subject to giving notice as '
+     'set out in the Framework Agreement',
      UNREAD),
-    ('The framework anticipated to be established at the conclusion of this exercise will be for a period of up to 48 months.',
+    ('The framework anticipated to be established at the conclusion of this exercise will be for a '
+     'period of up to 48 months.',
      UNREAD),
     ('1 x 12 month extension, subject to available funding',
      ('12m',)),
@@ -73,7 +81,8 @@ NOTICES = [
      ('12m',)),
     ('Contract is for a period of two years with an option to extend for a further two years.',
      ('2y',)),
-    ('Contract Period: 1st June 2025 Until The 31st May 2026rn (With The Option To Extend For Up To a Further 36 Months In 12 monthly Periods)',
+    ('Contract Period: 1st June 2025 Until The 31st May 2026rn (With The Option To Extend For Up To a'
+     ' Further 36 Months In 12 monthly Periods)',
      ('12m', '12m', '12m')),
     ('Contract Period: April 2025 to March 2027 with an option to extend up to 24 months',
      ('24m',)),
@@ -103,53 +112,85 @@ NOTICES = [
      ('24m',)),
     ('Option to extend the contract for up to 24 months in 2 x 12 month intervals',
      ('12m', '12m')),
-    ('Option to extend the contract for up to 4 further 1-year periods thereafter, at the sole discretion of Fife College, unless the Contract isrn terminated in accordance with the provisions of Fife College Terms and Conditions of Contract.',
+    ('Option to extend the contract for up to 4 further 1-year periods thereafter, at the sole '
+     'discretion of Fife College, unless the Contract isrn terminated in accordance with the '
+     'provisions of Fife College Terms and Conditions of Contract.',
      ('1y', '1y', '1y', '1y')),
-    ('Option to extend the Initial Term of the Framework Agreement in up to three (3) 12-month periods',
+    ('Option to extend the Initial Term of the Framework Agreement in up to three (3) 12-month '
+     'periods',
      ('12m', '12m', '12m')),
-    ('option to extend the Initial Term of the Framework Agreement in up to three (3) 12-month periods',
+    ('option to extend the Initial Term of the Framework Agreement in up to three (3) 12-month '
+     'periods',
      ('12m', '12m', '12m')),
-    ('Optional 7 x 12 month extensions for recurring annual costs associated with licensing, support and maintenance. Maximum total contract length of 10 years.',
+    ('Optional 7 x 12 month extensions for recurring annual costs associated with licensing, support '
+     'and maintenance. Maximum total contract length of 10 years.',
      ('12m', '12m', '12m', '12m', '12m', '12m', '12m')),
     ('Options to extend for up to 2 years in 2 x 12 month intervals',
      ('12m', '12m')),
-    ('PERIOD OF 3 YEARS FROM 7th OCTOBER 2025 (COMMENCEMENT DATE) WITH A FURTHER OPTION TO EXTEND FOR 2 + 1 YEARSrn POTENTIAL END DATE: 6th OCTOBER 2031',
+    ('PERIOD OF 3 YEARS FROM 7th OCTOBER 2025 (COMMENCEMENT DATE) WITH A FURTHER OPTION TO EXTEND FOR'
+     ' 2 + 1 YEARSrn POTENTIAL END DATE: 6th OCTOBER 2031',
      ('2y', '1y')),
-    ('The contract has a duration of 12 months with the option of two 6 months extensions at the council sole discretion.',
+    ('The contract has a duration of 12 months with the option of two 6 months extensions at the '
+     'council sole discretion.',
      ('6m', '6m')),
-    ('The contract is anticipated to commence on the 1st June 2025 and will run for a period of three years, with the option to extend for a further year if considered appropriate. However, the performance of the successful contractor will be reviewed annually and the Council reserves the right to re-tender at that time if it is deemed necessary.',
+    ('The contract is anticipated to commence on the 1st June 2025 and will run for a period of three'
+     ' years, with the option to extend for a further year if considered appropriate. However, the '
+     'performance of the successful contractor will be reviewed annually and the Council reserves the'
+     ' right to re-tender at that time if it is deemed necessary.',
      ('1y',)),
-    ('The contract may be extended for a further six months at the discretion of Dumfries and Galloway Council.',
+    ('The contract may be extended for a further six months at the discretion of Dumfries and '
+     'Galloway Council.',
      ('6m',)),
-    ('The contract will be awarded for a period of 2 years with the option to extend a further 2 periods of one year (a potential total contract length of 4 years).',
+    ('The contract will be awarded for a period of 2 years with the option to extend a further 2 '
+     'periods of one year (a potential total contract length of 4 years).',
      ('1y', '1y')),
-    ('The contract will be awarded for a period of two years with the option to extend a further two one year periods (a potential total contract length of 4 years).',
+    ('The contract will be awarded for a period of two years with the option to extend a further two '
+     'one year periods (a potential total contract length of 4 years).',
      ('1y', '1y')),
-    ('The DPS will remain live for a minimum of 4 years but may be extended further. Note: Scotland Excel reserves the right to extend further if deemed appropriate to do so subject to the Public Contract (Scotland) Regulation 2015.',
+    ('The DPS will remain live for a minimum of 4 years but may be extended further. Note: Scotland '
+     'Excel reserves the right to extend further if deemed appropriate to do so subject to the Public'
+     ' Contract (Scotland) Regulation 2015.',
      UNREAD),
-    ('The Framework Agreement shall operate for a period of 11 months, until 31st March 2026, with an option to extend for a further 3 x 12 month periods.',
+    ('The Framework Agreement shall operate for a period of 11 months, until 31st March 2026, with an'
+     ' option to extend for a further 3 x 12 month periods.',
      ('12m', '12m', '12m')),
-    ('The Framework Agreement will run for an initial period of 36 months and may be extended for a further 12rn month period, after which it will be re-tendered.',
+    ('The Framework Agreement will run for an initial period of 36 months and may be extended for a '
+     'further 12rn month period, after which it will be re-tendered.',
      ('12m',)),
-    ('The Framework is for twenty four (24) months initially, with two (2) optional extensions of twelve (12) months.',
+    ('The Framework is for twenty four (24) months initially, with two (2) optional extensions of '
+     'twelve (12) months.',
      ('12m', '12m')),
-    ('The Framework will be awarded on the basis of a three year agreement, with the option to extend for a further 12 months. The values referenced are indicative of the maximum 48 month framework term',
+    ('The Framework will be awarded on the basis of a three year agreement, with the option to extend'
+     ' for a further 12 months. The values referenced are indicative of the maximum 48 month '
+     'framework term',
      ('12m',)),
-    ('The Framework will be awarded on the basis of a three year agreement, with the option to extend for a further 12 months. The values referenced are indicative of the maximum 48 month framework term.',
+    ('The Framework will be awarded on the basis of a three year agreement, with the option to extend'
+     ' for a further 12 months. The values referenced are indicative of the maximum 48 month '
+     'framework term.',
      ('12m',)),
-    ('The Framework will be for a maximum period of 48 months. The initial period of the Framework will be for 24 months from the starting date with an option to extend for up to a further 24 months subject to satisfactory operation and performance. Any periods of extension will be at the sole discretion of the Council.',
+    ('The Framework will be for a maximum period of 48 months. The initial period of the Framework '
+     'will be for 24 months from the starting date with an option to extend for up to a further 24 '
+     'months subject to satisfactory operation and performance. Any periods of extension will be at '
+     'the sole discretion of the Council.',
      ('24m',)),
-    ('The initial period will be for 36 months, with an option to extend for up to a further 12 months until 30 June 2023. Any extension will be at the sole discretion of Renfrewshire Council.',
+    ('The initial period will be for 36 months, with an option to extend for up to a further 12 '
+     'months until 30 June 2023. Any extension will be at the sole discretion of Renfrewshire '
+     'Council.',
      ('12m',)),
-    ('The term of the contract will be 2 years with an option to extend, at the sole discretion of FRS/FRA, for up to an additional 2 years.',
+    ('The term of the contract will be 2 years with an option to extend, at the sole discretion of '
+     'FRS/FRA, for up to an additional 2 years.',
      ('2y',)),
-    ('The term of the contract will be 2 years with an option to extend, at the sole discretion of the FRS, for up to an additional 2 years.',
+    ('The term of the contract will be 2 years with an option to extend, at the sole discretion of '
+     'the FRS, for up to an additional 2 years.',
      ('2y',)),
-    ('The University reserves the right to extend the Agreement for a further two years subject to satisfactory performance and continuation of the University’s requirements',
+    ('The University reserves the right to extend the Agreement for a further two years subject to '
+     'satisfactory performance and continuation of the University\u2019s requirements',
      ('2y',)),
-    ('This contract will be renewed upon expiry subject to Dumfries and Galloway Councils business needs.',
+    ('This contract will be renewed upon expiry subject to Dumfries and Galloway Councils business '
+     'needs.',
      UNREAD),
-    ('This Framework will be for an initial 24 months with the option to extend for up to a further 24 months',
+    ('This Framework will be for an initial 24 months with the option to extend for up to a further '
+     '24 months',
      ('24m',)),
     ('Two Additional one year extensions',
      ('1y', '1y')),
@@ -167,11 +208,13 @@ NOTICES = [
      ('24m',)),
     ('Up to a further 12 months',
      ('12m',)),
-    ('We anticipate the contract to be for a period of 3 years with the option to extend for 2 further periods, each of 12 months, subject to satisfactory performance and mutual agreement.',
+    ('We anticipate the contract to be for a period of 3 years with the option to extend for 2 '
+     'further periods, each of 12 months, subject to satisfactory performance and mutual agreement.',
      ('12m', '12m')),
     ('with an option to extend for 12 months',
      ('12m',)),
-    ('with an option to extend for up to 24 months in 12 month increments aligned with the event dates',
+    ('with an option to extend for up to 24 months in 12 month increments aligned with the event '
+     'dates',
      ('12m', '12m')),
     ('With the option to extend annually until 31st May 2030',
      UNREAD),

@@ -46,7 +46,8 @@ def test_each_new_contract_gets_one_audit_event_naming_the_file(store):
     with store.session() as session:
         events = session.exec(select(AuditEvent)).all()
         assert len(events) == 25
-        assert {(e.action, e.entity, e.reason) for e in events} == {("created", "contract", "imported from CSV register.csv")}
+        assert {(e.action, e.entity, e.reason) for e in events} == {
+            ("created", "contract", "imported from CSV register.csv")}
         contract = get_contract(session, "N-7")
         assert [o.length for o in options_of(session, contract)] == ["1y", "1y"]
         # the deadlines the bulk path wrote are the ones the services would write
@@ -87,7 +88,8 @@ def test_a_changed_row_updates_its_contract_not_a_duplicate(store):
         assert contract.title == "Cleaning services" and contract.version > version
         assert [o.length for o in options_of(session, contract)] == ["1y", "1y"]
         new = session.exec(select(AuditEvent).where(AuditEvent.id > events).order_by(AuditEvent.id)).all()
-    assert ("edited", "title", "Cleaning", "Cleaning services") in [(e.action, e.field, e.old_value, e.new_value) for e in new]
+    edited = [(e.action, e.field, e.old_value, e.new_value) for e in new]
+    assert ("edited", "title", "Cleaning", "Cleaning services") in edited
     assert [e.action for e in new if e.entity == "option"] == ["created"]
     assert new[-1].action == "imported" and new[-1].reason == "imported from CSV register.csv"
     assert {e.contract_reference for e in new} == {"C-1"}
@@ -130,7 +132,8 @@ def test_wording_is_read_into_options_and_kept(store):
 
 
 def test_wording_that_cannot_be_read_is_imported_without_options_and_flagged(store):
-    result = _import(store, _csv("U-1,Unread,,,01/04/2025,31/03/2028,may be extended further at the council's discretion",
+    result = _import(store, _csv("U-1,Unread,,,01/04/2025,31/03/2028,"
+                                 "may be extended further at the council's discretion",
                                  "U-2,Read,,,01/04/2025,31/03/2028,2 x 12 months"))
     assert result.created == ["U-1", "U-2"] and result.review == ["U-1"]
     assert "1 contract has extension wording that could not be read" in result.summary()
@@ -178,7 +181,8 @@ def test_more_or_longer_options_than_a_contract_may_have_are_refused(store, cell
 def test_an_unterminated_quote_is_refused_with_its_line(store):
     raw = _csv("Q-1,Fine,,,01/04/2025,31/03/2028,", 'Q-2,"Never closed,,,01/04/2025,31/03/2028,',
                "Q-3,After,,,01/04/2025,31/03/2028,")
-    with pytest.raises(InvalidInput, match=r"register.csv, line 3: a quoted cell is never closed; nothing was imported"):
+    never_closed = r"register.csv, line 3: a quoted cell is never closed; nothing was imported"
+    with pytest.raises(InvalidInput, match=never_closed):
         _import(store, raw)
     assert _snapshot(store)["counts"]["Contract"] == 0
 
@@ -203,9 +207,11 @@ BACKWARDS = [
      "End Date", "before the start"),
     ("Reference,Title,Start Date,End Date,Maximum Extent Date\r\n", "B-1,Extent first,01/04/2025,31/03/2028,01/01/2027",
      "Maximum Extent Date", "before the end"),
-    ("Reference,Title,Start Date,End Date,Status,Terminated On\r\n", "B-1,Ended first,01/04/2025,31/03/2028,terminated,01/01/2024",
+    ("Reference,Title,Start Date,End Date,Status,Terminated On\r\n",
+     "B-1,Ended first,01/04/2025,31/03/2028,terminated,01/01/2024",
      "Terminated On", "before the start"),
-    ("Reference,Title,Start Date,End Date,Extension Options\r\n", "B-1,Decided first,01/04/2025,31/03/2028,1y (exercised 01/01/2024)",
+    ("Reference,Title,Start Date,End Date,Extension Options\r\n",
+     "B-1,Decided first,01/04/2025,31/03/2028,1y (exercised 01/01/2024)",
      "Extension Options", "before the start"),
 ]
 
@@ -320,7 +326,8 @@ def test_a_large_first_import_leaves_the_deadline_indexes_as_they_were(tmp_path)
         before = _deadline_indexes(store)
         assert len(before) >= 4
         rows = [f"L-{n:04d},Large {n},,,01/04/2025,31/03/2028,1y; 1y" for n in range(1200)]
-        late = "Reference,Title,Supplier,Companies House Number,Start Date,End Date,Extension Options,Status,Terminated On\r\n"
+        late = ("Reference,Title,Supplier,Companies House Number,Start Date,End Date,Extension Options,Status,"
+                "Terminated On\r\n")
         failing = _csv(*(row + ",," for row in rows), "L-LAST,Ends late,,,01/04/2025,31/03/2026,,terminated,01/05/2026",
                        header=late)
         with pytest.raises(InvalidInput, match="after the contract ends"):

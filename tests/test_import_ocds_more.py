@@ -99,7 +99,8 @@ def test_companies_house_numbers_come_from_the_parties(sqlite_store):
                     if identifier.get("scheme") != "GB-COH":
                         continue
                     stored = session.exec(select(ContractSupplier.identifier).join(Contract).where(
-                        Contract.reference == release["ocid"], ContractSupplier.name == clean(supplier["name"]))).first()
+                        Contract.reference == release["ocid"], ContractSupplier.name == clean(supplier["name"]),
+                    )).first()
                     number = str(identifier["id"]).strip().upper()
                     if number.isdigit() and len(number) <= 8:
                         assert stored == f"GB-COH-{number.zfill(8)}"
@@ -196,7 +197,8 @@ def test_json_no_importer_could_use_is_refused_in_one_line(sqlite_store, text, w
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8)
                      | st.sampled_from(["2025-02-30", "2025-01-01T00:00:00Z", "", "ocds-x", "active", "GB-COH"]),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=3),
                      max_leaves=6)
 
 

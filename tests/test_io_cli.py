@@ -128,7 +128,8 @@ def test_wording_review_and_registration_numbers_from_the_command_line(url, tmp_
 @pytest.mark.parametrize("content, words", [
     (b'Reference,Title\r\nA-1,"never closed\r\n', "register.csv, line 2: a quoted cell is never closed"),
     (b"Reference,Title\r\nA-1,nul\x00here\r\n", "register.csv, line 2: a NUL byte"),
-    (b"Reference,Title,Extension Options\r\nA-1,Hang,99999 x 1y\r\n", "99999 extension options; a contract has at most 20"),
+    (b"Reference,Title,Extension Options\r\nA-1,Hang,99999 x 1y\r\n",
+     "99999 extension options; a contract has at most 20"),
     (b"Reference,Title,Start Date,End Date\r\nA-1,Back,01/04/2025,31/03/2024\r\n", "is before the start"),
 ])
 def test_bad_csv_files_are_one_line_and_exit_2(url, tmp_path, content, words):
@@ -150,7 +151,8 @@ def test_skip_bad_rows_reports_and_skips(url, tmp_path):
     assert "1 new" in result.stdout and "1 row skipped" in result.stdout
 
 
-@pytest.mark.parametrize("text", ['{"releases": {"ocid": 1}}', '{"releases": [{"ocid": "ocds-x", "date": "2020", "tender": []}]}',
+@pytest.mark.parametrize("text", ['{"releases": {"ocid": 1}}',
+                                  '{"releases": [{"ocid": "ocds-x", "date": "2020", "tender": []}]}',
                                   "[" * 50_000 + "]" * 50_000])
 def test_ocds_of_the_wrong_shape_is_one_line_and_exit_2(url, text):
     result = run(url, "import", "ocds", "-", input=text)

@@ -6,7 +6,13 @@ import pytest
 
 from contract_tracker.errors import InvalidInput
 from contract_tracker.supplier_ids import (
-    SupplierMatcher, charity_number, company_number, from_ocds, name_key, registration_number, split,
+    SupplierMatcher,
+    charity_number,
+    company_number,
+    from_ocds,
+    name_key,
+    registration_number,
+    split,
 )
 
 

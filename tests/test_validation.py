@@ -41,9 +41,8 @@ def test_the_services_and_the_bulk_path_refuse_alike(store, change, words):
     fields = ContractFields(**{**GOOD, **change})
     with pytest.raises(InvalidInput, match=words):
         check_contract(fields, utcnow())
-    with pytest.raises(InvalidInput, match=words):
-        with store.session() as session:
-            register_contract(session, fields, actor="tester")
+    with pytest.raises(InvalidInput, match=words), store.session() as session:
+        register_contract(session, fields, actor="tester")
 
 
 def test_twenty_options_of_fifty_years_are_allowed(store):

@@ -81,8 +81,8 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
         reference = {"id": identifier or f"{ocid}-supplier-{n}", "name": name}
         suppliers.append(reference)
         scheme, number = split(identifier)
-        supplier_parties.append({**reference, "roles": ["supplier"],
-                                 "identifier": {"scheme": scheme, "id": number, "legalName": name} if identifier else None})
+        registered = {"scheme": scheme, "id": number, "legalName": name} if identifier else None
+        supplier_parties.append({**reference, "roles": ["supplier"], "identifier": registered})
     parties = ([{**buyer, "roles": ["buyer"]}] if buyer else []) + supplier_parties
     milestones = [
         {

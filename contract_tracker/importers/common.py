@@ -33,8 +33,15 @@ from ..enums import ContractStatus, OptionStatus
 from ..errors import DomainError, InvalidInput
 from ..models import Contract, ContractSupplier, ExtensionOption, Milestone
 from ..services import (
-    ContractFields, add_milestone, add_option, decline_option, edit_contract, edit_milestone, exercise_option,
-    get_contract, terminate,
+    ContractFields,
+    add_milestone,
+    add_option,
+    decline_option,
+    edit_contract,
+    edit_milestone,
+    exercise_option,
+    get_contract,
+    terminate,
 )
 from ..services.audit import record, utcnow
 from ..services.contracts import EDITABLE, KEPT_UNLESS_NAMED
@@ -162,7 +169,7 @@ def read_existing(session: Session, references: list[str]) -> dict[str, Existing
     names = [column.name for column in wanted]
     for part in _chunks(references):
         for row in session.execute(core_select(*wanted).where(table.c.reference.in_(part))):
-            values = dict(zip(names, row))
+            values = dict(zip(names, row, strict=True))
             found[values.pop("reference")] = Existing(id=values.pop("id"), version=values.pop("version"),
                                                       values=values)
     by_id = {existing.id: existing for existing in found.values()}
@@ -266,8 +273,8 @@ def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan
     if incoming.provides_suppliers:
         # A supplier the file gives no identifier for keeps the one the register has.
         recorded = dict(existing.suppliers)
-        pairs = [(name, identifier or recorded.get(name, ""))
-                 for name, identifier in supplier_pairs(incoming.fields.suppliers, incoming.fields.supplier_identifiers)]
+        given = supplier_pairs(incoming.fields.suppliers, incoming.fields.supplier_identifiers)
+        pairs = [(name, identifier or recorded.get(name, "")) for name, identifier in given]
         if pairs != existing.suppliers:
             plan.suppliers = ([name for name, _ in pairs], [identifier for _, identifier in pairs])
             plan.notes.append(f"suppliers: {'; '.join(name for name, _ in pairs)}")
@@ -279,8 +286,7 @@ def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan
             if have == want[:len(have)]:
                 plan.add_options = want[len(have):]
                 plan.notes.append(f"options: {'; '.join(want)}")
-                statuses.update({n: OptionStatus.AVAILABLE.value
-                                 for n in range(len(have) + 1, len(want) + 1)})
+                statuses.update(dict.fromkeys(range(len(have) + 1, len(want) + 1), OptionStatus.AVAILABLE.value))
             else:
                 plan.warnings.append(
                     f"{reference} ({incoming.source}): the register has options {', '.join(have) or 'none'} "
@@ -431,7 +437,7 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
             # Decisions and a termination the file records go through the services, as for an
             # existing contract: their rules (options in order, an end within the term) are theirs.
             after = Plan(add_options=[], decisions=[])
-            statuses = {n: OptionStatus.AVAILABLE.value for n in range(1, len(item.fields.options) + 1)}
+            statuses = dict.fromkeys(range(1, len(item.fields.options) + 1), OptionStatus.AVAILABLE.value)
             for decision in sorted(item.decisions, key=lambda d: d.ordinal):
                 if statuses.get(decision.ordinal) == OptionStatus.AVAILABLE:
                     after.decisions.append(decision)

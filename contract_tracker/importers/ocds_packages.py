@@ -85,7 +85,8 @@ def collect(data, *, source: str) -> Collected:
         try:
             item = _upgrade(item)
         except (TypeError, AttributeError, KeyError, ValueError) as error:
-            raise InvalidInput(f"{where}: OCDS 1.0 data that cannot be upgraded ({type(error).__name__}: {error})") from None
+            raise InvalidInput(f"{where}: OCDS 1.0 data that cannot be upgraded "
+                               f"({type(error).__name__}: {error})") from None
         if "records" in item:
             records = item["records"]
             if not isinstance(records, list):

@@ -14,8 +14,8 @@ from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
 from ..validation import (
-    MAX_OPTIONS, check_contract_dates, check_dates_fit, check_option_lengths, check_period, clean_break, clean_contract_fields,
-    identified, supplier_pairs,
+    MAX_OPTIONS, check_contract_dates, check_dates_fit, check_option_lengths, check_period, clean_break,
+    clean_contract_fields, identified, supplier_pairs,
 )
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
@@ -177,7 +177,8 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
                actor: str, refresh: bool = True) -> ExtensionOption:
     ordinals = session.exec(select(ExtensionOption.ordinal).where(ExtensionOption.contract_id == contract.id)).all()
     if len(ordinals) >= MAX_OPTIONS:
-        raise InvalidInput(f"{contract.reference} already has {len(ordinals)} options; a contract has at most {MAX_OPTIONS}")
+        raise InvalidInput(f"{contract.reference} already has {len(ordinals)} options; "
+                           f"a contract has at most {MAX_OPTIONS}")
     option = ExtensionOption(
         contract_id=contract.id,
         ordinal=max(ordinals, default=0) + 1,
