@@ -19,9 +19,9 @@ from textual.worker import get_current_worker
 from contract_tracker.feeds import DeadlineFilter
 from contract_tracker.gc_pause import gc_paused
 from contract_tracker.services.contracts import ContractFields
-from contract_tracker.views import NEEDS_REVIEW, RegisterRow
+from contract_tracker.views import RegisterRow
 
-from ..backend import Backend, ExportScope
+from ..backend import NEEDS_REVIEW, Backend, ExportScope
 from ..messages import DataLoaded, LoadFailed
 from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare

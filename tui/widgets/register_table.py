@@ -23,7 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from contract_tracker.agenda import Urgency, urgency
-from contract_tracker.views import RegisterRow, status_matches
+from contract_tracker.views import RegisterRow
+
+from ..backend import status_matches
 
 URGENCY_STYLE = {
     Urgency.OVERDUE: "bold red",
