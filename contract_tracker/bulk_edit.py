@@ -75,7 +75,7 @@ def edit_fields(connection: Connection, edits: list[FieldEdit], *, actor: str, n
         connection.execute(delete(SUPPLIER).where(SUPPLIER.c.contract_id.in_([e.contract_id for e in with_suppliers])))
         connection.execute(insert(SUPPLIER), [
             {"contract_id": e.contract_id, "position": position, "name": name, "identifier": identifier}
-            for e in with_suppliers for position, (name, identifier) in enumerate(e.new_suppliers, start=1)
+            for e in with_suppliers for position, (name, identifier) in enumerate(e.new_suppliers or [], start=1)
         ])
     events = []
     for edit in edits:

@@ -182,12 +182,10 @@ def _same(a: Duration, b: Duration) -> bool:
 
 
 def _total(options: tuple[Duration, ...]) -> Duration | None:
-    months = [_months(o) for o in options]
-    if all(m is not None for m in months):
-        return Duration(sum(months), "months")
-    days = [_days(o) for o in options]
-    if all(d is not None for d in days):
-        return Duration(sum(days), "days")
+    for measure, unit in ((_months, "months"), (_days, "days")):
+        amounts = [amount for option in options if (amount := measure(option)) is not None]
+        if len(amounts) == len(options):
+            return Duration(sum(amounts), unit)
     return None
 
 

@@ -68,10 +68,11 @@ def check_option_lengths(lengths: list[str], name: str = "options") -> list[str]
     """Option lengths as stored, at most MAX_OPTIONS of them and each within the period limit."""
     if len(lengths) > MAX_OPTIONS:
         raise InvalidInput(f"{name}: {len(lengths)} extension options; a contract has at most {MAX_OPTIONS}")
-    checked = [_PERIODS.get(length) if isinstance(length, str) else None for length in lengths]
-    if None in checked:  # some not seen before: check each, naming the option in any refusal
-        checked = [check_period(length, f"{name}: option {n}") for n, length in enumerate(lengths, start=1)]
-    return checked
+    known = [_PERIODS.get(length) if isinstance(length, str) else None for length in lengths]
+    if all(known):
+        return [str(length) for length in known]
+    # Some not seen before: check each, naming the option in any refusal.
+    return [check_period(length, f"{name}: option {n}") for n, length in enumerate(lengths, start=1)]
 
 
 def check_money(value, name: str) -> Decimal | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import Row
 from sqlalchemy import select as core_select
 from sqlmodel import Session
 
@@ -151,7 +152,7 @@ class Existing:
     values: dict  # EDITABLE and KEPT_UNLESS_NAMED fields, and status, terminated_on
     suppliers: list[tuple[str, str]] = field(default_factory=list)
     options: list[tuple[int, str, str]] = field(default_factory=list)  # (ordinal, length, status)
-    milestones: dict[tuple[str, str], tuple] = field(default_factory=dict)  # (kind, name) -> row
+    milestones: dict[tuple[str, str], Row] = field(default_factory=dict)  # (kind, name) -> row
 
 
 def _chunks(values: list, size: int = _IN_CHUNK) -> Iterable[list]:
@@ -368,7 +369,8 @@ def _lock_for_writing(session: Session) -> None:
     a contract between that read and this import's writes (PostgreSQL's unique index and row
     locks do the same there)."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+    if connection.dialect.name == "sqlite" and not getattr(connection.connection.dbapi_connection,
+                                                           "in_transaction", True):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

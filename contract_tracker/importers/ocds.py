@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select as core_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import DomainError, InvalidInput
 from ..models import Contract, ImportedRecord
@@ -59,7 +59,7 @@ def _read_one(found, ocid: str, *, source: str, seen: ImportedRecord | None,
               result: ImportResult) -> tuple[Incoming | None, str]:
     """The ocid's contract as the file gives it (None: older than what was imported before)."""
     release = compile_ocid(found, ocid)
-    release_date = release.get("date") if isinstance(release.get("date"), str) else ""
+    release_date = release["date"] if isinstance(release.get("date"), str) else ""
     if seen is not None and _older(release_date, seen.source_date):
         result.unchanged.append(ocid)
         result.warnings.append(f"{ocid}: its newest release here ({release_date}) is older than one "
@@ -83,7 +83,7 @@ def import_ocds(session: Session, raw: bytes | str, *, source: str, actor: str, 
     ocids = found.ocids()
     seen = {record.identifier: record for start in range(0, len(ocids), 900)
             for record in session.exec(select(ImportedRecord).where(
-                ImportedRecord.scheme == "ocds", ImportedRecord.identifier.in_(ocids[start:start + 900])))}
+                ImportedRecord.scheme == "ocds", col(ImportedRecord.identifier).in_(ocids[start:start + 900])))}
     incoming: list[Incoming] = []
     dates: dict[str, str] = {}
     for ocid in ocids:

@@ -209,7 +209,8 @@ def _extension_wording(release: dict, ocid: str, warnings: list[str]) -> _Wordin
     registers. Wording that cannot be read gives no options and is kept for review; an option
     description that is not about extending (more products, say) is not kept."""
     tender = _obj(release.get("tender"))
-    renewals, others = [], []
+    renewals: list[str] = []
+    others: list[str] = []
     for lot in _dicts(tender.get("lots")):
         for key, into in (("renewal", renewals), ("options", others)):
             text = _obj(lot.get(key)).get("description")
@@ -221,8 +222,8 @@ def _extension_wording(release: dict, ocid: str, warnings: list[str]) -> _Wordin
     if not readings:
         return _Wording()
     wording = _Wording(text="\n".join(reading.text for reading in readings))
-    unread = [reading for reading in readings if not reading.readable]
-    read = {reading.options for reading in readings if reading.readable}
+    unread = [reading for reading in readings if reading.options is None]
+    read = {reading.options for reading in readings if reading.options is not None}
     if unread:
         warnings.append(f"{ocid}: extension wording not read ({unread[0].reason}): {unread[0].text[:80]!r}; "
                         "imported without options, for review")

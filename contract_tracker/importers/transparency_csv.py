@@ -132,8 +132,8 @@ class _Options:
 def _strict_options(text: str, *, bare_unit: str) -> _Options | None:
     """The tracker's own form ("3y; 3y", "3y (exercised 01/03/2028); 3y"), or None if it is not that."""
     parts = [part for part in re.split(r";|,(?![^()]*\))", text) if part.strip()]
-    matches = [_STRICT_PART.match(part) for part in parts]
-    if not parts or not all(matches):
+    matches = [found for part in parts if (found := _STRICT_PART.match(part))]
+    if not parts or len(matches) != len(parts):
         return None
     try:
         lengths = [_period(m.group("length"), bare_unit=bare_unit) for m in matches]

@@ -135,7 +135,7 @@ def suppliers_of(session: Session, contract: Contract) -> list[str]:
 
 def supplier_pairs_of(session: Session, contract: Contract) -> list[tuple[str, str]]:
     """The contract's suppliers as (name, identifier), in order."""
-    return [tuple(row) for row in session.exec(
+    return [(name, identifier) for name, identifier in session.exec(
         select(ContractSupplier.name, ContractSupplier.identifier)
         .where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
     )]
