@@ -81,8 +81,16 @@ class _Writer:
         """`sql` with one IN (...) list, filled with `values`."""
         cursor = self.cursor()
         try:
+            if self.copy:
+                # Rows just copied in have no statistics yet: PostgreSQL would scan the whole table
+                # for each of these look-ups (comparing every row with every value in the list),
+                # and a load would slow down chunk by chunk. The indexes are there: use them.
+                cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(sql.replace("(...)", f"({', '.join([self.marker] * len(values))})"), values)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            if self.copy:
+                cursor.execute("SET LOCAL enable_seqscan = on")
+            return rows
         finally:
             cursor.close()
 
