@@ -256,6 +256,21 @@ def _same_value(old, new) -> bool:
 _COMPARED = (*EDITABLE, *KEPT_UNLESS_NAMED)
 
 
+def decisions_to_record(statuses: dict[int, str], decisions: list[OptionDecision]) -> list[OptionDecision]:
+    """The decisions a file records that the register can still take, in order: each on an option
+    still available (`statuses`: ordinal -> status), a declined one lapsing those after it."""
+    statuses = dict(statuses)
+    taken = []
+    for decision in sorted(decisions, key=lambda d: d.ordinal):
+        if statuses.get(decision.ordinal) != OptionStatus.AVAILABLE:
+            continue
+        taken.append(decision)
+        statuses[decision.ordinal] = decision.status
+        if decision.status == OptionStatus.DECLINED:
+            statuses.update({n: OptionStatus.LAPSED.value for n in statuses if n > decision.ordinal})
+    return taken
+
+
 def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan:
     """The changes that make `existing` match `incoming`, as `import_contracts` carries them out."""
     plan = Plan()
@@ -293,14 +308,8 @@ def plan_changes(existing: Existing, incoming: Incoming, reference: str) -> Plan
                     f"{reference} ({incoming.source}): the register has options {', '.join(have) or 'none'} "
                     f"but the file has {', '.join(want) or 'none'}; options left as they are")
     if status != ContractStatus.TERMINATED:
-        for decision in sorted(incoming.decisions, key=lambda d: d.ordinal):
-            if statuses.get(decision.ordinal) != OptionStatus.AVAILABLE:
-                continue
-            plan.decisions.append(decision)
-            statuses[decision.ordinal] = decision.status
-            if decision.status == OptionStatus.DECLINED:  # later options lapse with it
-                statuses.update({n: OptionStatus.LAPSED.value for n in statuses if n > decision.ordinal})
-            plan.notes.append(f"option {decision.ordinal} {decision.status} on {decision.on.isoformat()}")
+        plan.decisions = decisions_to_record(statuses, incoming.decisions)
+        plan.notes.extend(f"option {d.ordinal} {d.status} on {d.on.isoformat()}" for d in plan.decisions)
     for milestone in incoming.milestones:
         row = existing.milestones.get((milestone.kind, milestone.name))
         if row is None:
@@ -438,20 +447,12 @@ def import_contracts(session: Session, incoming: list[Incoming], *, actor: str, 
             result.created.append(reference)
             # Decisions and a termination the file records go through the services, as for an
             # existing contract: their rules (options in order, an end within the term) are theirs.
-            after = Plan(add_options=[], decisions=[])
-            statuses = dict.fromkeys(range(1, len(item.fields.options) + 1), OptionStatus.AVAILABLE.value)
-            for decision in sorted(item.decisions, key=lambda d: d.ordinal):
-                if statuses.get(decision.ordinal) == OptionStatus.AVAILABLE:
-                    after.decisions.append(decision)
-                    statuses[decision.ordinal] = decision.status
-                    if decision.status == OptionStatus.DECLINED:
-                        statuses.update({n: OptionStatus.LAPSED.value for n in statuses if n > decision.ordinal})
-            after.terminate = item.terminated
+            available = dict.fromkeys(range(1, len(item.fields.options) + 1), OptionStatus.AVAILABLE.value)
+            after = Plan(decisions=decisions_to_record(available, item.decisions), terminate=item.terminated)
             notes = ["new contract"] + [f"option {d.ordinal} {d.status} on {d.on.isoformat()}" for d in after.decisions]
             if after.terminate:
                 notes.append(f"terminated on {after.terminate[0].isoformat()}")
-                follow_up.append((item, after))
-            elif after.decisions:
+            if after:
                 follow_up.append((item, after))
             where = "" if reference in item.source else f" ({item.source})"
             result.changes.append(f"{reference}{where}: {'; '.join(notes)}")
