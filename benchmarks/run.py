@@ -33,7 +33,9 @@ import measure  # noqa: E402
 
 TODAY = date(2026, 11, 22)  # the generator's "today"
 NA = "n/a (command not available)"
-MEASUREMENTS = ["bulk", "report", "raw", "ratio", "ics", "feed", "feed304", "tui", "help"]
+MEASUREMENTS = ["bulk", "report", "raw", "ratio", "ics", "feed", "feed304", "tui", "help", "csv"]
+CSV_SIZES = "1000,10000,20000"  # rows of the Transparency Code CSV imported (--csv-sizes)
+CSV_TARGET = "≤ 20 s (20,000 rows)"
 LABELS = {
     "bulk": "Bulk load (generate + load)",
     "report": "`report upcoming --within 6m --format json` (process)",
@@ -139,6 +141,7 @@ class Database:
 class Bench:
     args: argparse.Namespace
     cells: dict = field(default_factory=dict)
+    csv_cells: dict = field(default_factory=dict)  # ("csv", column) -> (first import, again)
     columns: list[str] = field(default_factory=list)
     _available: dict = field(default_factory=dict)
 
@@ -215,6 +218,21 @@ class Bench:
         return (f"{seconds(cold.seconds)} ({cold.status}, {cold.events:,} events, {body}); server peak {peak:.0f} MB",
                 f"{seconds(warm.seconds)} ({warm.status})")
 
+    def csv_import(self, db: Database, rows: int) -> tuple[str, str]:
+        """`import csv` of a council-style register of `rows` rows into the empty store `db`, then
+        the same file again (which changes nothing)."""
+        if not self.available("import", "csv"):
+            return NA, NA
+        with tempfile.TemporaryDirectory(prefix="ct-csv-") as folder:
+            path = Path(folder) / f"register-{rows}.csv"
+            made = measure.run([sys.executable, str(HERE / "csv_register.py"), "--rows", str(rows), "-o", str(path)],
+                               timeout=self.args.timeout)
+            if not made.ok:
+                return cell(made), ""
+            first = measure.run(self.ct(db, "import", "csv", str(path)), timeout=self.args.timeout)
+            again = measure.run(self.ct(db, "import", "csv", str(path)), timeout=self.args.timeout)
+        return cell(first, _import_counts(first.stdout)), cell(again, _import_counts(again.stdout))
+
     def tui(self, db: Database) -> str:
         if not _has_tui():
             return NA
@@ -265,6 +283,17 @@ class Bench:
         if "tui" in wanted:
             put("tui", self.tui(db))
 
+    def csv_table(self) -> str:
+        """The CSV import's own table: its sizes are rows of a file, not contracts loaded."""
+        columns = list(dict.fromkeys(column for _, column in self.csv_cells))
+        lines = ["| CSV import (Transparency Code register) | Target | " + " | ".join(columns) + " |",
+                 "|---|---|" + "---|" * len(columns)]
+        for index, label in enumerate(["`import csv FILE` into an empty store (process)",
+                                       "The same file again: nothing changes (process)"]):
+            values = [self.csv_cells[(name, column)][index] for name, column in self.csv_cells if name == "csv"]
+            lines.append(f"| {label} | {CSV_TARGET if index == 0 else ''} | " + " | ".join(values) + " |")
+        return "\n".join(lines)
+
     def table(self, help_cell: str | None) -> str:
         lines = ["| Measurement | Target (100,000 on SQLite) | " + " | ".join(self.columns) + " |",
                  "|---|---|" + "---|" * len(self.columns)]
@@ -279,6 +308,17 @@ class Bench:
             lines.append(f"| {LABELS['help']} (no database) | {TARGETS['help']} | {help_cell} |"
                          + " |" * (len(self.columns) - 1))
         return "\n".join(lines)
+
+
+def _import_counts(text: str) -> str:
+    """"20,000 new, 0 updated" and how many await review, from an import's summary."""
+    found = re.search(r"(\d+) new, (\d+) updated, (\d+) unchanged", text)
+    if not found:
+        return ""
+    new, updated, unchanged = map(int, found.groups())
+    review = re.search(r"(\d+) contracts? ha(?:s|ve) extension wording", text)
+    return (f"{new:,} new, {updated:,} updated, {unchanged:,} unchanged"
+            + (f", {int(review.group(1)):,} for review" if review else ""))
 
 
 def _count_rows(text: str) -> int | None:
@@ -339,6 +379,10 @@ def postgres_database(admin_url: str, size: int) -> Database | str:
                     [client, "-X", "-q", "-At", "-d", f"{base}/{name}", "-c"], drop)
 
 
+def kind_title(kind: str) -> str:
+    return "SQLite" if kind == "sqlite" else "PostgreSQL"
+
+
 def environment() -> str:
     load = os.getloadavg()
     sqlite = measure.run(["sqlite3", "--version"], timeout=10).stdout.split()[:1] if shutil.which("sqlite3") else ["-"]
@@ -351,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="register sizes, comma-separated (default 1000,10000)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
     parser.add_argument("--only", default=",".join(m for m in MEASUREMENTS if m not in ("ratio", "feed304")),
-                        help="which measurements besides the bulk load: report,raw,ics,feed,tui,help")
+                        help="which measurements besides the bulk load: report,raw,ics,feed,tui,help,csv")
+    parser.add_argument("--csv-sizes", default=CSV_SIZES,
+                        help=f"rows of the CSV register imported by the csv measurement (default {CSV_SIZES})")
     parser.add_argument("--pg", default=os.environ.get("CONTRACT_TRACKER_BENCH_PG",
                                                        "postgresql://postgres@127.0.0.1:5432/postgres"),
                         help="an admin URL of the PostgreSQL server (a fresh database is made and dropped)")
@@ -364,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         COMMAND[:] = [args.command]
     args.only = {name.strip() for name in args.only.split(",") if name.strip()}
-    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     bench = Bench(args)
     say(environment())
     skipped = []
@@ -380,8 +426,23 @@ def main(argv: list[str] | None = None) -> int:
                     bench.measure_database(db, size)
                 finally:
                     db.drop()
+            if "csv" in args.only and not any(reason.startswith(kind_title(kind)) for reason in skipped):
+                for rows in [int(n.replace("_", "")) for n in args.csv_sizes.split(",") if n.strip()]:
+                    db = sqlite_database(Path(folder), -rows) if kind == "sqlite" else postgres_database(args.pg, rows)
+                    if isinstance(db, str):
+                        break
+                    try:
+                        column = f"{db.title} {rows:,} rows"
+                        say(f"{column}: import csv")
+                        bench.csv_cells[("csv", column)] = bench.csv_import(db, rows)
+                        say(f"  {bench.csv_cells[('csv', column)][0]}; again: {bench.csv_cells[('csv', column)][1]}")
+                    finally:
+                        db.drop()
     help_cell = bench.help() if "help" in args.only else None
-    table = bench.table(help_cell)
+    tables = [bench.table(help_cell)] if bench.columns or help_cell else []
+    if bench.csv_cells:
+        tables.append(bench.csv_table())
+    table = "\n\n".join(tables)
     text = f"{table}\n\n{environment()}\n" + "".join(f"\nNot measured: {reason}\n" for reason in skipped)
     print(text)
     if args.output:

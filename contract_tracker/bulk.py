@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -43,14 +43,17 @@ from .bulk_rows import (
     BulkContract,
     MilestoneInput,
     PreparedChunk,
+    pack,
     prepare_chunk,
+    prepare_packed,
 )
 from .change_marker import mark_changed
 from .errors import InvalidInput
 from .gc_pause import gc_paused
 from .services.audit import utcnow
 
-__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers"]
+__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers", "defer_deadline_indexes",
+           "load_within", "restore_indexes"]
 
 
 @dataclass
@@ -86,6 +89,9 @@ class _Writer:
             else:
                 cursor.executemany(
                     f"INSERT INTO {name} ({quoted}) VALUES ({', '.join([self.marker] * len(columns))})", rows)
+        except self.connection.dialect.loaded_dbapi.IntegrityError as error:
+            # Someone else wrote a clashing row (the same reference) while this load ran.
+            raise InvalidInput(f"the store changed while loading ({str(error).splitlines()[0]})") from None
         finally:
             cursor.close()
 
@@ -93,8 +99,16 @@ class _Writer:
         """`sql` with one IN (...) list, filled with `values`."""
         cursor = self.cursor()
         try:
+            if self.copy:
+                # Rows just copied in have no statistics yet: PostgreSQL would scan the whole table
+                # for each of these look-ups (comparing every row with every value in the list),
+                # and a load would slow down chunk by chunk. The indexes are there: use them.
+                cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(sql.replace("(...)", f"({', '.join([self.marker] * len(values))})"), values)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            if self.copy:
+                cursor.execute("SET LOCAL enable_seqscan = on")
+            return rows
         finally:
             cursor.close()
 
@@ -150,8 +164,20 @@ def _begin(connection: Connection) -> list[str] | None:
     # Index pages for a million deadlines do not fit SQLite's default 2 MB cache.
     connection.exec_driver_sql("PRAGMA cache_size=-131072")
     connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now: nobody adds rows meanwhile
-    if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
+    deferred = defer_deadline_indexes(connection)
+    if deferred is None:
         connection.rollback()
+    return deferred
+
+
+def defer_deadline_indexes(connection: Connection) -> list[str] | None:
+    """In a SQLite transaction that holds the write lock, on a store with no deadlines yet: drop
+    the deadline table's secondary indexes and return their CREATE statements, for
+    `restore_indexes` once the rows are in (one sort, instead of inserting each deadline into
+    each index at a random place). None, and nothing dropped, on other stores and databases."""
+    if connection.dialect.name != "sqlite":
+        return None
+    if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
         return None
     indexes = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline' AND sql IS NOT NULL"
@@ -159,6 +185,11 @@ def _begin(connection: Connection) -> list[str] | None:
     for name, _ in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]  # the store's own definitions, recreated word for word
+
+
+def restore_indexes(connection: Connection, statements: list[str] | None) -> None:
+    for statement in statements or []:
+        connection.exec_driver_sql(statement)
 
 
 @contextmanager
@@ -174,8 +205,7 @@ def _chunk_transaction(connection: Connection, deferred: list[str] | None) -> It
 
 def _finish(connection: Connection, deferred: list[str] | None) -> None:
     if deferred is not None:
-        for statement in deferred:
-            connection.exec_driver_sql(statement)
+        restore_indexes(connection, deferred)
         connection.commit()
 
 
@@ -192,14 +222,14 @@ def default_workers() -> int:
 
 
 def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialect,
-              workers: int) -> Iterator[PreparedChunk]:
+              workers: int, reason: str = "bulk load") -> Iterator[PreparedChunk]:
     """Each chunk, prepared in order: in this process, or by `workers` processes a few chunks ahead
     of the writer. A load of one chunk is prepared here (a worker would only cost its start-up)."""
     chunks = _chunks(items, chunk_size)
     ahead = list(islice(chunks, 2))
     if workers <= 0 or len(ahead) < 2:
         for chunk in chain(ahead, chunks):
-            yield prepare_chunk(chunk, utcnow(), actor, dialect)
+            yield prepare_chunk(chunk, utcnow(), actor, dialect, reason)
         return
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
     # Workers only build chunks' rows, freed by reference counting: no cyclic collector (see gc_pause).
@@ -207,7 +237,7 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
     try:
         pending: deque = deque()
         for chunk in chain(ahead, chunks):
-            pending.append(pool.submit(prepare_chunk, chunk, utcnow(), actor, type(dialect)))
+            pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason))
             if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
                 yield pending.popleft().result()
         while pending:
@@ -241,4 +271,25 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
             _finish(connection, deferred)  # keep the chunks written before the bad one
             raise
         _finish(connection, deferred)
+    return total
+
+
+def load_within(connection: Connection, items: Iterable[BulkContract], *, actor: str, reason: str,
+                chunk_size: int = 2000, workers: int = 0,
+                progress: Callable[[int], None] | None = None) -> LoadResult:
+    """Register every contract in `items` in `connection`'s open transaction, which the caller
+    commits or rolls back: an import's new contracts, written whole with the rest of its file or
+    not at all. Each gets one audit event, "created" with `reason`. `progress` is told how many
+    contracts each chunk added."""
+    total = LoadResult()
+    writer = _Writer(connection)
+    with gc_paused(), closing(_prepared(items, chunk_size, actor, connection.dialect, workers, reason)) as chunks:
+        for chunk in chunks:
+            loaded = writer.write(chunk)
+            total.contracts += loaded.contracts
+            total.deadlines += loaded.deadlines
+            if progress is not None:
+                progress(loaded.contracts)
+    if total.contracts:
+        mark_changed(connection)  # feeds re-read: these deadlines bypass the ORM
     return total

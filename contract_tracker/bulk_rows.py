@@ -17,14 +17,24 @@ from types import SimpleNamespace
 from sqlalchemy.engine import Dialect
 
 from .deadlines import deadlines_for
-from .durations import parse_duration
-from .enums import BreakParty, DeadlineKind, MilestoneStatus, OptionStatus
+from .enums import DeadlineKind, MilestoneStatus, OptionStatus
 from .errors import InvalidInput
 from .models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
-from .services.contracts import EDITABLE, ContractFields, _check_dates, _choice, _clean
-from .services.milestones import _kind, _status
+from .services.contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
 from .services.sync import CONTENT, wanted_content
 from .snapshot import snapshot_of
+from .validation import (
+    check_contract_dates,
+    check_dates_fit,
+    check_option_lengths,
+    check_period,
+    clean_break,
+    clean_contract_fields,
+    milestone_kind,
+    milestone_name,
+    milestone_status,
+    supplier_pairs,
+)
 
 CONTRACT = Contract.__table__
 SUPPLIER = ContractSupplier.__table__
@@ -45,7 +55,7 @@ BREAK_COLUMNS = ("contract_id", "earliest_date", "after", "notice", "party", "no
 MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "status", "met_on", "owner", "notes",
                      "template_key", "version")
 AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
-                 "old_value", "new_value", "reason")
+                 "old_value", "new_value", "reason", "contract_version")
 DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
 _DEADLINE_DATES = frozenset({"start_date", "due_date", "holds_from", "holds_until", "ends_on"})
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
@@ -69,6 +79,42 @@ class MilestoneInput:
 class BulkContract:
     contract: ContractFields
     milestones: list[MilestoneInput] = field(default_factory=list)
+    # The contract's rows from an earlier `check_contract` (an importer checks every row before
+    # writing any), so that they are not checked twice.
+    checked: CheckedContract | None = None
+
+
+_FIELDS = [f.name for f in fields(ContractFields)]
+_MILESTONE_FIELDS = [f.name for f in fields(MilestoneInput)]
+_BREAK_FIELDS = [f.name for f in fields(BreakInput)]
+
+
+def pack(items: list[BulkContract]) -> list[tuple]:
+    """A chunk as plain tuples, to send to a worker process: pickling tuples costs half what
+    pickling the dataclasses does, and the loading process pays it for every chunk."""
+    packed = []
+    for item in items:
+        data = item.contract
+        values = [getattr(data, name) for name in _FIELDS]
+        values[_FIELDS.index("breaks")] = [tuple(getattr(b, name) for name in _BREAK_FIELDS) for b in data.breaks]
+        milestones = [tuple(getattr(m, name) for name in _MILESTONE_FIELDS) for m in item.milestones]
+        packed.append((values, milestones, item.checked))
+    return packed
+
+
+def unpack(packed: list[tuple]) -> list[BulkContract]:
+    breaks = _FIELDS.index("breaks")
+    items = []
+    for values, milestones, checked in packed:
+        values[breaks] = [BreakInput(*clause) for clause in values[breaks]]
+        items.append(BulkContract(ContractFields(*values), [MilestoneInput(*m) for m in milestones], checked))
+    return items
+
+
+def prepare_packed(packed: list[tuple], now: datetime, actor: str, dialect: type[Dialect],
+                   reason: str = "bulk load") -> PreparedChunk:
+    """`prepare_chunk` of a chunk `pack`ed for a worker process."""
+    return prepare_chunk(unpack(packed), now, actor, dialect, reason)
 
 
 @dataclass
@@ -108,7 +154,9 @@ class Encoder:
     def column(self, table, name: str) -> _Encoded | None:
         key = (table.name, name)
         if key not in self._columns:
-            process = table.columns[name].type._cached_bind_processor(self.dialect)
+            # The dialect's own implementation of the column's type (SQLite's DATE, Pence on a
+            # BIGINT), as SQLAlchemy binds it; looked up once per column and chunk.
+            process = table.columns[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)
             self._columns[key] = _Encoded(process) if process is not None else None
         return self._columns[key]
 
@@ -134,69 +182,79 @@ class Encoder:
         return self.column(table, "due_date") or _Encoded(None)
 
 
-_CONTRACT_FIELDS = [f.name for f in fields(ContractFields) if f.name in EDITABLE or f.name == "reference"]
+_CONTRACT_FIELDS = [f.name for f in fields(ContractFields)
+                    if f.name in EDITABLE or f.name in KEPT_UNLESS_NAMED or f.name == "reference"]
 
 
 def _contract_row(data: ContractFields, now: datetime) -> dict:
+    """The contract's row as `register_contract` stores it, checked by the same rules."""
     if data.replaces:
         raise InvalidInput("bulk load cannot link predecessors (replaces); link them afterwards")
-    values = _clean({name: getattr(data, name) for name in _CONTRACT_FIELDS})
+    values = clean_contract_fields({name: getattr(data, name) for name in _CONTRACT_FIELDS})
     row = dict(currency="GBP", termination_reason="", successor_id=None, terminated_on=None, version=1,
                **values, created_at=now, updated_at=now)
-    _check_dates(SimpleNamespace(**row))  # the same rule as register_contract
+    check_contract_dates(SimpleNamespace(**row))
     return row
 
 
 def _options(data: ContractFields) -> list[dict]:
     rows = []
-    for ordinal, length in enumerate(data.options, start=1):
+    for ordinal, length in enumerate(check_option_lengths(list(data.options)), start=1):
         notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
         rows.append(dict(
-            ordinal=ordinal, length=str(parse_duration(length)),
-            notice=str(parse_duration(notice)) if notice else None,
+            ordinal=ordinal, length=length, notice=check_period(notice, "option notice") if notice else None,
             status=OptionStatus.AVAILABLE.value, decided_on=None, decided_by="", note="", version=1,
         ))
     return rows
 
 
 def _breaks(data: ContractFields, start: date | None) -> list[dict]:
-    rows = []
-    for clause in data.breaks:
-        if clause.earliest_date is None and not clause.after:
-            raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
-        if start and clause.earliest_date and clause.earliest_date < start:
-            raise InvalidInput("a break date cannot fall before the contract starts")
-        rows.append(dict(
-            earliest_date=clause.earliest_date,
-            after=str(parse_duration(clause.after)) if clause.after else None,
-            notice=str(parse_duration(clause.notice)),
-            party=_choice(clause.party, BreakParty, "party"),
-            note=clause.note,
-        ))
-    return rows
+    return [{**clean_break(clause.earliest_date, clause.after, clause.notice, clause.party, start), "note": clause.note}
+            for clause in data.breaks]
+
+
+@dataclass
+class CheckedContract:
+    """A contract's rows (as dicts) once every rule has passed."""
+
+    contract: dict
+    options: list[dict]
+    breaks: list[dict]
+    suppliers: list[tuple[str, str]]
+
+
+def check_contract(data: ContractFields, now: datetime) -> CheckedContract:
+    """Every rule `register_contract` applies to `data`, without a store; InvalidInput names the
+    first broken one. Importers call it on every row before writing anything."""
+    contract = _contract_row(data, now)
+    options = _options(data)
+    check_dates_fit(contract["start_date"], contract["initial_term"], [o["length"] for o in options],
+                    notices=(contract["decision_notice"], contract["reprocurement_lead"]))
+    return CheckedContract(contract, options, _breaks(data, contract.get("start_date")),
+                           supplier_pairs(data.suppliers, data.supplier_identifiers))
 
 
 def _milestone(item: MilestoneInput, position: int) -> SimpleNamespace:
     """The milestone as `add_milestone` would store it; `id` is its position until it has one."""
-    if not item.name or not item.name.strip():
-        raise InvalidInput("a milestone needs a name")
+    name = milestone_name(item.name)
     if item.start_date is not None and item.start_date > item.due_date:
-        raise InvalidInput(f"milestone {item.name!r}: a span must run forwards")
-    status = _status(item.status)
+        raise InvalidInput(f"milestone {name!r}: a span must run forwards")
+    status = milestone_status(item.status)
     met_on = item.met_on
     if status == MilestoneStatus.MET and met_on is None:
         met_on = item.due_date
     start = None if item.start_date == item.due_date else item.start_date
-    return SimpleNamespace(id=position, kind=_kind(item.kind), name=item.name.strip(), start_date=start,
+    return SimpleNamespace(id=position, kind=milestone_kind(item.kind), name=name, start_date=start,
                            due_date=item.due_date, status=status, met_on=met_on, owner=item.owner,
                            notes=item.notes, template_key=None)
 
 
 def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
-                  dialect: Dialect | type[Dialect]) -> PreparedChunk:
+                  dialect: Dialect | type[Dialect], reason: str = "bulk load") -> PreparedChunk:
     """Check every contract of a chunk and build all its rows; InvalidInput names a bad contract.
 
     `dialect` may be a dialect class (as sent to a worker process), which is instantiated here.
+    Each contract gets one audit event, "created" with `reason`.
     """
     encoder = Encoder(dialect() if isinstance(dialect, type) else dialect)
     day = encoder.day(DEADLINE)
@@ -208,21 +266,29 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
     for position, item in enumerate(items):
         data = item.contract
         try:
-            contract = _contract_row(data, now)
-            contract_options = _options(data)
-            contract_breaks = _breaks(data, contract.get("start_date"))
+            if item.checked is None:
+                checked = check_contract(data, now)
+            else:  # suppliers again: an importer may have matched their numbers since
+                checked = item.checked
+                checked.suppliers = supplier_pairs(data.suppliers, data.supplier_identifiers)
             first = len(chunk.milestones)
             contract_milestones = [_milestone(m, first + n) for n, m in enumerate(item.milestones)]
+            deadlines = _deadline_rows(position, checked.contract, checked.options, checked.breaks,
+                                       contract_milestones, day, stamp)
         except InvalidInput as error:
             raise InvalidInput(f"{data.reference or '(no reference)'}: {error}") from None
+        except (OverflowError, ValueError):  # a milestone or break counted past the year 9999
+            raise InvalidInput(f"{data.reference or '(no reference)'}: its dates run outside the years "
+                               "1 to 9999") from None
+        contract, contract_options, contract_breaks, suppliers = (checked.contract, checked.options, checked.breaks,
+                                                                  checked.suppliers)
         reference = contract["reference"]
         if reference in seen:
             raise InvalidInput(f"reference {reference!r} appears twice in the load")
         seen.add(reference)
         chunk.references.append(reference)
         contracts.append(tuple(contract[name] for name in CONTRACT_COLUMNS))
-        names = (name.strip() for name in data.suppliers if name and name.strip())
-        chunk.suppliers += [(position, n, name, "") for n, name in enumerate(names, start=1)]
+        chunk.suppliers += [(position, n, name, identifier) for n, (name, identifier) in enumerate(suppliers, start=1)]
         options += [(position, *(row[name] for name in OPTION_COLUMNS[1:])) for row in contract_options]
         breaks += [(position, *(row[name] for name in BREAK_COLUMNS[1:])) for row in contract_breaks]
         chunk.milestones += [
@@ -230,9 +296,9 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
              milestone_day[m.met_on], m.owner, m.notes, None, 1)
             for m in contract_milestones
         ]
-        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", "bulk load"))
-        chunk.deadlines += _deadline_rows(position, contract, contract_options, contract_breaks,
-                                          contract_milestones, day, stamp)
+        # As register_contract's event is stamped: the version the contract was created at.
+        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", reason, 1))
+        chunk.deadlines += deadlines
     chunk.contracts = encoder.rows(CONTRACT, CONTRACT_COLUMNS, contracts)
     chunk.options = encoder.rows(OPTION, OPTION_COLUMNS, options)
     chunk.breaks = encoder.rows(BREAK, BREAK_COLUMNS, breaks)

@@ -61,6 +61,9 @@ class Contract(SQLModel, table=True):
     )
     terminated_on: date | None = None
     termination_reason: str = Field(default="", sa_type=Text)
+    # The options as the register or notice worded them ("Optional Extension Period of 2 x 12
+    # Months"), kept as written; wording with no options read from it is flagged for review.
+    extension_wording: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     version: int = Field(default=1, sa_column=_CONTRACT_VERSION)
     created_at: datetime
     updated_at: datetime

@@ -4,7 +4,7 @@ Each field has the header the exporter writes and the other headers councils use
 ignoring case, spaces and punctuation). The Code asks for reference, title, description,
 department, supplier (and registration number), value, irrecoverable VAT, start, end and review
 dates, the procurement route and SME/VCSE status; the tracker adds the columns it needs to rebuild
-its own register (initial term, options and their decisions, regime, owner, notices).
+its own register (initial term, options and their decisions and wording, regime, owner, notices).
 """
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ COLUMNS: tuple[Column, ...] = (
                               "local authority", "body")),
     Column("suppliers", "Supplier", ("suppliers", "supplier name", "supplier names", "name of supplier",
                                      "contractor", "provider", "supplier name and details")),
-    Column("supplier_ids", "", ("supplier registration number", "companies house number", "company number",
-                                "company registration number", "registered company number", "charity number",
-                                "supplier company registration number")),
+    # Registration numbers, by position with the suppliers ("01234567; 1123456"): written in full
+    # ("GB-COH-01234567"); read from a column that names the register, or in full from any.
+    Column("supplier_ids", "Supplier Registration Number", ("supplier registration numbers", "supplier identifier",
+                                                            "supplier identifiers", "organisation identifier")),
+    Column("company_numbers", "", ("companies house number", "company number", "company registration number",
+                                   "registered company number", "supplier company registration number",
+                                   "companies house registration number", "company reg no")),
+    Column("charity_numbers", "", ("charity number", "registered charity number", "charity registration number",
+                                   "charity reg no")),
     Column("whole_life_value", "Value", ("total value", "contract value", "total contract value", "whole life value",
                                          "estimated total value", "value of contract", "contract value gbp",
                                          "sum to be paid over the length of the contract")),
@@ -46,7 +52,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("review_date", "Review Date", ("contract review date", "review")),
     Column("initial_term", "Initial Term", ("initial term", "initial period", "contract term")),
     Column("options", "Extension Options", ("extension options", "options to extend", "extension", "extensions",
-                                            "extension period", "extension periods", "extension period months")),
+                                            "extension period", "extension periods", "extension period months",
+                                            "option to extend", "extension details")),
+    # The options as the register worded them, kept as written (the tracker's own column).
+    Column("extension_wording", "Extension Wording", ("extension wording", "extension terms")),
     Column("max_extent", "Maximum Extent Date", ("max extent date", "maximum end date", "end date including extensions",
                                                  "latest end date", "final end date")),
     Column("procurement_route", "", ("procurement route", "procurement type", "route to market",
@@ -68,7 +77,7 @@ COLUMNS: tuple[Column, ...] = (
 REQUIRED = ("reference", "title")
 # Columns that are recognised (so not reported as unknown) but not kept: the tracker derives
 # them (review date) or has nowhere to keep them yet.
-READ_ONLY = ("supplier_ids", "irrecoverable_vat", "review_date", "procurement_route", "sme", "vcse")
+READ_ONLY = ("irrecoverable_vat", "review_date", "procurement_route", "sme", "vcse")
 EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.header)
 BY_FIELD = {column.field: column for column in COLUMNS}
 

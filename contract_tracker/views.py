@@ -22,7 +22,7 @@ from .lifecycle import (
     option_windows,
     status_as_of,
 )
-from .models import AuditEvent, Contract, ContractSupplier, Deadline
+from .models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
 from .services.lookup import options_of
 from .services.milestones import milestones_of
 from .services.sync import load_snapshot
@@ -54,6 +54,10 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
     # The latest end still open and when to re-procure for it, as every report reads them.
     reprocurement = session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
                                                         gives_final_end(as_of))).first()
+    suppliers = session.exec(
+        select(ContractSupplier.name, ContractSupplier.identifier).where(ContractSupplier.contract_id == contract.id)
+        .order_by(ContractSupplier.position)
+    ).all()
     return {
         "reference": contract.reference,
         "title": contract.title,
@@ -62,10 +66,8 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "service_area": contract.service_area,
         "owner_role": contract.owner_role,
         "owner_contact": contract.owner_contact,
-        "suppliers": list(session.exec(
-            select(ContractSupplier.name).where(ContractSupplier.contract_id == contract.id)
-            .order_by(ContractSupplier.position)
-        )),
+        "suppliers": [name for name, _ in suppliers],
+        "supplier_identifiers": [identifier for _, identifier in suppliers],  # "" where none is recorded
         "status": contract.status,
         "status_as_of": status_as_of(terms, as_of).value,
         "as_of": as_of.isoformat(),
@@ -109,6 +111,8 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
             }
             for window in option_windows(terms, as_of)
         ],
+        "extension_wording": contract.extension_wording,
+        "needs_review": needs_review(contract.extension_wording, len(options)),
         "breaks": [
             {"break_date": _iso(p.break_date), "serve_notice_by": _iso(p.serve_notice_by), "notice": str(p.notice)}
             for p in break_points(terms)
@@ -117,6 +121,12 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "deadlines": [deadline_row(d, as_of, value) for d, value in shown],
         "version": contract.version,
     }
+
+
+def needs_review(extension_wording: str, options: int) -> bool:
+    """A contract whose options were worded in a way this tool could not read: the wording is kept
+    and no options were taken from it, so a person must read it (and add the options)."""
+    return bool(extension_wording) and options == 0
 
 
 def milestone_row(m) -> dict:
@@ -153,18 +163,31 @@ class RegisterRow:
     next_deadline_title: str | None
     days_left: int | None
     overdue: int
+    needs_review: bool = False  # extension wording kept but not read (see needs_review)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
+# A choice beside the statuses in a register's status filter: contracts whose extension wording
+# awaits a person (RegisterRow.needs_review).
+NEEDS_REVIEW = "needs review"
+
+
+def status_matches(row: RegisterRow, status: str | None) -> bool:
+    """Whether a register row passes a status filter (a status, NEEDS_REVIEW, or None for any)."""
+    return status is None or row.status == status or (status == NEEDS_REVIEW and row.needs_review)
+
+
 def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
-                  service_area: str | None = None) -> list[RegisterRow]:
-    """The register with each contract's current end and next open deadline, in five queries,
-    ordered by reference. The collector is paused meanwhile: a million objects at national scale
-    (see gc_pause), and the TUI reads this while people type."""
+                  service_area: str | None = None, needs_review: bool = False) -> list[RegisterRow]:
+    """The register with each contract's current end and next open deadline, in a few queries,
+    ordered by reference; with `needs_review`, only contracts whose extension wording awaits a person.
+    The collector is paused meanwhile: a million objects at national scale (see gc_pause), and the
+    TUI reads this while people type."""
     with gc_paused():
-        return _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+        rows = _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+    return [row for row in rows if row.needs_review] if needs_review else rows
 
 
 @dataclass(frozen=True)
@@ -272,6 +295,10 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
         # and whatever order the join returns them in.
         if contract_id not in upcoming or deadline_id < upcoming[contract_id][0]:
             upcoming[contract_id] = (deadline_id, due, title)
+    review = set(session.exec(among(select(Contract.id).where(
+        Contract.extension_wording != "",
+        ~select(ExtensionOption.id).where(ExtensionOption.contract_id == Contract.id).exists(),
+    ), Contract.id)))
     overdue = dict(session.exec(among(
         select(Deadline.contract_id, func.count()).where(is_overdue(as_of)), Deadline.contract_id,
     ).group_by(Deadline.contract_id)).all())
@@ -289,6 +316,7 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
             current_end=_iso(end), next_deadline=_iso(due[1]) if due else None,
             next_deadline_title=due[2] if due else None,
             days_left=(due[1] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
+            needs_review=contract.id in review,
         ))
     return rows
 

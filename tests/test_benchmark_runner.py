@@ -55,3 +55,33 @@ def test_the_runner_prints_a_table_for_a_small_register(tmp_path):
     assert "rows" in rows["`report upcoming --within 6m --format json` (process)"]
     assert "median of 5" in rows["`contract-tracker --help`, cold start (no database)"]
     assert done.stdout.strip().startswith("| Measurement |")
+
+
+def test_the_runner_times_a_csv_import_and_the_same_file_again(tmp_path):
+    table = tmp_path / "bench.md"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "", "--databases", "sqlite", "--only", "csv",
+         "--csv-sizes", "40", "--output", str(table)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("| CSV import (Transparency Code register) |") and "SQLite 40 rows" in lines[0]
+    rows = {line.split("|")[1].strip(): line for line in lines[2:] if line.startswith("|")}
+    assert "40 new, 0 updated, 0 unchanged" in rows["`import csv FILE` into an empty store (process)"]
+    assert "0 new, 0 updated, 40 unchanged" in rows["The same file again: nothing changes (process)"]
+
+
+def test_the_csv_register_is_a_council_style_file_the_importer_reads(tmp_path):
+    path = tmp_path / "register.csv"
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "csv_register.py"), "--rows", "300", "-o", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    from contract_tracker.importers.transparency_csv import parse_register
+
+    parsed = parse_register(path.read_bytes(), source=path.name)
+    assert len(parsed.rows) == 300 and not parsed.unknown_columns
+    worded = [row for row in parsed.rows if row.fields.extension_wording]
+    assert worded and any(row.fields.options for row in worded)  # wording read into options
+    assert any(row.unread_wording for row in parsed.rows)  # and some left for review
+    assert any(row.fields.supplier_identifiers for row in parsed.rows)

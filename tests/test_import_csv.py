@@ -169,8 +169,8 @@ def test_a_duplicate_reference_names_both_lines(store):
 
 
 def test_twenty_thousand_rows_with_one_bad_row_near_the_end(before):
-    """Every row is checked before anything is written: the bad row is found and the store is left
-    exactly as it was."""
+    """Every row is checked before anything is written: the bad row is named and the store is left
+    exactly as it was (how fast is for benchmarks/)."""
     store, counts = before
     lines = ["Reference,Title,Department,Supplier,Value,Start Date,End Date,Extension Options"]
     for n in range(20_000):
@@ -225,9 +225,10 @@ def test_round_trip_export_then_import_gives_the_same_register(demo_store, tmp_p
         empty.close()
 
 
-def test_progress_is_reported_row_by_row(store):
+def test_progress_is_reported_up_to_the_whole_file(store):
     calls = []
     with store.session() as session:
         import_transparency_csv(session, COUNCIL_REGISTER.encode(), source="register.csv", actor="importer",
                                 progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls and calls[-1] == (3, 3)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)  # never backwards

@@ -65,7 +65,7 @@ def test_csv_dry_run_then_import_then_export(url, tmp_path):
     assert "imported 1 contract from register.csv: 1 new" in real.stdout
     exported = run(url, "export", "csv")
     assert exported.exit_code == 0
-    assert "R-1,Day opportunities,,,,,2400000.00,,01/04/2025,31/03/2028," in exported.stdout
+    assert "R-1,Day opportunities,,,,,,2400000.00,,01/04/2025,31/03/2028," in exported.stdout
 
 
 def test_csv_bad_row_exit_2_names_line_and_column(url, tmp_path):
@@ -99,3 +99,62 @@ def test_help_lists_import_and_export():
     assert "import" in result.stdout and "export" in result.stdout
     sub = runner.invoke(app, ["import", "--help"])
     assert "ocds" in sub.stdout and "csv" in sub.stdout
+
+
+def test_wording_review_and_registration_numbers_from_the_command_line(url, tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Reference,Title,Supplier,Companies House Number,Start Date,End Date,Extension Options\r\n"
+        "W-1,Read,Grit & Salt Ltd,1234567,01/04/2025,31/03/2028,Optional Extension Period of 2 x 12 Months\r\n"
+        "W-2,Unread,Other Ltd,,01/04/2025,31/03/2028,renewed upon expiry at the council's discretion\r\n",
+        encoding="utf-8")
+    imported = run(url, "import", "csv", str(register))
+    assert imported.exit_code == 0, imported.output
+    assert "1 contract has extension wording that could not be read" in imported.stdout
+    listed = json.loads(run(url, "contract", "list", "--needs-review", "--format", "json").stdout)
+    assert [row["reference"] for row in listed["contracts"]] == ["W-2"]
+    assert listed["contracts"][0]["needs_review"] is True
+    shown = run(url, "contract", "show", "W-1")
+    assert "Grit & Salt Ltd (GB-COH-01234567)" in shown.stdout and "2 x 12 Months" in shown.stdout
+    unread = run(url, "contract", "show", "W-2")
+    assert "not read" in unread.stdout
+    cleared = run(url, "contract", "edit", "W-2", "--extension-wording", "")
+    assert cleared.exit_code == 0, cleared.output
+    assert json.loads(run(url, "contract", "list", "--needs-review", "--format", "json").stdout)["contracts"] == []
+    again = run(url, "import", "csv", str(register))
+    assert "nothing changed" not in again.stdout and "1 updated" in again.stdout  # the wording comes back
+
+
+@pytest.mark.parametrize("content, words", [
+    (b'Reference,Title\r\nA-1,"never closed\r\n', "register.csv, line 2: a quoted cell is never closed"),
+    (b"Reference,Title\r\nA-1,nul\x00here\r\n", "register.csv, line 2: a NUL byte"),
+    (b"Reference,Title,Extension Options\r\nA-1,Hang,99999 x 1y\r\n",
+     "99999 extension options; a contract has at most 20"),
+    (b"Reference,Title,Start Date,End Date\r\nA-1,Back,01/04/2025,31/03/2024\r\n", "is before the start"),
+])
+def test_bad_csv_files_are_one_line_and_exit_2(url, tmp_path, content, words):
+    register = tmp_path / "register.csv"
+    register.write_bytes(content)
+    result = run(url, "import", "csv", str(register))
+    assert result.exit_code == 2
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_skip_bad_rows_reports_and_skips(url, tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("Reference,Title,Start Date,End Date\r\nA-1,Good,01/04/2025,31/03/2028\r\n"
+                        "A-2,Back,01/04/2025,31/03/2024\r\n", encoding="utf-8")
+    result = run(url, "import", "csv", str(register), "--skip-bad-rows")
+    assert result.exit_code == 0, result.output
+    assert "warning: skipped line 3, column 'End Date'" in result.stderr
+    assert "1 new" in result.stdout and "1 row skipped" in result.stdout
+
+
+@pytest.mark.parametrize("text", ['{"releases": {"ocid": 1}}',
+                                  '{"releases": [{"ocid": "ocds-x", "date": "2020", "tender": []}]}',
+                                  "[" * 50_000 + "]" * 50_000])
+def test_ocds_of_the_wrong_shape_is_one_line_and_exit_2(url, text):
+    result = run(url, "import", "ocds", "-", input=text)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output

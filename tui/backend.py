@@ -28,9 +28,22 @@ from contract_tracker.models import Contract
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
 from contract_tracker.store import Store
-from contract_tracker.views import RegisterPage, RegisterRow, contract_detail, history, register_page, register_rows
+from contract_tracker.views import (
+    NEEDS_REVIEW,
+    RegisterPage,
+    RegisterRow,
+    contract_detail,
+    history,
+    register_page,
+    register_rows,
+    status_matches,
+)
 
-__all__ = ["CHANGE_ERRORS", "Backend", "ContractFields", "RegisterRow", "describe_error"]
+# Screens and widgets reach the views only through here: the register's filter uses these too.
+
+
+__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "Backend", "ContractFields", "RegisterRow", "describe_error",
+           "status_matches"]
 
 # What a change can fail with that a person should read: refusals, the database, files.
 CHANGE_ERRORS = (DomainError, DBAPIError, OSError)

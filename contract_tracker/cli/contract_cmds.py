@@ -132,12 +132,16 @@ def list_(
     status: Annotated[Opt, typer.Option(help="Only this status (planned, initial term, extended, expired, terminated, ...).")] = None,
     owner: Annotated[Opt, typer.Option(help="Only this owner role.")] = None,
     service_area: Annotated[Opt, typer.Option("--service-area", help="Only this service area.")] = None,
+    needs_review: Annotated[bool, typer.Option(
+        "--needs-review", help="Only contracts whose extension wording could not be read (imported without options).",
+    )] = False,
     format: Annotated[Format, typer.Option("--format", help="table for people; json or csv for scripts.")] = Format.table,
 ) -> None:
     """List the register with each contract's current end and next deadline."""
     cli = context(ctx)
     with cli.store().session() as session:
-        rows = register_rows(session, as_of=cli.today, status=status, owner=owner, service_area=service_area)
+        rows = register_rows(session, as_of=cli.today, status=status, owner=owner, service_area=service_area,
+                             needs_review=needs_review)
     if format == Format.json:
         emit_json({"as_of": cli.today.isoformat(), "contracts": [row.as_dict() for row in rows]})
     elif format == Format.csv:
@@ -177,7 +181,8 @@ def _print_detail(d: dict) -> None:
     facts = [
         ("Status", f"{d['status_as_of']} (as of {d['as_of']})"),
         ("Buyer", d["buyer"]), ("Service area", d["service_area"]), ("Owner", d["owner_role"]),
-        ("Suppliers", "; ".join(d["suppliers"])),
+        ("Suppliers", "; ".join(f"{name} ({identifier})" if identifier else name
+                                for name, identifier in zip(d["suppliers"], d["supplier_identifiers"], strict=True))),
         ("Regime", f"{d['regime']}, {d['procedure']}{', light-touch' if d['light_touch'] else ''}"),
         ("Start", d["start_date"]), ("Initial term", f"{d['initial_term']} to {d['initial_end']}"),
         ("Current end", d["current_end"]), ("Maximum extent", d["maximum_extent"]),
@@ -186,6 +191,9 @@ def _print_detail(d: dict) -> None:
         ("Whole-life value", d["whole_life_value"] and f"£{float(d['whole_life_value']):,.2f}"),
         ("Replaces", ", ".join(d["replaces"])), ("Successor", d["successor"]),
         ("Terminated", d["terminated_on"] and f"{d['terminated_on']}: {d['termination_reason']}"),
+        ("Extension wording", d["extension_wording"]
+         + ("\n(not read: no options taken from it; add them, or clear the wording, once reviewed)"
+            if d["needs_review"] else "")),
         ("Version", d["version"]),
     ]
     out.print(table(None, ["Fact", "Value"], [[k, v] for k, v in facts if v]))
@@ -224,6 +232,9 @@ def edit(
     light_touch: Annotated[bool | None, typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
     annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
     decision_notice: Notice = None, reprocurement_lead: Lead = None,
+    extension_wording: Annotated[Opt, typer.Option(
+        "--extension-wording", help="The options as the contract words them (\"\" clears it, e.g. once reviewed).",
+    )] = None,
     expect_version: ExpectVersion = None,
 ) -> None:
     """Change a contract's facts; every change is recorded in its history."""
@@ -232,7 +243,8 @@ def edit(
                       description=description, buyer=buyer, service_area=service_area, owner_role=owner,
                       owner_contact=owner_contact, status=status, regime=regime, procedure=procedure,
                       light_touch=light_touch, annual_value=annual_value, whole_life_value=whole_life_value,
-                      decision_notice=decision_notice, reprocurement_lead=reprocurement_lead)
+                      decision_notice=decision_notice, reprocurement_lead=reprocurement_lead,
+                      extension_wording=extension_wording)
     with cli.store().session() as session:
         contract = get_contract(session, reference)
         new_term = _term(changes.get("start_date", contract.start_date), term, end, cli.today)

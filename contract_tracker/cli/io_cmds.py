@@ -70,7 +70,7 @@ def _progress_bar(label: str) -> Iterator:
         task = progress.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
-            if total >= PROGRESS_FROM and (done % 50 == 0 or done == total):
+            if total >= PROGRESS_FROM:
                 progress.update(task, completed=done, total=total)
 
         yield update
@@ -87,8 +87,9 @@ def import_ocds_cmd(ctx: typer.Context, file: FileArg, dry_run: DryRun = False, 
 
     cli = context(ctx)
     raw, source = _read(file)
-    with cli.store().session() as session:
-        result = import_ocds(session, raw, source=source, actor=cli.settings.user, dry_run=dry_run)
+    with cli.store().session() as session, _progress_bar(f"importing {source}") as progress:
+        result = import_ocds(session, raw, source=source, actor=cli.settings.user, dry_run=dry_run,
+                             progress=progress)
     _report(result, output)
 
 
@@ -98,6 +99,9 @@ def import_csv_cmd(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML file mapping this file's headers to "
                                                     "fields: [columns] \"Contract Ref\" = \"reference\".")] = None,
     dry_run: DryRun = False, output: Format = Output.text,
+    skip_bad_rows: Annotated[bool, typer.Option(
+        "--skip-bad-rows", help="Leave out rows that cannot be imported (listed as warnings) instead of refusing "
+                                "the file; a file that is not well-formed CSV is still refused.")] = False,
 ) -> None:
     """Import a Transparency Code contract register (CSV): the whole file, or nothing if any row is bad."""
     from ..importers.transparency_csv import import_transparency_csv, load_mapping
@@ -107,7 +111,7 @@ def import_csv_cmd(
     raw, source = _read(file)
     with cli.store().session() as session, _progress_bar(f"importing {source}") as progress:
         result = import_transparency_csv(session, raw, source=source, actor=cli.settings.user, dry_run=dry_run,
-                                         mapping=columns, progress=progress)
+                                         mapping=columns, progress=progress, skip_bad_rows=skip_bad_rows)
     _report(result, output)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ..enums import LifecycleStatus, MilestoneKind, Procedure
 from ..models import Contract
+from ..supplier_ids import split
 from ..views import contract_detail
 
 DEFAULT_OCID_PREFIX = "ocds-xxxxxx"  # a placeholder: use your registered prefix
@@ -83,8 +84,16 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
     }
     value = _value(detail["whole_life_value"], detail["currency"])
     buyer = {"id": f"{ocid}-buyer", "name": detail["buyer"]} if detail["buyer"] else None
-    suppliers = [{"id": f"{ocid}-supplier-{n}", "name": name} for n, name in enumerate(detail["suppliers"], start=1)]
-    parties = ([{**buyer, "roles": ["buyer"]}] if buyer else []) + [{**s, "roles": ["supplier"]} for s in suppliers]
+    suppliers, supplier_parties = [], []
+    for n, (name, identifier) in enumerate(zip(detail["suppliers"], detail["supplier_identifiers"], strict=True),
+                                           start=1):
+        # A registered supplier is named by its identifier, as OCDS advises ({scheme}-{id}).
+        reference = {"id": identifier or f"{ocid}-supplier-{n}", "name": name}
+        suppliers.append(reference)
+        scheme, number = split(identifier)
+        registered = {"scheme": scheme, "id": number, "legalName": name} if identifier else None
+        supplier_parties.append({**reference, "roles": ["supplier"], "identifier": registered})
+    parties = ([{**buyer, "roles": ["buyer"]}] if buyer else []) + supplier_parties
     milestones = [
         {
             "id": str(m["id"]), "title": m["name"], "type": _MILESTONE_TYPES.get(m["kind"]),

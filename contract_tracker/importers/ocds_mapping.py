@@ -13,9 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..dates import Span
 from ..enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
 from ..errors import InvalidInput
+from ..extension_wording import read_extension_wording
 from ..money import PENNY
 from ..services import ContractFields, term_between
 from ..statutory import PA2023_FROM
+from ..supplier_ids import from_ocds
 from .common import Incoming, IncomingMilestone
 
 # ocid prefixes of the UK-wide services where the Procurement Act 2023 (or before it PCR 2015)
@@ -57,6 +59,20 @@ def _obj(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _status(value) -> str:
+    """An award's or contract's status as text (publishers' data is not always the right type)."""
+    return value if isinstance(value, str) else ""
+
+
+def _live(item: dict) -> bool:
+    return _status(item.get("status")) not in _WITHDRAWN
+
+
+def _roles(party: dict) -> list[str]:
+    roles = party.get("roles")
+    return [role for role in roles if isinstance(role, str)] if isinstance(roles, list) else []
+
+
 def _text(value, limit: int) -> str:
     """One line of text; publishers such as Contracts Finder leave HTML entities (&amp;) in names."""
     return " ".join(html.unescape(str(value)).split())[:limit] if value not in (None, "") else ""
@@ -84,7 +100,8 @@ def _periods(candidates: list[tuple[dict, str]], ocid: str) -> _Periods:
         if extent:
             extents.append(extent)
         duration = period.get("durationInDays")
-        if out.duration_days is None and isinstance(duration, int) and duration > 0:
+        if out.duration_days is None and isinstance(duration, int) and not isinstance(duration, bool) \
+                and 0 < duration <= 50 * 366:
             out.duration_days = duration
     out.start = min(starts, default=None)
     out.end = max(ends, default=None)
@@ -97,9 +114,9 @@ def _contract_periods(release: dict) -> list[tuple[dict, str]]:
     tender = _obj(release.get("tender"))
     levels = [
         [(_obj(c.get("period")), f"contracts[{i}].period") for i, c in enumerate(_dicts(release.get("contracts")))
-         if c.get("status") not in _WITHDRAWN],
+         if _live(c)],
         [(_obj(a.get("contractPeriod")), f"awards[{i}].contractPeriod")
-         for i, a in enumerate(_dicts(release.get("awards"))) if a.get("status") not in _WITHDRAWN],
+         for i, a in enumerate(_dicts(release.get("awards"))) if _live(a)],
         [(_obj(tender.get("contractPeriod")), "tender.contractPeriod")],
         [(_obj(lot.get("contractPeriod")), f"tender.lots[{i}].contractPeriod")
          for i, lot in enumerate(_dicts(tender.get("lots")))],
@@ -133,9 +150,9 @@ def _whole_life_value(release: dict, ocid: str, warnings: list[str]) -> Decimal 
     tender = _obj(release.get("tender"))
     levels = [
         [(_obj(c.get("value")), f"{ocid} contracts[{i}].value") for i, c in enumerate(_dicts(release.get("contracts")))
-         if c.get("status") not in _WITHDRAWN],
+         if _live(c)],
         [(_obj(a.get("value")), f"{ocid} awards[{i}].value") for i, a in enumerate(_dicts(release.get("awards")))
-         if a.get("status") not in _WITHDRAWN],
+         if _live(a)],
         [(_obj(tender.get("value")), f"{ocid} tender.value")],
     ]
     for level in levels:
@@ -146,16 +163,80 @@ def _whole_life_value(release: dict, ocid: str, warnings: list[str]) -> Decimal 
     return None
 
 
-def _suppliers(release: dict) -> list[str]:
-    names = [
-        _text(supplier.get("name"), 300)
-        for award in _dicts(release.get("awards")) if award.get("status") not in _WITHDRAWN
+def _identifier(reference: dict, parties: dict[str, dict]) -> str:
+    """A supplier's Companies House or charity number: from its entry in `parties` (OCDS 1.1),
+    else from the reference itself (1.0), else from an id written as one ("GB-COH-01234567")."""
+    party = parties.get(str(reference.get("id"))) or {}
+    for holder in (party, reference):
+        main = _obj(holder.get("identifier"))
+        for candidate in (main, *_dicts(holder.get("additionalIdentifiers"))):
+            if found := from_ocds(candidate.get("scheme"), candidate.get("id")):
+                return found
+    identifier = str(reference.get("id") or party.get("id") or "")
+    scheme, _, number = identifier.rpartition("-")
+    return from_ocds(scheme, number) if scheme else ""
+
+
+def _suppliers(release: dict) -> list[tuple[str, str]]:
+    """(name, identifier) of each supplier of every award not withdrawn, else of the parties in
+    the role of supplier."""
+    listed = _dicts(release.get("parties"))
+    ids = [str(p.get("id")) for p in listed]
+    # Parties are found by id; ids some publishers repeat (Contracts Finder's 0) name nobody.
+    parties = {str(p.get("id")): p for p in listed if ids.count(str(p.get("id"))) == 1}
+    found = [
+        (_text(supplier.get("name"), 300), _identifier(supplier, parties))
+        for award in _dicts(release.get("awards")) if _live(award)
         for supplier in _dicts(award.get("suppliers"))
     ]
-    if not any(names):
-        names = [_text(p.get("name"), 300) for p in _dicts(release.get("parties"))
-                 if "supplier" in (p.get("roles") or [])]
-    return list(dict.fromkeys(name for name in names if name))
+    if not any(name for name, _ in found):
+        found = [(_text(p.get("name"), 300), _identifier(p, parties)) for p in listed if "supplier" in _roles(p)]
+    kept: dict[str, str] = {}
+    for name, identifier in found:
+        if name and (name not in kept or (identifier and not kept[name])):
+            kept[name] = identifier
+    return list(kept.items())
+
+
+@dataclass
+class _Wording:
+    text: str = ""  # the wording kept on the contract ("" when the notice has none)
+    options: list[str] | None = None  # None: no options read from it
+    unread: bool = False
+
+
+def _extension_wording(release: dict, ocid: str, warnings: list[str]) -> _Wording:
+    """The options the lots' renewal (and option) descriptions give, through the same parser as
+    registers. Wording that cannot be read gives no options and is kept for review; an option
+    description that is not about extending (more products, say) is not kept."""
+    tender = _obj(release.get("tender"))
+    renewals: list[str] = []
+    others: list[str] = []
+    for lot in _dicts(tender.get("lots")):
+        for key, into in (("renewal", renewals), ("options", others)):
+            text = _obj(lot.get(key)).get("description")
+            if isinstance(text, str) and text.strip() and text.strip() not in into:
+                into.append(text.strip())
+    readings = [read_extension_wording(text) for text in renewals]
+    readings += [reading for reading in map(read_extension_wording, others)
+                 if reading.readable and reading.text not in renewals]
+    if not readings:
+        return _Wording()
+    wording = _Wording(text="\n".join(reading.text for reading in readings))
+    unread = [reading for reading in readings if reading.options is None]
+    read = {reading.options for reading in readings if reading.options is not None}
+    if unread:
+        warnings.append(f"{ocid}: extension wording not read ({unread[0].reason}): {unread[0].text[:80]!r}; "
+                        "imported without options, for review")
+        wording.unread = True
+    elif len(read) > 1:
+        warnings.append(f"{ocid}: the lots give different extension options "
+                        f"({' / '.join(', '.join(options) for options in sorted(read))}); imported without options, "
+                        "for review")
+        wording.unread = True
+    else:
+        wording.options = list(read.pop())
+    return wording
 
 
 def _buyer(release: dict) -> str:
@@ -164,7 +245,7 @@ def _buyer(release: dict) -> str:
         if candidate.get("name"):
             return _text(candidate["name"], 200)
     for party in _dicts(release.get("parties")):
-        if "buyer" in (party.get("roles") or []) and party.get("name"):
+        if "buyer" in _roles(party) and party.get("name"):
             return _text(party["name"], 200)
     return ""
 
@@ -222,7 +303,7 @@ def _milestones(release: dict, ocid: str) -> list[IncomingMilestone]:
     out.add(MilestoneKind.CLARIFICATION_DEADLINE, "Clarification deadline",
             _day(_obj(tender.get("enquiryPeriod")).get("endDate"), f"{ocid} tender.enquiryPeriod.endDate"))
     for i, award in enumerate(_dicts(release.get("awards"))):
-        if award.get("status") in _WITHDRAWN:
+        if not _live(award):
             continue
         day = _day(award.get("date"), f"{ocid} awards[{i}].date")
         out.add(MilestoneKind.AWARD_DECISION, "Contract award", day,
@@ -285,11 +366,14 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
     elif periods.start and periods.duration_days:
         term = f"{periods.duration_days}d"
     options = []
-    if term and periods.end and periods.max_extent and periods.max_extent > periods.end:
+    wording = _extension_wording(release, ocid, warnings)
+    if wording.options is not None:
+        options = wording.options
+    elif not wording.unread and term and periods.end and periods.max_extent and periods.max_extent > periods.end:
         # maxExtentDate is the end if every extension is taken: the register holds that as one option.
         options = [term_between(periods.end + timedelta(days=1), periods.max_extent)]
-    awarded = any(c.get("status") not in _WITHDRAWN for c in _dicts(release.get("contracts"))) or any(
-        a.get("status") not in _WITHDRAWN for a in _dicts(release.get("awards")))
+    awarded = any(_live(c) for c in _dicts(release.get("contracts"))) or any(
+        _live(a) for a in _dicts(release.get("awards")))
     status = ContractStatus.LIVE if awarded and term else ContractStatus.PLANNED
     start = periods.start if term else None
     # A release may carry only part of the story (an implementation update, say): only what it
@@ -308,12 +392,17 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
     method = _METHODS.get(str(tender.get("procurementMethod", "")).lower())
     if method is not None:
         provided.add("procedure")
+    if wording.text:
+        provided.add("extension_wording")
+    suppliers = _suppliers(release)
     fields = ContractFields(
         reference=ocid, title=title, description=description, buyer=buyer, status=status.value,
         start_date=start, initial_term=term if start else None, regime=_regime(ocid, release),
         procedure=(method or Procedure.OPEN).value, whole_life_value=value,
-        suppliers=_suppliers(release), options=options,
+        suppliers=[name for name, _ in suppliers],
+        supplier_identifiers=[identifier for _, identifier in suppliers] if any(i for _, i in suppliers) else [],
+        options=options, extension_wording=wording.text,
     )
     return Incoming(fields=fields, provided=frozenset(provided), source=f"ocid {ocid}",
                     milestones=_milestones(release, ocid), provides_suppliers=bool(fields.suppliers),
-                    provides_options=bool(options))
+                    provides_options=bool(options), unread_wording=wording.text if wording.unread else "")

@@ -9,6 +9,7 @@ the shipped 1.1 schema's merge rules.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,8 @@ def parse_json(raw: bytes | str, *, source: str):
             raise InvalidInput(f"{source}: OCDS JSON must be UTF-8 (byte {error.start} is not)") from None
     if not raw.strip():
         raise InvalidInput(f"{source}: the file is empty")
+    if "\x00" in raw or re.search(r"\\u0000", raw, re.I):
+        raise InvalidInput(f"{source}: the data holds a NUL character, which no register field can keep")
     try:
         return json.loads(raw, parse_float=Decimal)
     except json.JSONDecodeError as error:
@@ -32,6 +35,10 @@ def parse_json(raw: bytes | str, *, source: str):
             f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
             "is the file complete?"
         ) from None
+    except RecursionError:
+        raise InvalidInput(f"{source}: the JSON is nested too deeply to be OCDS") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python will convert
+        raise InvalidInput(f"{source}: not usable JSON ({error})") from None
 
 
 @dataclass
@@ -55,6 +62,11 @@ def _add_release(found: Collected, release, *, where: str) -> None:
     ocid = release.get("ocid")
     if not isinstance(ocid, str) or not ocid.strip():
         raise InvalidInput(f"{where}: a release has no ocid")
+    for key, kind in (("tender", dict), ("planning", dict), ("buyer", dict), ("awards", list), ("contracts", list),
+                      ("parties", list)):
+        if release.get(key) is not None and not isinstance(release[key], kind):
+            raise InvalidInput(f"{where}: release {ocid}: '{key}' must be a JSON "
+                               f"{'object' if kind is dict else 'list'}, not {type(release[key]).__name__}")
     tags = release.get("tag")
     if isinstance(tags, list) and "compiled" in tags:
         found.compiled[ocid] = release
@@ -70,7 +82,11 @@ def collect(data, *, source: str) -> Collected:
         where = source if not isinstance(data, list) else f"{source}, item {index + 1}"
         if not isinstance(item, dict):
             raise InvalidInput(f"{where}: expected an OCDS release package, record package or release")
-        item = _upgrade(item)
+        try:
+            item = _upgrade(item)
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            raise InvalidInput(f"{where}: OCDS 1.0 data that cannot be upgraded "
+                               f"({type(error).__name__}: {error})") from None
         if "records" in item:
             records = item["records"]
             if not isinstance(records, list):
@@ -78,7 +94,10 @@ def collect(data, *, source: str) -> Collected:
             for record in records:
                 if not isinstance(record, dict):
                     raise InvalidInput(f"{where}: a record must be a JSON object")
-                embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "tag" in r]
+                listed = record.get("releases") or []
+                if not isinstance(listed, list):
+                    raise InvalidInput(f"{where}: a record's 'releases' must be a list")
+                embedded = [r for r in listed if isinstance(r, dict) and "tag" in r]
                 if embedded:
                     for release in embedded:
                         _add_release(found, release, where=where)
@@ -124,6 +143,8 @@ def compile_ocid(found: Collected, ocid: str) -> dict:
             return merger(suppliers_by_position=by_position).create_compiled_release(releases)
     except OCDSMergeError as error:
         raise InvalidInput(f"{ocid}: the releases cannot be merged: {error}") from None
+    except (TypeError, AttributeError, KeyError, ValueError) as error:  # fields of the wrong type
+        raise InvalidInput(f"{ocid}: the releases cannot be merged ({type(error).__name__}: {error})") from None
 
 
 def _duplicate_supplier_ids(release: dict) -> bool:

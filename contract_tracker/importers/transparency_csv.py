@@ -2,9 +2,11 @@
 
 Reads UTF-8 (with or without a byte-order mark) or Windows-1252, recognises the column names
 councils use (or a mapping file), UK dates (01/09/2025), and values with pound signs and commas.
-Every row is checked before anything is written, so a bad row near the end of a large file is
-reported (by line and column) without touching the store; then the rows are applied through the
-services in the caller's one transaction.
+Every row is checked (the shared validation, as the services check) before anything is written,
+so a bad row near the end of a large file is reported (by line and column) without touching the
+store; then the rows are brought in by `common.import_contracts` in the caller's one transaction.
+Extension options may be written as the tracker writes them ("1y; 1y", with decisions) or as
+registers word them ("Optional Extension Period of 2 x 12 Months": `extension_wording`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session
@@ -24,10 +27,12 @@ from ..dates import parse_date
 from ..durations import parse_duration
 from ..enums import ContractStatus, OptionStatus, Procedure, Regime
 from ..errors import DomainError, InvalidInput
+from ..extension_wording import read_extension_wording
 from ..money import parse_money
 from ..services import ContractFields, term_between
+from ..supplier_ids import charity_number, company_number, registration_number
 from ..transparency_code import BY_FIELD, COLUMNS, REQUIRED, alias_table, normalise_header
-from .common import ImportResult, Incoming, OptionDecision, apply_incoming
+from .common import ImportResult, Incoming, OptionDecision, check_incoming, import_contracts
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
@@ -47,10 +52,12 @@ _STATUSES = {
     "terminated": ContractStatus.TERMINATED,
 }
 _PROCEDURES = {procedure.value: procedure for procedure in Procedure}
-_DECISION = re.compile(r"^(?P<length>.+?)\s*\(\s*(?P<status>exercised|declined)(?:\s+on)?\s+(?P<on>[^)]+)\)$", re.I)
-_TIMES = re.compile(r"^(?P<count>\d+)\s*[x×*]\s*(?P<length>.+)$", re.I)
+# The tracker's own way of writing options: "3y (exercised 01/03/2028); 3y".
+_STRICT_PART = re.compile(
+    r"^\s*(?P<length>\d+\s*[a-z]*)\s*(?:\(\s*(?P<status>exercised|declined)(?:\s+on)?\s+(?P<on>[^)]+)\))?\s*$", re.I)
 _DASHED = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _SHORT_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2})$")
+_SPACE = re.compile(r"\s")
 _CLOCK = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 
 
@@ -95,6 +102,7 @@ def _blank(text: str) -> bool:
     return text.strip().lower() in _EMPTY
 
 
+@lru_cache(maxsize=8192)  # a register repeats its dates: 1 April, 31 March
 def _date(text: str) -> date | None:
     if _blank(text):
         return None
@@ -109,32 +117,71 @@ def _date(text: str) -> date | None:
 def _period(text: str, *, bare_unit: str) -> str:
     cleaned = text.strip().lower()
     if cleaned.isdigit():
-        cleaned = f"{cleaned}{bare_unit}"  # "2+1" in registers means years; a "months" column, months
+        cleaned = f"{cleaned}{bare_unit}"  # "2" in registers means years; a "months" column, months
     return str(parse_duration(cleaned))
 
 
-def _options(text: str, *, bare_unit: str) -> tuple[list[str], list[OptionDecision]]:
-    """"3y; 3y", "2 x 12 months", "1+1", "3y (exercised 01/03/2028); 3y" into lengths and decisions."""
-    lengths: list[str] = []
-    decisions: list[OptionDecision] = []
+@dataclass(frozen=True)
+class _Options:
+    lengths: tuple[str, ...]
+    decisions: tuple[OptionDecision, ...]
+    wording: str = ""  # the cell, when it was wording rather than the tracker's own form
+    unread: bool = False  # wording that could not be read: no options from it
+
+
+def _strict_options(text: str, *, bare_unit: str) -> _Options | None:
+    """The tracker's own form ("3y; 3y", "3y (exercised 01/03/2028); 3y"), or None if it is not that."""
+    parts = [part for part in re.split(r";|,(?![^()]*\))", text) if part.strip()]
+    matches = [found for part in parts if (found := _STRICT_PART.match(part))]
+    if not parts or len(matches) != len(parts):
+        return None
+    try:
+        lengths = [_period(m.group("length"), bare_unit=bare_unit) for m in matches]
+    except InvalidInput:
+        return None
+    decisions = tuple(OptionDecision(ordinal=n, status=m.group("status").lower(), on=_date(m.group("on")))
+                      for n, m in enumerate(matches, start=1) if m.group("status"))
+    return _Options(tuple(lengths), decisions)
+
+
+@lru_cache(maxsize=4096)  # a register repeats a few ways of writing its options thousands of times
+def _options(text: str, *, bare_unit: str) -> _Options:
+    """Options as the tracker writes them, else as registers word them ("2 x 12 months", "1+1",
+    "two further periods of 6 months"). Wording that cannot be read gives no options (and is
+    kept, for review); wording that reads as more options than a contract may have is refused."""
     if _blank(text):
-        return lengths, decisions
-    for part in re.split(r"[;+]|,(?![^()]*\))", text):
-        part = part.strip()
-        if not part:
+        return _Options((), ())
+    strict = _strict_options(text, bare_unit=bare_unit)
+    if strict is not None:
+        return strict
+    reading = read_extension_wording(text.strip(), bare_unit="month" if bare_unit == "m" else "year")
+    if reading.over_limit:
+        raise InvalidInput(f"{text.strip()[:60]!r}: {reading.reason}")
+    if reading.options is None:
+        return _Options((), (), wording=text.strip(), unread=True)
+    return _Options(reading.options, (), wording=text.strip())
+
+
+def _identifiers(cells: dict[str, str], header: _Header, count: int) -> list[str]:
+    """Each supplier's registration number, from whichever columns the file has, by position."""
+    readers = (("supplier_ids", registration_number), ("company_numbers", company_number),
+               ("charity_numbers", charity_number))
+    found = [""] * count
+    for name, read in readers:
+        if name not in header.names or _blank(cells.get(name, "")):
             continue
-        decided = _DECISION.match(part)
-        if decided:
-            part = decided.group("length").strip()
-        count = 1
-        if times := _TIMES.match(part):
-            count, part = int(times.group("count")), times.group("length")
-        for _ in range(count):
-            lengths.append(_period(part, bare_unit=bare_unit))
-        if decided:
-            on = _date(decided.group("on"))
-            decisions.append(OptionDecision(ordinal=len(lengths), status=decided.group("status").lower(), on=on))
-    return lengths, decisions
+        values = [value.strip() for value in re.split(r"[;\n]", cells[name])]
+        if len(values) > max(count, 1) or (count == 0 and any(values)):
+            raise _RowError(header.names[name], f"{len(values)} number{'s' if len(values) != 1 else ''} for "
+                                                f"{count} supplier{'s' if count != 1 else ''}")
+        for position, value in enumerate(values):
+            if _blank(value) or found[position]:
+                continue  # a company number, given, wins over a charity number for the same supplier
+            try:
+                found[position] = read(value)
+            except InvalidInput as error:
+                raise _RowError(header.names[name], str(error)) from None
+    return found if any(found) else []
 
 
 def _choice(text: str, table: dict, name: str):
@@ -214,7 +261,7 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     title = cell("title").strip()
     if not reference:
         raise _RowError(header.names["reference"], "the reference is empty")
-    if any(ch.isspace() for ch in reference) or len(reference) > 100:
+    if _SPACE.search(reference) or len(reference) > 100:
         raise _RowError(header.names["reference"],
                         f"a reference has no spaces and at most 100 characters: {reference!r}")
     if not title:
@@ -222,26 +269,36 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     start = parsed("start_date", _date)
     end = parsed("end_date", _date)
     max_extent = parsed("max_extent", _date)
+    _check_order(header, start, end, max_extent)
     term = None
     if not _blank(cell("initial_term")):
         term = parsed("initial_term", lambda t: _period(t, bare_unit="y"))
     elif end is not None:
         if start is None:
             raise _RowError(header.names["end_date"], "an end date needs a start date")
-        if end < start:
-            raise _RowError(header.names["end_date"],
-                            f"the end ({end:%d/%m/%Y}) is before the start ({start:%d/%m/%Y})")
         term = term_between(start, end)
     if start is not None and term is None:
         raise _RowError(header.names.get("end_date", "End Date"), "a contract with a start date needs an end date")
-    lengths, decisions = parsed("options", lambda t: _options(t, bare_unit="m" if header.months_options else "y"))
-    if not lengths and end is not None and max_extent is not None and max_extent > end:
+    options = parsed("options", lambda t: _options(t, bare_unit="m" if header.months_options else "y"))
+    wording = cell("extension_wording").strip() if "extension_wording" in header.names else ""
+    if wording and not options.lengths and not options.unread:  # only the wording: read the options from it
+        options = parsed("extension_wording", lambda t: _options(t, bare_unit="y"))
+    wording = wording or options.wording
+    lengths, decisions = list(options.lengths), list(options.decisions)
+    if not lengths and not options.unread and end is not None and max_extent is not None and max_extent > end:
         lengths = [term_between(end + timedelta(days=1), max_extent)]
+    for decision in decisions:
+        if start is not None and decision.on < start:
+            raise _RowError(header.names["options"], f"option {decision.ordinal} was {decision.status} on "
+                                                     f"{decision.on:%d/%m/%Y}, before the start ({start:%d/%m/%Y})")
     status = ContractStatus.LIVE if start else ContractStatus.PLANNED
     if not _blank(cell("status")):
         status = parsed("status", lambda t: _choice(t, _STATUSES, "status"))
     terminated_on = parsed("terminated_on", _date)
     terminated = None
+    if terminated_on is not None and start is not None and terminated_on < start:
+        raise _RowError(header.names["terminated_on"], f"terminated on {terminated_on:%d/%m/%Y}, before the "
+                                                       f"start ({start:%d/%m/%Y})")
     if status == ContractStatus.TERMINATED or terminated_on is not None:
         if terminated_on is None:
             raise _RowError(header.names.get("terminated_on", "Terminated On"),
@@ -250,12 +307,16 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
         status = ContractStatus.LIVE
     if status == ContractStatus.LIVE and start is None:
         raise _RowError(header.names.get("start_date", "Start Date"), "a live contract needs a start date")
+    suppliers = [name.strip() for name in re.split(r"[;\n]", cell("suppliers"))]
+    identifiers = _identifiers(cells, header, len(suppliers) if any(suppliers) else 0)
     values = {
         "reference": reference, "title": title, "start_date": start, "initial_term": term, "status": status.value,
-        "suppliers": list(dict.fromkeys(s.strip() for s in re.split(r"[;\n]", cell("suppliers")) if s.strip())),
-        "options": lengths,
+        "suppliers": suppliers if any(suppliers) else [], "supplier_identifiers": identifiers,
+        "options": lengths, "extension_wording": wording,
     }
     provided = {"title", "start_date", "initial_term", "status"}
+    if "options" in header.names or "extension_wording" in header.names:
+        provided.add("extension_wording")
     for name in ("description", "service_area", "buyer", "owner_role", "owner_contact"):
         if name in header.names:
             values[name] = cell(name).strip()
@@ -283,8 +344,23 @@ def _row_to_incoming(cells: dict[str, str], header: _Header, *, line: int) -> In
     return Incoming(
         fields=ContractFields(**values), provided=frozenset(provided), source=f"line {line}",
         decisions=decisions, terminated=terminated,
-        provides_suppliers="suppliers" in header.names, provides_options="options" in header.names,
+        provides_suppliers="suppliers" in header.names,
+        provides_options=("options" in header.names or "extension_wording" in header.names) and not options.unread,
+        unread_wording=wording if options.unread else "",
     )
+
+
+def _check_order(header: _Header, start: date | None, end: date | None, max_extent: date | None) -> None:
+    """Dates that run backwards are refused, never imported."""
+    if start is not None and end is not None and end < start:
+        raise _RowError(header.names["end_date"], f"the end ({end:%d/%m/%Y}) is before the start ({start:%d/%m/%Y})")
+    if max_extent is not None:
+        if end is not None and max_extent < end:
+            raise _RowError(header.names["max_extent"], f"the maximum extent ({max_extent:%d/%m/%Y}) is before "
+                                                        f"the end ({end:%d/%m/%Y})")
+        if start is not None and max_extent < start:
+            raise _RowError(header.names["max_extent"], f"the maximum extent ({max_extent:%d/%m/%Y}) is before "
+                                                        f"the start ({start:%d/%m/%Y})")
 
 
 @dataclass
@@ -292,70 +368,93 @@ class ParsedRegister:
     rows: list[Incoming]
     encoding: str
     unknown_columns: list[str]
+    skipped: list[str] = field(default_factory=list)  # "line N: why", with skip_bad_rows
 
 
-def parse_register(raw: bytes, *, source: str, mapping: dict[str, str] | None = None) -> ParsedRegister:
-    """Check every row; raise InvalidInput naming the line and column of the first problem."""
+def _well_formed(text: str, *, source: str) -> None:
+    """A NUL byte is no part of a text file: refuse it with its line rather than keep it."""
+    where = text.find("\x00")
+    if where >= 0:
+        line = text.count("\n", 0, where) + 1
+        raise InvalidInput(f"{source}, line {line}: a NUL byte (the file is not a text CSV); nothing was imported")
+
+
+def parse_register(raw: bytes, *, source: str, mapping: dict[str, str] | None = None,
+                   skip_bad_rows: bool = False) -> ParsedRegister:
+    """Check every row (cells, dates in order, the shared validation); raise InvalidInput naming
+    the line and column of the first problem. With `skip_bad_rows`, bad rows are left out and
+    listed instead; a file that is not well-formed CSV is refused either way."""
     text, encoding = decode(raw, source=source)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    _well_formed(text, source=source)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
     except csv.Error as error:
-        raise InvalidInput(f"{source}, line 1: {error}") from None
+        raise InvalidInput(f"{source}, line 1: not well-formed CSV ({error}); nothing was imported") from None
     if first is None or not any(cell.strip() for cell in first):
         raise InvalidInput(f"{source}: the file is empty (expected a header row)")
     header = _read_header(first, mapping or {}, source=source)
     rows: list[Incoming] = []
     seen: dict[str, int] = {}
     problems: list[str] = []
+    skipped: list[str] = []
     while True:
+        begins = reader.line_num + 1  # a quoted cell may run over several lines: name the first
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(f"line {reader.line_num}: {error}")
-            break
-        line = reader.line_num
+            why = ("a quoted cell is never closed" if "unexpected end of data" in str(error)
+                   else f"not well-formed CSV ({error})")
+            raise InvalidInput(f"{source}, line {begins}: {why}; nothing was imported") from None
+        line = begins
         if not any(cell.strip() for cell in row):
             continue
+        problem = None
         if len(row) > len(first) and any(cell.strip() for cell in row[len(first):]):
-            problems.append(f"line {line}: {len(row)} cells but the header has {len(first)} columns")
-            continue
-        cells = {name: row[index] for index, name in header.fields.items() if index < len(row)}
-        try:
-            incoming = _row_to_incoming(cells, header, line=line)
-        except _RowError as error:
-            problems.append(f"line {line}, column {error.column!r}: {error}")
-            continue
-        reference = incoming.fields.reference
-        if reference in seen:
-            problems.append(f"line {line}, column {header.names['reference']!r}: reference {reference!r} "
-                            f"is already on line {seen[reference]}")
+            problem = f"line {line}: {len(row)} cells but the header has {len(first)} columns"
+        else:
+            cells = {name: row[index] for index, name in header.fields.items() if index < len(row)}
+            try:
+                incoming = _row_to_incoming(cells, header, line=line)
+                check_incoming(incoming)  # every rule a new contract must pass, as the services check
+            except _RowError as error:
+                problem = f"line {line}, column {error.column!r}: {error}"
+            except DomainError as error:
+                problem = f"line {line}: {error}"
+            else:
+                reference = incoming.fields.reference
+                if reference in seen:
+                    problem = (f"line {line}, column {header.names['reference']!r}: reference {reference!r} "
+                               f"is already on line {seen[reference]}")
+        if problem is not None:
+            (skipped if skip_bad_rows else problems).append(problem)
             continue
         seen[reference] = line
         rows.append(incoming)
     if problems:
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         raise InvalidInput(f"{source}, {problems[0]}{more}; nothing was imported")
-    return ParsedRegister(rows=rows, encoding=encoding, unknown_columns=header.unknown)
+    return ParsedRegister(rows=rows, encoding=encoding, unknown_columns=header.unknown, skipped=skipped)
 
 
 def import_transparency_csv(session: Session, raw: bytes, *, source: str, actor: str, dry_run: bool = False,
-                            mapping: dict[str, str] | None = None, progress: Progress | None = None) -> ImportResult:
+                            mapping: dict[str, str] | None = None, progress: Progress | None = None,
+                            skip_bad_rows: bool = False, workers: int = 0) -> ImportResult:
     """Import a whole register in the caller's transaction (on a dry run, roll it back)."""
-    parsed = parse_register(raw, source=source, mapping=mapping)
+    parsed = parse_register(raw, source=source, mapping=mapping, skip_bad_rows=skip_bad_rows)
     result = ImportResult(source=source, dry_run=dry_run)
     if parsed.unknown_columns:
         result.warnings.append(f"columns not recognised and ignored: {', '.join(parsed.unknown_columns)}")
-    total = len(parsed.rows)
-    for done, incoming in enumerate(parsed.rows, start=1):
-        try:
-            apply_incoming(session, incoming, actor=actor, reason=f"imported from CSV {source}", result=result)
-        except DomainError as error:
-            raise type(error)(f"{source}, {incoming.source}: {error}; nothing was imported") from None
-        if progress is not None:
-            progress(done, total)
+    for problem in parsed.skipped:
+        result.skipped.append(problem.split(":")[0].split(",")[0])
+        result.warnings.append(f"skipped {problem}")
+    try:
+        import_contracts(session, parsed.rows, actor=actor, reason=f"imported from CSV {source}", result=result,
+                         progress=progress, workers=workers)
+    except DomainError as error:
+        raise type(error)(f"{source}, {error}; nothing was imported") from None
     if dry_run:
         session.rollback()
     return result

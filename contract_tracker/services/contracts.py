@@ -9,14 +9,23 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..durations import parse_duration, period_end
-from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure, Regime
+from ..durations import period_end
+from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import current_end
-from ..limits import check_option_count, clean_text, column_length, computed_dates
+from ..limits import clean_text, computed_dates
 from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
-from ..money import parse_money
-from ..statutory import assumed_regime
+from ..validation import (
+    MAX_OPTIONS,
+    check_contract_dates,
+    check_dates_fit,
+    check_option_lengths,
+    check_period,
+    clean_break,
+    clean_contract_fields,
+    identified,
+    supplier_pairs,
+)
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
 from .lookup import lock_contract, take_write_lock
@@ -55,10 +64,14 @@ class ContractFields:
     decision_notice: str = "6m"
     reprocurement_lead: str = "12m"
     suppliers: list[str] = field(default_factory=list)
+    # Each supplier's registration number, in the same order ("GB-COH-01234567"; "" for none).
+    supplier_identifiers: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)  # lengths, in order: ["3y", "3y"]
     option_notices: list[str | None] = field(default_factory=list)
     breaks: list[BreakInput] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)  # references of predecessor contracts
+    # The register's or notice's own words for the options ("2 x 12 months"), kept as written.
+    extension_wording: str = ""
 
 
 EDITABLE = (
@@ -66,81 +79,29 @@ EDITABLE = (
     "regime", "procedure", "light_touch", "start_date", "initial_term", "annual_value",
     "whole_life_value", "decision_notice", "reprocurement_lead",
 )
-
-
-def _choice(value: str, enum, name: str) -> str:
-    try:
-        return enum(value).value
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise InvalidInput(f"{name}: {value!r} is not one of: {allowed}") from None
-
-
-_TEXT_FIELDS = ("reference", "title", "description", "buyer", "service_area", "owner_role", "owner_contact")
-_PERIOD_FIELDS = ("initial_term", "decision_notice", "reprocurement_lead")
-
-
-def _clean(values: dict) -> dict:
-    """Check and normalise contract fields; raise InvalidInput naming the first bad one."""
-    out = dict(values)
-    for name in _TEXT_FIELDS:
-        if name in out:
-            out[name] = clean_text(out[name], field=name, max_length=column_length(Contract, name),
-                                   multiline=name == "description", required=name in ("reference", "title"))
-    if "reference" in out and any(ch.isspace() for ch in out["reference"]):
-        raise InvalidInput(f"reference must not contain spaces: {out['reference']!r}")
-    if "status" in out:
-        out["status"] = _choice(out["status"], ContractStatus, "status")
-    if "regime" in out:
-        if out["regime"] is None:  # not given: by the start date (statutory.assumed_regime)
-            out["regime"] = assumed_regime(out.get("start_date"))[0].value
-        out["regime"] = _choice(out["regime"], Regime, "regime")
-    if "procedure" in out:
-        out["procedure"] = _choice(out["procedure"], Procedure, "procedure")
-    for name in _PERIOD_FIELDS:
-        # None clears a term (a planned contract); an empty text is a mistake, not "no term".
-        if out.get(name) is not None:
-            out[name] = _period(out[name], name)
-    for name in ("annual_value", "whole_life_value"):
-        if out.get(name) is not None:
-            out[name] = parse_money(out[name], field=name)
-    return out
-
-
-def _period(text, name: str) -> str:
-    try:
-        return str(parse_duration(text))
-    except InvalidInput as error:
-        raise InvalidInput(f"{name}: {error}") from None
-
-
-def _check_dates(contract: Contract) -> None:
-    if contract.start_date is not None and contract.initial_term is None:
-        raise InvalidInput("a contract with a start date needs an initial term (e.g. --term 3y or --end DATE)")
-    if contract.status != ContractStatus.PLANNED and contract.start_date is None:
-        raise InvalidInput("a live contract needs a start date (or register it with status planned)")
-    if contract.status == ContractStatus.TERMINATED and contract.terminated_on is None:
-        raise InvalidInput("a terminated contract needs the day it ended: register it as live, then "
-                           "terminate it with a date and a reason")
+# Editable too, but only when a change names them: forms that fill in every field of EDITABLE
+# (the app's contract form) cannot blank them by not showing them.
+KEPT_UNLESS_NAMED = ("extension_wording",)
 
 
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:
-    values = _clean({f.name: getattr(data, f.name) for f in fields(data)
-                     if f.name in EDITABLE or f.name == "reference"})
-    check_option_count(len(data.options))
+    values = clean_contract_fields({f.name: getattr(data, f.name) for f in fields(data)
+                                    if f.name in EDITABLE or f.name in KEPT_UNLESS_NAMED or f.name == "reference"})
     take_write_lock(session)  # SQLite: two registrations of one reference queue, and the second is told
     if session.exec(select(Contract.id).where(Contract.reference == values["reference"])).first():
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists")
     now = utcnow()
     contract = Contract(**values, created_at=now, updated_at=now)
-    _check_dates(contract)
+    check_contract_dates(contract)
+    check_dates_fit(contract.start_date, contract.initial_term, check_option_lengths(list(data.options)),
+                    notices=(contract.decision_notice, contract.reprocurement_lead))
     session.add(contract)
     try:
         session.flush()
     except IntegrityError:  # PostgreSQL: the same reference registered by someone else at the same moment
         raise InvalidInput(f"a contract with reference {values['reference']!r} already exists") from None
     record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id, action="created", at=now)
-    _set_suppliers(session, contract, data.suppliers, actor=actor)
+    _set_suppliers(session, contract, data.suppliers, data.supplier_identifiers, actor=actor)
     for ordinal, length in enumerate(data.options, start=1):
         notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
         add_option(session, contract, length=length, notice=notice, actor=actor, refresh=False)
@@ -153,22 +114,31 @@ def register_contract(session: Session, data: ContractFields, *, actor: str) -> 
     return contract
 
 
-def _set_suppliers(session: Session, contract: Contract, names: list[str], *, actor: str) -> None:
-    limit = column_length(ContractSupplier, "name")
-    cleaned = [text for text in (clean_text(name, field="supplier", max_length=limit) for name in names) if text]
+def _set_suppliers(session: Session, contract: Contract, names: list[str], identifiers: list[str] | None = None,
+                   *, actor: str) -> None:
+    """Make the contract's suppliers `names` (with `identifiers`, by position; None keeps each
+    remaining name's identifier as it is), auditing names and identifiers that change."""
     current = session.exec(
         select(ContractSupplier).where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
     ).all()
-    old = [row.name for row in current]
-    if old == cleaned:
+    old = [(row.name, row.identifier) for row in current]
+    if identifiers is None:
+        known = dict(old)
+        identifiers = [known.get((name or "").strip(), "") for name in names]
+    wanted = supplier_pairs(names, identifiers)
+    if old == wanted:
         return
     for row in current:
         session.delete(row)
     session.flush()
-    for position, name in enumerate(cleaned, start=1):
-        session.add(ContractSupplier(contract_id=contract.id, position=position, name=name))
-    record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
-           action="edited", field="suppliers", old=old, new=cleaned)
+    for position, (name, identifier) in enumerate(wanted, start=1):
+        session.add(ContractSupplier(contract_id=contract.id, position=position, name=name, identifier=identifier))
+    if [name for name, _ in old] != [name for name, _ in wanted]:
+        record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+               action="edited", field="suppliers", old=[name for name, _ in old], new=[name for name, _ in wanted])
+    if [(n, i) for n, i in old if i] != [(n, i) for n, i in wanted if i]:
+        record(session, actor=actor, contract=contract, entity="contract", entity_id=contract.id,
+               action="edited", field="supplier identifiers", old=identified(old), new=identified(wanted))
 
 
 def suppliers_of(session: Session, contract: Contract) -> list[str]:
@@ -178,17 +148,26 @@ def suppliers_of(session: Session, contract: Contract) -> list[str]:
     ))
 
 
+def supplier_pairs_of(session: Session, contract: Contract) -> list[tuple[str, str]]:
+    """The contract's suppliers as (name, identifier), in order."""
+    return [(name, identifier) for name, identifier in session.exec(
+        select(ContractSupplier.name, ContractSupplier.identifier)
+        .where(ContractSupplier.contract_id == contract.id).order_by(ContractSupplier.position)
+    )]
+
+
 def edit_contract(session: Session, reference: str, changes: dict, *, actor: str, suppliers: list[str] | None = None,
-                  expected_version: int | None = None) -> Contract:
-    """Change any of EDITABLE (and optionally the suppliers); each changed field is audited.
+                  supplier_identifiers: list[str] | None = None, expected_version: int | None = None) -> Contract:
+    """Change any of EDITABLE (and optionally the suppliers, with their identifiers); each changed
+    field is audited.
 
     With `expected_version` (the version the editor read) a change from a stale copy is refused."""
-    unknown = set(changes) - set(EDITABLE) - {"reference"}
+    unknown = set(changes) - set(EDITABLE) - set(KEPT_UNLESS_NAMED) - {"reference"}
     if unknown:
         raise InvalidInput(f"cannot edit: {', '.join(sorted(unknown))}")
     contract = lock_contract(session, reference)
     check_version(session, contract, expected_version)
-    cleaned = _clean(changes)
+    cleaned = clean_contract_fields(changes)
     if ("reference" in cleaned and cleaned["reference"] != contract.reference
             and session.exec(select(Contract.id).where(Contract.reference == cleaned["reference"])).first()):
         raise InvalidInput(f"a contract with reference {cleaned['reference']!r} already exists")
@@ -197,9 +176,9 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     now = utcnow()
     changed = apply_changes(session, actor=actor, contract=contract, entity="contract", target=contract,
                             values=cleaned, at=now)
-    _check_dates(contract)
+    check_contract_dates(contract)
     if suppliers is not None:
-        _set_suppliers(session, contract, suppliers, actor=actor)
+        _set_suppliers(session, contract, suppliers, supplier_identifiers, actor=actor)
         changed = True
     if changed:
         contract.updated_at = now
@@ -213,12 +192,14 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
 def add_option(session: Session, contract: Contract, *, length: str, notice: str | None = None,
                actor: str, refresh: bool = True) -> ExtensionOption:
     ordinals = session.exec(select(ExtensionOption.ordinal).where(ExtensionOption.contract_id == contract.id)).all()
-    check_option_count(len(ordinals) + 1)
+    if len(ordinals) >= MAX_OPTIONS:
+        raise InvalidInput(f"{contract.reference} already has {len(ordinals)} options; "
+                           f"a contract has at most {MAX_OPTIONS}")
     option = ExtensionOption(
         contract_id=contract.id,
         ordinal=max(ordinals, default=0) + 1,
-        length=_period(length, f"option {max(ordinals, default=0) + 1}"),
-        notice=_period(notice, "option notice") if notice else None,
+        length=check_period(length, "option"),
+        notice=check_period(notice, "option notice") if notice else None,
         status=OptionStatus.AVAILABLE.value,
     )
     session.add(option)
@@ -234,18 +215,9 @@ def add_option(session: Session, contract: Contract, *, length: str, notice: str
 
 def add_break(session: Session, contract: Contract, clause: BreakInput, *, actor: str,
               refresh: bool = True) -> BreakClause:
-    if clause.earliest_date is None and not clause.after:
-        raise InvalidInput("a break clause needs a break date or a period after the start (e.g. after 12m)")
-    row = BreakClause(
-        contract_id=contract.id,
-        earliest_date=clause.earliest_date,
-        after=_period(clause.after, "break after") if clause.after else None,
-        notice=_period(clause.notice, "break notice"),
-        party=_choice(clause.party, BreakParty, "party"),
-        note=clean_text(clause.note, field="break note", multiline=True),
-    )
-    if contract.start_date and row.earliest_date and row.earliest_date < contract.start_date:
-        raise InvalidInput("a break date cannot fall before the contract starts")
+    values = clean_break(clause.earliest_date, clause.after, clause.notice, clause.party, contract.start_date)
+    row = BreakClause(contract_id=contract.id, **values,
+                      note=clean_text(clause.note, field="break note", multiline=True))
     session.add(row)
     session.flush()
     record(session, actor=actor, contract=contract, entity="break", entity_id=row.id, action="created",

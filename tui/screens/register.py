@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from contract_tracker.feeds import DeadlineFilter
 
-from ..backend import ContractFields, ExportScope, ReadInterrupted, RegisterRow
+from ..backend import NEEDS_REVIEW, ContractFields, ExportScope, ReadInterrupted, RegisterRow
 from ..messages import Change
 from ..widgets.finance_summary import FinanceSummary
 from ..widgets.register_table import PreparedRows, RegisterFilter, RegisterTable, prepare
@@ -175,7 +175,8 @@ class RegisterScreen(Screen):
         rows = loaded.rows
         table = self.query_one(RegisterTable)
         with self.app.batch_update():
-            for select_id, values in (("#filter-status", (r.status for r in rows)),
+            statuses = [r.status for r in rows] + [NEEDS_REVIEW] * any(r.needs_review for r in rows)
+            for select_id, values in (("#filter-status", statuses),
                                       ("#filter-owner", (r.owner_role for r in rows)),
                                       ("#filter-area", (r.service_area for r in rows))):
                 select = self.query_one(select_id, Select)

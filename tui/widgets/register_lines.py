@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from contract_tracker.agenda import Urgency, urgency
 
-from ..backend import RegisterRow
+from ..backend import RegisterRow, status_matches
 
 URGENCY_STYLE = {
     Urgency.OVERDUE: "bold red",
@@ -152,6 +152,6 @@ class RegisterFilter:
 
     def matches(self, row: RegisterRow, haystack: str) -> bool:
         return ((not self.text or self.text in haystack)
-                and (self.status is None or row.status == self.status)
+                and status_matches(row, self.status)
                 and (self.owner is None or row.owner_role == self.owner)
                 and (self.service_area is None or row.service_area == self.service_area))
