@@ -99,11 +99,6 @@ def computed_dates(subject: str) -> Iterator[None]:
                              f"{FIRST_YEAR} to {LAST_YEAR}") from None
 
 
-def check_option_count(count: int) -> None:
-    if count > MAX_OPTIONS:
-        raise InvalidInput(f"a contract can have at most {MAX_OPTIONS} extension options, not {count}")
-
-
 def argument_problem(argument: str) -> str | None:
     """Why a command-line argument cannot be used at all (before any command looks at it): a NUL
     or a lone surrogate, which is how Python passes on bytes that are not valid text."""
@@ -112,7 +107,11 @@ def argument_problem(argument: str) -> str | None:
         return None
     if found.group() == "\x00":
         return f"contains a NUL character at position {found.start() + 1}"
-    return f"is not valid text (a broken character at position {found.start() + 1})"
+    try:  # bytes the shell could not decode come back as they were typed
+        typed = argument.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return f"is not valid text (a broken character at position {found.start() + 1})"
+    return f"is not UTF-8 text: {typed!r} (check the encoding of your terminal or script)"
 
 
 _UNUSABLE_ARGUMENT = re.compile("[\x00\ud800-\udfff]")

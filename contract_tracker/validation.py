@@ -52,7 +52,10 @@ def check_period(text: str | Duration, name: str) -> str:
         return _PERIODS[text]
     except (KeyError, TypeError):
         pass
-    period = parse_duration(text)
+    try:
+        period = parse_duration(text)
+    except InvalidInput as error:
+        raise InvalidInput(f"{name}: {error}") from None
     if period.in_months() > MAX_PERIOD_YEARS * 12:
         raise InvalidInput(f"{name}: {period.describe()} is longer than {MAX_PERIOD_YEARS} years")
     if len(_PERIODS) < 4096:  # a register uses a handful of periods, checked thousands of times

@@ -17,7 +17,7 @@ def test_an_argument_that_is_not_utf8_is_refused_before_any_command_runs(tmp_pat
     db = tmp_path / "register.sqlite"
     result = CliRunner().invoke(app, ["--db", str(db), "ics", "export", "--name", "Caf\udce9", "-o", "x.ics"])
     assert result.exit_code == 2
-    assert result.stderr == "error: an argument is not UTF-8 text: b'Caf\\xe9' " \
+    assert result.stderr == "error: argument 6 is not UTF-8 text: b'Caf\\xe9' " \
                             "(check the encoding of your terminal or script)\n"
     assert not db.exists() and not (tmp_path / "x.ics").exists()
 
@@ -31,5 +31,5 @@ def test_the_real_command_line_with_latin1_bytes(tmp_path):
                             capture_output=True, env=env, timeout=120)
     assert result.returncode == 2
     assert result.stderr.decode().splitlines() == [
-        "error: an argument is not UTF-8 text: b'Caf\\xe9' (check the encoding of your terminal or script)"]
+        "error: argument 4 is not UTF-8 text: b'Caf\\xe9' (check the encoding of your terminal or script)"]
     assert result.stdout == b"" and not db.exists()

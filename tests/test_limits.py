@@ -101,7 +101,7 @@ def test_a_date_worked_out_past_9999_is_one_domain_error():
     ({"initial_term": "51y"}, "at most 50 years"),
     ({"annual_value": Decimal("1e30")}, "more than the most"),
     ({"status": "terminated"}, "a terminated contract needs the day it ended"),
-    ({"options": ["1y"] * (MAX_OPTIONS + 1)}, f"at most {MAX_OPTIONS} extension options"),
+    ({"options": ["1y"] * (MAX_OPTIONS + 1)}, f"a contract has at most {MAX_OPTIONS}"),
     ({"start_date": date(9999, 6, 1), "initial_term": "2y"}, "outside the years 1 to 9999"),
     ({"start_date": date(1, 3, 1), "initial_term": "6m"}, "outside the years 1 to 9999"),
     ({"suppliers": ["Good Ltd", "Bad\x07Ltd"]}, "supplier contains a control character"),

@@ -6,7 +6,6 @@ them, so that `--help` and scripted reports start fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from functools import cache
@@ -62,27 +61,9 @@ def _is_database_error(error: Exception) -> bool:
     return exc is not None and isinstance(error, exc.DBAPIError)
 
 
-def _is_text(arg: str) -> bool:
-    try:
-        arg.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class _Group(TyperGroup):
     """Loads command groups on first use; turns domain and database errors into one line on
     stderr and exit code 2."""
-
-    def parse_args(self, ctx, args):
-        # Arguments that were not UTF-8 bytes reach Python as lone surrogates, which no store,
-        # calendar or file can hold: refuse them here, before any command sees them.
-        for arg in args:
-            if not _is_text(arg):
-                typer.echo(f"error: an argument is not UTF-8 text: {os.fsencode(arg)!r} "
-                           "(check the encoding of your terminal or script)", err=True)
-                ctx.exit(2)
-        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
         return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]

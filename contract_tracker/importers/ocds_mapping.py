@@ -14,7 +14,7 @@ from ..dates import Span
 from ..enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
 from ..errors import InvalidInput
 from ..extension_wording import read_extension_wording
-from ..money import PENNY
+from ..money import MAX_POUNDS, PENNY
 from ..services import ContractFields, term_between
 from ..statutory import PA2023_FROM
 from ..supplier_ids import from_ocds
@@ -139,9 +139,10 @@ def _amount(value: dict, where: str, warnings: list[str]) -> Decimal | None:
     try:
         amount = Decimal(str(amount))
     except ArithmeticError:
+        warnings.append(f"{where}: value {str(amount)[:40]!r} is not an amount; not imported")
         return None
-    if not amount.is_finite() or amount < 0:
-        warnings.append(f"{where}: value {amount} not imported")
+    if not amount.is_finite() or amount < 0 or amount > MAX_POUNDS:
+        warnings.append(f"{where}: value {str(amount)[:40]} not imported")
         return None
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
