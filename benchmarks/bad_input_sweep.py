@@ -292,10 +292,10 @@ def main() -> int:
     from sqlalchemy import create_engine, text
     from typer.testing import CliRunner
 
-    from contract_tracker.backup import backup
     from contract_tracker.cli import app
-    from contract_tracker.demo import load_demo
-    from contract_tracker.store import Store
+    from contract_tracker.services.backup import backup
+    from contract_tracker.services.demo import load_demo
+    from contract_tracker.store.database import Store
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from store_rows import table_rows
@@ -324,7 +324,7 @@ def main() -> int:
     before = table_rows(store.engine)
 
     def reset():
-        from contract_tracker.backup import restore
+        from contract_tracker.services.backup import restore
 
         restore(store.engine, pristine)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generate import register
 
-from contract_tracker.durations import period_end
+from contract_tracker.domain.durations import period_end
 
 HEADER = ["Contract Reference Number", "Title of Agreement", "Directorate", "Supplier Name", "Companies House Number",
           "Total Contract Value", "Annual Value", "Contract Start Date", "Contract End Date", "Extension Options",

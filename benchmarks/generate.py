@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load, default_workers
 from contract_tracker.services import BreakInput, ContractFields
+from contract_tracker.services.bulk_load import BulkContract, MilestoneInput, bulk_load, default_workers
 
 TODAY = date(2026, 11, 22)  # the benchmark's "today" (the same as the test suite's)
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="processes preparing chunks while this one writes (default: one per spare core, 0: none)")
     args = parser.parse_args(argv)
     from contract_tracker.settings import normalise_url
-    from contract_tracker.store import Store
+    from contract_tracker.store.database import Store
 
     store = Store.open(normalise_url(args.db))
     generating = [0.0]

@@ -19,9 +19,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from contract_tracker.durations import ONE_DAY, last_day_to_give_notice, period_end
-from contract_tracker.models import Contract, Deadline, ExtensionOption
-from contract_tracker.reports import (
+from contract_tracker.domain.durations import ONE_DAY, last_day_to_give_notice, period_end
+from contract_tracker.read.reports import (
     Filters,
     breaks_report,
     decisions_report,
@@ -31,7 +30,8 @@ from contract_tracker.reports import (
     upcoming_report,
     window,
 )
-from contract_tracker.store import Store
+from contract_tracker.store.database import Store
+from contract_tracker.store.models import Contract, Deadline, ExtensionOption
 
 AS_OF = date(2026, 11, 22)
 AREAS = ["Adult Social Care", "Children's Services", "Education: SEND", "Highways", "Communities"]

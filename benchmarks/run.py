@@ -60,8 +60,8 @@ def upcoming_sql(dialect_name: str) -> str:
     client fetches exactly the report's rows."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from contract_tracker.reports.common import Filters, window
-    from contract_tracker.reports.upcoming import upcoming_query
+    from contract_tracker.read.reports.common import Filters, window
+    from contract_tracker.read.reports.upcoming import upcoming_query
 
     dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
     query = upcoming_query(as_of=TODAY, win=window(TODAY, "6m"), filters=Filters())

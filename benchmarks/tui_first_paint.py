@@ -20,7 +20,7 @@ from pathlib import Path
 
 from contract_tracker.services import ContractFields, register_contract
 from contract_tracker.settings import resolve
-from contract_tracker.store import Store
+from contract_tracker.store.database import Store
 
 TODAY = date(2026, 11, 22)
 AREAS = ["Adult Social Care", "Children's Services", "Education: SEND", "Highways", "Libraries", "Public Health",
@@ -89,7 +89,7 @@ def main() -> None:
     store = Store.open(f"sqlite:///{path}")
     from sqlmodel import func, select
 
-    from contract_tracker.models import Contract
+    from contract_tracker.store.models import Contract
     with store.session() as session:
         have = session.exec(select(func.count()).select_from(Contract)).one()
     if have != args.contracts:

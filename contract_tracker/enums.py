@@ -118,7 +118,7 @@ class DeadlineState(StrEnum):
 
 
 class Standing(StrEnum):
-    """How a deadline stands on a given day (contract_tracker.stream), for every reader alike."""
+    """How a deadline stands on a given day (contract_tracker.read.stream), for every reader alike."""
 
     PENDING = "pending"  # its window of days has not begun: it does not apply yet
     OPEN = "open"  # to be acted on, due today or later

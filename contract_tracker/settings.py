@@ -6,7 +6,7 @@ import getpass
 import os
 from dataclasses import dataclass
 
-from .limits import clean_text
+from .domain.limits import clean_text
 from .paths import default_database_url
 
 DB_ENV = "CONTRACT_TRACKER_DB"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
-from contract_tracker.store import Store
+from contract_tracker.store.database import Store
 
 PG_ADMIN_URL = os.environ.get("CONTRACT_TRACKER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 11, 22)
@@ -70,8 +70,8 @@ def postgres_database():
 def _truncate_all(store: Store) -> None:
     from sqlmodel import SQLModel
 
-    from contract_tracker.change_marker import mark_changed
-    from contract_tracker.register_identity import give_identity
+    from contract_tracker.store.change_marker import mark_changed
+    from contract_tracker.store.register_identity import give_identity
 
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with store.engine.begin() as connection:
@@ -101,7 +101,7 @@ def store(db_url):
 
 @pytest.fixture
 def demo_store(store):
-    from contract_tracker.demo import load_demo
+    from contract_tracker.services.demo import load_demo
 
     with store.session() as session:
         load_demo(session)

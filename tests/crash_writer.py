@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from contract_tracker.dates import parse_span
+from contract_tracker.domain.dates import parse_span
 from contract_tracker.services import ContractFields, add_milestone, register_contract
-from contract_tracker.store import Store
+from contract_tracker.store.database import Store
 
 
 def main(url: str, count: int) -> None:

@@ -55,8 +55,8 @@ class Register:
 
 @pytest.fixture(scope="module")
 def register(tmp_path_factory) -> Register:
-    from contract_tracker.demo import load_demo
-    from contract_tracker.store import Store
+    from contract_tracker.services.demo import load_demo
+    from contract_tracker.store.database import Store
 
     path = tmp_path_factory.mktemp("fuzz") / "register.sqlite"
     store = Store.open(f"sqlite:///{path}")

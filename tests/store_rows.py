@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, MetaData, inspect, select
 from sqlmodel import SQLModel
 
-from contract_tracker import models  # noqa: F401
+from contract_tracker.store import models  # noqa: F401
 
 # Not register data: a random token that changes on every deadline write and on a restore.
 NOT_COMPARED = {"deadline_version"}

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from contract_tracker.backup import backup, read_summary, restore
 from contract_tracker.cli import app
 from contract_tracker.errors import InvalidInput
-from contract_tracker.integrity import check_store
 from contract_tracker.services import edit_contract, register_contract
+from contract_tracker.services.backup import backup, read_summary, restore
 from contract_tracker.services.contracts import ContractFields
-from contract_tracker.store import Store, upgrade
+from contract_tracker.services.integrity import check_store
+from contract_tracker.store.database import Store, upgrade
 from store_rows import counts, table_rows
 
 WCC = "WCC-SEND-MED-2025"
@@ -102,7 +102,7 @@ def test_a_backup_at_an_older_schema_is_restored_and_upgraded(demo_store, tmp_pa
     old.close()
     assert read_summary(dump).revision == "0001"
     restore(demo_store.engine, dump)
-    from contract_tracker.store import current_revision, head_revision
+    from contract_tracker.store.database import current_revision, head_revision
 
     assert current_revision(demo_store.engine) == head_revision()
     rows = table_rows(demo_store.engine)

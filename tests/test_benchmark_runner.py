@@ -77,7 +77,7 @@ def test_the_csv_register_is_a_council_style_file_the_importer_reads(tmp_path):
     done = subprocess.run([sys.executable, str(BENCHMARKS / "csv_register.py"), "--rows", "300", "-o", str(path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    from contract_tracker.importers.transparency_csv import parse_register
+    from contract_tracker.interchange.importers.transparency_csv import parse_register
 
     parsed = parse_register(path.read_bytes(), source=path.name)
     assert len(parsed.rows) == 300 and not parsed.unknown_columns

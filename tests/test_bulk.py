@@ -10,10 +10,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
-from contract_tracker.bulk import BulkContract, MilestoneInput, bulk_load
-from contract_tracker.durations import add, last_day_to_give_notice, parse_duration, period_end, subtract
+from contract_tracker.domain.durations import add, last_day_to_give_notice, parse_duration, period_end, subtract
 from contract_tracker.errors import InvalidInput
-from contract_tracker.models import (
+from contract_tracker.services import BreakInput, ContractFields, refresh_deadlines
+from contract_tracker.services.bulk_load import BulkContract, MilestoneInput, bulk_load
+from contract_tracker.store.database import Store
+from contract_tracker.store.models import (
     AuditEvent,
     Contract,
     ContractSupplier,
@@ -21,8 +23,6 @@ from contract_tracker.models import (
     ExtensionOption,
     Milestone,
 )
-from contract_tracker.services import BreakInput, ContractFields, refresh_deadlines
-from contract_tracker.store import Store
 from store_rows import table_rows
 
 COMPARED = ("kind", "ordinal", "start_date", "due_date", "state", "title", "action", "owner",

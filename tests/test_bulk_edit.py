@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from contract_tracker.bulk_edit import NO_DEADLINE_DEPENDS_ON, FieldEdit, edit_fields
 from contract_tracker.errors import StaleEdit
-from contract_tracker.models import AuditEvent, Contract, Deadline
 from contract_tracker.services import edit_contract, get_contract
+from contract_tracker.services.bulk_edit import NO_DEADLINE_DEPENDS_ON, FieldEdit, edit_fields
 from contract_tracker.services.contracts import supplier_pairs_of
+from contract_tracker.store.models import AuditEvent, Contract, Deadline
 
 NEW_VALUES = {
     "description": "A new description", "buyer": "Another Council", "owner_contact": "team@example.gov.uk",

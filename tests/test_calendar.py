@@ -10,15 +10,13 @@ import pytest
 from sqlmodel import select
 
 from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
-from contract_tracker.calendar import AlarmPolicy, clean_text, format_alarms, parse_alarms
-from contract_tracker.dates import parse_span
-from contract_tracker.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.calendar.events import AlarmPolicy, clean_text, format_alarms, parse_alarms
+from contract_tracker.calendar.feeds import DeadlineFilter, calendar_rows
+from contract_tracker.calendar.ics_writer import calendar_bytes
+from contract_tracker.domain.dates import parse_span
 from contract_tracker.enums import DeadlineKind
 from contract_tracker.errors import InvalidInput
-from contract_tracker.feeds import DeadlineFilter, calendar_rows
-from contract_tracker.ics_writer import calendar_bytes
-from contract_tracker.models import Deadline, Milestone
-from contract_tracker.register_identity import origin_of
+from contract_tracker.read.stream import standing_of
 from contract_tracker.services import (
     ContractFields,
     add_milestone,
@@ -28,7 +26,9 @@ from contract_tracker.services import (
     refresh_deadlines,
     register_contract,
 )
-from contract_tracker.stream import standing_of
+from contract_tracker.services.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.store.models import Deadline, Milestone
+from contract_tracker.store.register_identity import origin_of
 
 TODAY = date(2026, 11, 22)
 

@@ -133,8 +133,8 @@ def test_defect_6_text_starting_with_a_byte_order_mark_is_written_as_icalendar_w
 
 
 def test_defect_7_a_trailing_slash_on_a_feed_url_is_a_bare_404_not_a_redirect(demo_store):
-    from contract_tracker.feed_server import start_in_thread
-    from contract_tracker.feeds import DeadlineFilter
+    from contract_tracker.calendar.feed_server import start_in_thread
+    from contract_tracker.calendar.feeds import DeadlineFilter
     from contract_tracker.services.feeds import create_feed
 
     with demo_store.session() as session:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from contract_tracker.feeds import DeadlineFilter, calendar_query, calendar_rows, matching_deadlines
-from contract_tracker.models import Deadline
+from contract_tracker.calendar.feeds import DeadlineFilter, calendar_query, calendar_rows, matching_deadlines
+from contract_tracker.store.models import Deadline
 
 TODAY = date(2026, 11, 22)
 

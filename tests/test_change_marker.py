@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from contract_tracker.backup import backup, restore
-from contract_tracker.change_marker import current_token
-from contract_tracker.dates import parse_span
-from contract_tracker.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.domain.dates import parse_span
+from contract_tracker.read.views import register_rows
 from contract_tracker.services import add_milestone, edit_contract, register_contract
+from contract_tracker.services.backup import backup, restore
 from contract_tracker.services.contracts import ContractFields
-from contract_tracker.views import register_rows
+from contract_tracker.services.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.store.change_marker import current_token
 
 
 def _token(store) -> str:
@@ -67,8 +67,8 @@ def test_a_restore_moves_the_token(demo_store, tmp_path):
 
 
 def test_a_bulk_load_moves_the_token_and_a_rejected_one_does_not(store):
-    from contract_tracker.bulk import BulkContract, bulk_load
     from contract_tracker.errors import InvalidInput
+    from contract_tracker.services.bulk_load import BulkContract, bulk_load
 
     def item(reference: str) -> BulkContract:
         return BulkContract(contract=ContractFields(reference=reference, title="x", start_date=date(2025, 1, 1),

@@ -9,9 +9,8 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from contract_tracker.dates import parse_span
+from contract_tracker.domain.dates import parse_span
 from contract_tracker.errors import InvalidInput, StaleEdit
-from contract_tracker.models import AuditEvent, Contract
 from contract_tracker.services import (
     decline_option,
     edit_contract,
@@ -22,6 +21,7 @@ from contract_tracker.services import (
     options_of,
     terminate,
 )
+from contract_tracker.store.models import AuditEvent, Contract
 
 WCC = "WCC-SEND-MED-2025"
 RACE_TRIALS = 12
@@ -113,7 +113,7 @@ def test_milestone_edits_race_on_the_milestone_row(demo_store):
     with demo_store.session() as session:
         milestone_id = milestones_of(session, get_contract(session, WCC).id)[0].id
     with pytest.raises(StaleEdit), demo_store.session() as alice:
-        from contract_tracker.models import Milestone
+        from contract_tracker.store.models import Milestone
 
         copy = (get_contract(alice, WCC), alice.get(Milestone, milestone_id))  # held, as a screen would
         with demo_store.session() as bob:

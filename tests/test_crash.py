@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from contract_tracker.integrity import check_store
 from contract_tracker.services import edit_contract
-from contract_tracker.store import Store
+from contract_tracker.services.integrity import check_store
+from contract_tracker.store.database import Store
 from store_rows import table_rows
 
 WRITER = Path(__file__).with_name("crash_writer.py")

@@ -4,10 +4,10 @@ from datetime import date
 
 from sqlmodel import select
 
-from contract_tracker.models import Contract, Deadline
+from contract_tracker.read.stream import standing_of
+from contract_tracker.read.views import contract_detail, register_rows
 from contract_tracker.services import get_contract
-from contract_tracker.stream import standing_of
-from contract_tracker.views import contract_detail, register_rows
+from contract_tracker.store.models import Contract, Deadline
 
 TODAY = date(2026, 11, 22)
 

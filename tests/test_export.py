@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from contract_tracker.exporters.ocds import register_package
-from contract_tracker.exporters.transparency_csv import write_transparency_csv
-from contract_tracker.importers.ocds import import_ocds
-from contract_tracker.ocds_schema import package_errors, release_schema
+from contract_tracker.interchange.exporters.ocds import register_package
+from contract_tracker.interchange.exporters.transparency_csv import write_transparency_csv
+from contract_tracker.interchange.importers.ocds import import_ocds
+from contract_tracker.interchange.ocds_schema import package_errors, release_schema
 from shared_data import OCDS, require_data
 
 TODAY = date(2026, 11, 22)

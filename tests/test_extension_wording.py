@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tracker.extension_wording import MAX_TEXT, read_extension_wording
-from contract_tracker.validation import MAX_OPTIONS
+from contract_tracker.domain.extension_wording import MAX_TEXT, read_extension_wording
+from contract_tracker.services.validation import MAX_OPTIONS
 from shared_data import OCDS, releases_in, require_data
 
 UNREAD = None

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from calendar_support import parse
-from contract_tracker.feed_guard import (
+from contract_tracker.calendar.feed_guard import (
     ACCEPT_FAILED,
     DROPPED,
     REFUSED,
@@ -29,8 +29,8 @@ from contract_tracker.feed_guard import (
     LoadReport,
     connection_cap,
 )
-from contract_tracker.feed_server import start_app_in_thread, start_in_thread
-from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.calendar.feed_server import start_app_in_thread, start_in_thread
+from contract_tracker.calendar.feeds import DeadlineFilter
 from contract_tracker.services.feeds import create_feed
 
 SAFETY = 15  # seconds a socket waits for the server before the test gives up (a hang, not a timing check)
@@ -197,8 +197,8 @@ def test_a_failed_accept_is_counted_not_logged_with_a_traceback(caplog):
 def test_a_flood_of_half_open_connections_under_a_low_file_limit_still_serves_a_subscriber(tmp_path):
     """The report's case: `ulimit -n 256`, 400 connections sending half a request line."""
     resource = pytest.importorskip("resource")
-    from contract_tracker.demo import load_demo
-    from contract_tracker.store import Store
+    from contract_tracker.services.demo import load_demo
+    from contract_tracker.store.database import Store
 
     db = f"sqlite:///{tmp_path / 'flood.sqlite'}"
     store = Store.open(db)

@@ -11,13 +11,13 @@ import pytest
 from sqlmodel import select
 
 from calendar_support import event_keys, expanded, expected_keys, parse
-from contract_tracker.demo import WARWICKSHIRE_REFERENCE
+from contract_tracker.calendar.feed_server import start_in_thread
+from contract_tracker.calendar.feeds import DeadlineFilter, feed_urls, hash_token, if_none_match_hits
 from contract_tracker.errors import InvalidInput, NotFound
-from contract_tracker.feed_server import start_in_thread
-from contract_tracker.feeds import DeadlineFilter, feed_urls, hash_token, if_none_match_hits
-from contract_tracker.models import AuditEvent, FeedSubscription
 from contract_tracker.services import edit_contract
+from contract_tracker.services.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.services.feeds import create_feed, feed_for_token, list_feeds, revoke_feed
+from contract_tracker.store.models import AuditEvent, FeedSubscription
 
 WARWICKSHIRE = DeadlineFilter(contracts=(WARWICKSHIRE_REFERENCE,))
 
@@ -153,7 +153,7 @@ def test_other_methods_get_404_too(demo_store, server):
 
 
 def test_feed_cache_rebuilds_only_when_deadlines_change_and_keeps_the_etag_of_an_unchanged_calendar(demo_store):
-    from contract_tracker.dates import parse_span
+    from contract_tracker.domain.dates import parse_span
     from contract_tracker.services import add_milestone
     from contract_tracker.services.feeds import FeedCache
 
@@ -256,7 +256,7 @@ def test_migration_0004_creates_and_drops_the_feed_table(tmp_path):
     from alembic import command
     from sqlalchemy import inspect
 
-    from contract_tracker.store import Store, _alembic_config
+    from contract_tracker.store.database import Store, _alembic_config
 
     store = Store.open(f"sqlite:///{tmp_path / 'm.sqlite'}")
     try:

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tracker.errors import InvalidInput
-from contract_tracker.finance import (
+from contract_tracker.domain.finance import (
     FinancialYear,
     SpendBasis,
     YearFigures,
@@ -25,6 +24,7 @@ from contract_tracker.finance import (
     variance,
     years_between,
 )
+from contract_tracker.errors import InvalidInput
 
 
 @pytest.mark.parametrize("day, label", [

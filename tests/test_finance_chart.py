@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from contract_tracker.finance import FinancialYear, SpendBasis, YearFigures
-from contract_tracker.finance_chart import short_money, sparkline, spend_chart, unit_cost_chart
+from contract_tracker.domain.finance import FinancialYear, SpendBasis, YearFigures
+from contract_tracker.read.finance_chart import short_money, sparkline, spend_chart, unit_cost_chart
 
 A, F = SpendBasis.ACTUAL, SpendBasis.FORECAST
 

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from contract_tracker.store import _alembic_config, build_engine, upgrade
+from contract_tracker.store.database import _alembic_config, build_engine, upgrade
 
 
 def test_year_figures_table_matches_the_model_and_downgrades(tmp_path):

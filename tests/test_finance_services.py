@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from contract_tracker.domain.finance import FinancialYear, SpendBasis
 from contract_tracker.errors import InvalidInput, NotFound
-from contract_tracker.finance import FinancialYear, SpendBasis
-from contract_tracker.finance_csv import read_figures_csv
-from contract_tracker.finance_views import savings_report, spend_report, threshold_report, year_summary
-from contract_tracker.models import AuditEvent, ContractYearFigures
+from contract_tracker.interchange.finance_csv import read_figures_csv
+from contract_tracker.read.finance_views import savings_report, spend_report, threshold_report, year_summary
 from contract_tracker.services import ContractFields, register_contract
 from contract_tracker.services.finance import figures_of, import_year_figures, set_year_figures
 from contract_tracker.services.lookup import get_contract
+from contract_tracker.store.models import AuditEvent, ContractYearFigures
 
 REF = "T-FIN-1"
 

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contract_tracker.limits import INTEGER_MAX
-from contract_tracker.money import MAX_POUNDS
+from contract_tracker.domain.limits import INTEGER_MAX
+from contract_tracker.domain.money import MAX_POUNDS
 from fuzz_support import Register, fuzz, refused
 from fuzz_support import register as register
 
@@ -320,8 +320,8 @@ json_values = st.recursive(
 
 @pytest.fixture(scope="module")
 def good_dump(register, tmp_path_factory) -> list[str]:
-    from contract_tracker.backup import backup
-    from contract_tracker.store import Store
+    from contract_tracker.services.backup import backup
+    from contract_tracker.store.database import Store
 
     store = Store.open(register.url)
     path = tmp_path_factory.mktemp("dump") / "good.json"

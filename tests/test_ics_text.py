@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from icalendar import vText
 
 from calendar_support import parse
-from contract_tracker.calendar import (
+from contract_tracker.calendar.events import (
     AlarmPolicy,
     Origin,
     categories_of,
@@ -23,12 +23,12 @@ from contract_tracker.calendar import (
     description_of,
     summary_of,
 )
-from contract_tracker.feeds import CalendarRow, DeadlineFilter, matching_deadlines
-from contract_tracker.ics_text import escape_text
-from contract_tracker.ics_writer import calendar_bytes
-from contract_tracker.models import FeedSubscription
-from contract_tracker.register_identity import origin_of
+from contract_tracker.calendar.feeds import CalendarRow, DeadlineFilter, matching_deadlines
+from contract_tracker.calendar.ics_text import escape_text
+from contract_tracker.calendar.ics_writer import calendar_bytes
 from contract_tracker.services.feeds import create_feed, render_feed
+from contract_tracker.store.models import FeedSubscription
+from contract_tracker.store.register_identity import origin_of
 from ical_readers import read_icaljs, read_vobject, rfc5545_problems
 
 COUNCIL_NAME = "Children's services, SEND; transport"

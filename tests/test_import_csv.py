@@ -12,11 +12,15 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from contract_tracker.errors import InvalidInput
-from contract_tracker.exporters.transparency_csv import write_transparency_csv
-from contract_tracker.importers.transparency_csv import import_transparency_csv, load_mapping, parse_register
-from contract_tracker.models import AuditEvent, Contract
+from contract_tracker.interchange.exporters.transparency_csv import write_transparency_csv
+from contract_tracker.interchange.importers.transparency_csv import (
+    import_transparency_csv,
+    load_mapping,
+    parse_register,
+)
+from contract_tracker.read.views import contract_detail
 from contract_tracker.services import get_contract, options_of, suppliers_of
-from contract_tracker.views import contract_detail
+from contract_tracker.store.models import AuditEvent, Contract
 
 TODAY = date(2026, 11, 22)
 
@@ -201,7 +205,7 @@ def _export(store) -> str:
 def test_round_trip_export_then_import_gives_the_same_register(demo_store, tmp_path):
     """The demo register (options exercised and declined, a termination, several suppliers)
     exported as CSV and imported into an empty store reads back the same."""
-    from contract_tracker.store import Store
+    from contract_tracker.store.database import Store
 
     exported = _export(demo_store)
     empty = Store.open(f"sqlite:///{tmp_path / 'empty.sqlite'}")

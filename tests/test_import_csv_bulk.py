@@ -12,10 +12,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from contract_tracker.errors import InvalidInput
-from contract_tracker.importers.transparency_csv import import_transparency_csv
-from contract_tracker.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
+from contract_tracker.interchange.importers.transparency_csv import import_transparency_csv
+from contract_tracker.read.views import contract_detail, register_rows
 from contract_tracker.services import edit_contract, get_contract, options_of, refresh_deadlines
-from contract_tracker.views import contract_detail, register_rows
+from contract_tracker.store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
 
 TODAY = date(2026, 11, 22)
 HEADER = "Reference,Title,Supplier,Companies House Number,Start Date,End Date,Extension Options\r\n"
@@ -285,8 +285,8 @@ def test_a_bad_registration_number_names_its_column(store, header, cell, words):
 def test_the_export_carries_numbers_and_wording_and_reads_back_the_same(store, tmp_path):
     import io
 
-    from contract_tracker.exporters.transparency_csv import write_transparency_csv
-    from contract_tracker.store import Store
+    from contract_tracker.interchange.exporters.transparency_csv import write_transparency_csv
+    from contract_tracker.store.database import Store
 
     _import(store, _csv('X-1,Exported,"Grit & Salt Ltd; Other plc",01234567,01/04/2025,31/03/2028,2 x 12 months',
                         "X-2,Unread,,,01/04/2025,31/03/2028,renewed upon expiry subject to business needs"))
@@ -319,7 +319,7 @@ def _deadline_indexes(store) -> list[tuple]:
 def test_a_large_first_import_leaves_the_deadline_indexes_as_they_were(tmp_path):
     """Into an empty SQLite store the deadline indexes are built once, after the rows: they are all
     back afterwards, and back when the import fails part-way too."""
-    from contract_tracker.store import Store
+    from contract_tracker.store.database import Store
 
     store = Store.open(f"sqlite:///{tmp_path / 'first.sqlite'}")
     try:

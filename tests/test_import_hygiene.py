@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 CORE_MODULES = [
-    "contract_tracker.models", "contract_tracker.store", "contract_tracker.lifecycle",
-    "contract_tracker.deadlines", "contract_tracker.services", "contract_tracker.views",
-    "contract_tracker.demo", "contract_tracker.cli",
+    "contract_tracker.store.models", "contract_tracker.store.database", "contract_tracker.domain.lifecycle",
+    "contract_tracker.domain.deadlines", "contract_tracker.services", "contract_tracker.read.views",
+    "contract_tracker.services.demo", "contract_tracker.cli",
 ]
 
 

@@ -13,11 +13,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from contract_tracker.errors import InvalidInput
-from contract_tracker.importers.ocds import import_ocds
-from contract_tracker.models import AuditEvent, Contract, ExtensionOption, Milestone
+from contract_tracker.interchange.importers.ocds import import_ocds
+from contract_tracker.read.views import contract_detail
 from contract_tracker.services import get_contract, options_of, suppliers_of
-from contract_tracker.store import Store
-from contract_tracker.views import contract_detail
+from contract_tracker.store.database import Store
+from contract_tracker.store.models import AuditEvent, Contract, ExtensionOption, Milestone
 from shared_data import OCDS, clean, file_id, load, ocds_files, ocids_in, releases_in, require_data
 
 TODAY = date(2026, 11, 22)
@@ -344,7 +344,7 @@ def test_not_ocds_is_refused(sqlite_store, text, message):
 
 def test_an_older_notice_read_after_a_newer_one_changes_nothing(sqlite_store, tmp_path):
     """The register remembers the newest release date per ocid (table imported_record)."""
-    from contract_tracker.models import ImportedRecord
+    from contract_tracker.store.models import ImportedRecord
 
     path = OCDS / "other" / "ocds-fictional-example-1.1-release-package.json"
     data = load(path)

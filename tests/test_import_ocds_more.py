@@ -17,13 +17,13 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from contract_tracker.errors import InvalidInput
-from contract_tracker.exporters.ocds import register_package
-from contract_tracker.importers.ocds import import_ocds
-from contract_tracker.models import AuditEvent, Contract, ContractSupplier, ExtensionOption
-from contract_tracker.ocds_schema import package_errors
+from contract_tracker.interchange.exporters.ocds import register_package
+from contract_tracker.interchange.importers.ocds import import_ocds
+from contract_tracker.interchange.ocds_schema import package_errors
+from contract_tracker.read.views import contract_detail, register_rows
 from contract_tracker.services import get_contract, options_of
-from contract_tracker.store import Store
-from contract_tracker.views import contract_detail, register_rows
+from contract_tracker.store.database import Store
+from contract_tracker.store.models import AuditEvent, Contract, ContractSupplier, ExtensionOption
 from shared_data import OCDS, clean, load, releases_in
 from test_extension_wording import NOTICES
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from contract_tracker.cli import app
-from contract_tracker.ocds_schema import package_errors
+from contract_tracker.interchange.ocds_schema import package_errors
 from shared_data import OCDS, require_data
 
 runner = CliRunner()

@@ -6,10 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tracker.durations import Duration, last_day_to_give_notice, parse_duration, period_end
-from contract_tracker.enums import ContractStatus, LifecycleStatus, OptionStatus
-from contract_tracker.errors import InvalidInput
-from contract_tracker.lifecycle import (
+from contract_tracker.domain.durations import Duration, last_day_to_give_notice, parse_duration, period_end
+from contract_tracker.domain.lifecycle import (
     BreakTerms,
     ContractTerms,
     OptionTerms,
@@ -23,6 +21,8 @@ from contract_tracker.lifecycle import (
     reprocurement_start,
     status_as_of,
 )
+from contract_tracker.enums import ContractStatus, LifecycleStatus, OptionStatus
+from contract_tracker.errors import InvalidInput
 
 Y3 = Duration(3, "years")
 

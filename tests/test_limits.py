@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from contract_tracker.dates import Span
-from contract_tracker.durations import parse_duration
-from contract_tracker.errors import InvalidInput, NotFound, StoreUnavailable
-from contract_tracker.limits import (
+from contract_tracker.domain.dates import Span
+from contract_tracker.domain.durations import parse_duration
+from contract_tracker.domain.limits import (
     INTEGER_MAX,
     MAX_OPTIONS,
     DateOutOfRange,
@@ -20,8 +19,9 @@ from contract_tracker.limits import (
     clean_text,
     computed_dates,
 )
-from contract_tracker.money import MAX_POUNDS, parse_money
-from contract_tracker.periods import parse_gap
+from contract_tracker.domain.money import MAX_POUNDS, parse_money
+from contract_tracker.domain.periods import parse_gap
+from contract_tracker.errors import InvalidInput, NotFound, StoreUnavailable
 from contract_tracker.services import (
     ContractFields,
     add_milestone,
@@ -33,7 +33,7 @@ from contract_tracker.services import (
 )
 from contract_tracker.services.finance import set_year_figures
 from contract_tracker.settings import resolve
-from contract_tracker.store import build_engine
+from contract_tracker.store.database import build_engine
 
 WCC = "WCC-SEND-MED-2025"
 

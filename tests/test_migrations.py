@@ -11,13 +11,20 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
 
-from contract_tracker.backup import _load, _reflect
-from contract_tracker.demo import load_demo
 from contract_tracker.errors import StaleEdit
-from contract_tracker.integrity import check_store
-from contract_tracker.models import AuditEvent
 from contract_tracker.services import edit_contract, get_contract
-from contract_tracker.store import Store, _alembic_config, build_engine, current_revision, head_revision, upgrade
+from contract_tracker.services.backup import _load, _reflect
+from contract_tracker.services.demo import load_demo
+from contract_tracker.services.integrity import check_store
+from contract_tracker.store.database import (
+    Store,
+    _alembic_config,
+    build_engine,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from contract_tracker.store.models import AuditEvent
 from store_rows import table_rows
 
 FIRST = "0001"

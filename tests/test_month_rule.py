@@ -14,9 +14,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tracker.durations import last_day_to_give_notice, parse_duration, period_end
-from contract_tracker.lifecycle import ContractTerms, OptionTerms, initial_end, option_windows, start_to_replace
-from contract_tracker.reports import window
+from contract_tracker.domain.durations import last_day_to_give_notice, parse_duration, period_end
+from contract_tracker.domain.lifecycle import ContractTerms, OptionTerms, initial_end, option_windows, start_to_replace
+from contract_tracker.read.reports import window
 
 EVERY_DAY = [date(2023, 1, 1) + timedelta(days=n) for n in range((date(2029, 12, 31) - date(2023, 1, 1)).days + 1)]
 LENGTHS = ["1m", "2m", "3m", "6m", "9m", "12m", "13m", "18m", "1y", "2y", "3y", "4y"]

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contract_tracker.domain.periods import Gap, parse_gap
+from contract_tracker.domain.planning import parse_overrides, plan
+from contract_tracker.domain.statutory import pa_standstill_end, pcr_standstill_end
+from contract_tracker.domain.templates import get_template, load_templates, parse_template, template_for
+from contract_tracker.domain.workdays import WorkingDays, parse_closures, statutory_calendar
 from contract_tracker.errors import InvalidInput, NotFound
-from contract_tracker.periods import Gap, parse_gap
-from contract_tracker.planning import parse_overrides, plan
-from contract_tracker.statutory import pa_standstill_end, pcr_standstill_end
-from contract_tracker.templates import get_template, load_templates, parse_template, template_for
-from contract_tracker.workdays import WorkingDays, parse_closures, statutory_calendar
 
 UK = statutory_calendar()
 SHIPPED = ["pa2023-open", "pa2023-competitive-flexible", "pa2023-light-touch", "pcr2015-open",

@@ -14,10 +14,10 @@ from datetime import date
 
 from sqlmodel import select
 
-from contract_tracker.integrity import check_store
-from contract_tracker.models import AuditEvent, ExtensionOption
 from contract_tracker.services import ContractFields, get_contract, options_of, register_contract
 from contract_tracker.services.finance import figures_of
+from contract_tracker.services.integrity import check_store
+from contract_tracker.store.models import AuditEvent, ExtensionOption
 
 FIGURES = [
     ["--budget", "1000"], ["--baseline", "2000"], ["--volume", "30"], ["--note", "agreed at panel"],

@@ -10,11 +10,11 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlmodel import Session
 
-from contract_tracker.backup import backup, restore
-from contract_tracker.models import Deadline
-from contract_tracker.register_identity import origin_of, read_identity
 from contract_tracker.services import edit_contract
-from contract_tracker.store import Store, _alembic_config
+from contract_tracker.services.backup import backup, restore
+from contract_tracker.store.database import Store, _alembic_config
+from contract_tracker.store.models import Deadline
+from contract_tracker.store.register_identity import origin_of, read_identity
 
 SL = "DEMO-SL-2026"  # break clause 30 Sep 2027, initial term 2 years to 31 Mar 2028
 
@@ -46,7 +46,7 @@ def test_a_backup_restored_anywhere_keeps_the_identity_and_so_the_uids(demo_stor
     finally:
         elsewhere.close()
     with demo_store.engine.begin() as connection:  # the live store is given another identity ...
-        from contract_tracker.register_identity import give_identity
+        from contract_tracker.store.register_identity import give_identity
         give_identity(connection)
     assert _identity(demo_store) != identity
     restore(demo_store.engine, copy)  # ... and gets its own back from a SQLite file, on either database

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from contract_tracker.lifecycle import current_end, initial_end, status_as_of
-from contract_tracker.models import Contract
+from contract_tracker.domain.lifecycle import current_end, initial_end, status_as_of
+from contract_tracker.read.views import register_rows
 from contract_tracker.services.sync import load_snapshot
-from contract_tracker.views import register_rows
+from contract_tracker.store.models import Contract
 
 
 def _days_to_check(terms_list) -> list[date]:

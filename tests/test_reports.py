@@ -11,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from contract_tracker.domain.lifecycle import final_possible_end, option_windows, reprocurement_start
 from contract_tracker.enums import OptionStatus
 from contract_tracker.errors import InvalidInput
-from contract_tracker.lifecycle import final_possible_end, option_windows, reprocurement_start
-from contract_tracker.models import Contract, Deadline
-from contract_tracker.reports import (
+from contract_tracker.read.reports import (
     Filters,
     decisions_report,
     expiring_report,
@@ -26,9 +25,10 @@ from contract_tracker.reports import (
     upcoming_report,
     window,
 )
-from contract_tracker.reports.upcoming import upcoming_query
+from contract_tracker.read.reports.upcoming import upcoming_query
+from contract_tracker.read.stream import standing_of
 from contract_tracker.services.sync import load_snapshot
-from contract_tracker.stream import standing_of
+from contract_tracker.store.models import Contract, Deadline
 
 # Every first of the month from 2024 to 2035, and the days either side of some deadlines.
 DAYS = [date(year, month, 1) for year in range(2024, 2036) for month in range(1, 13, 2)] + [
@@ -182,7 +182,7 @@ def test_kinds_are_read_as_people_write_them():
 
 
 def test_json_reports_put_each_row_on_its_own_line_and_parse_to_the_same_document():
-    from contract_tracker.reports.render import json_document
+    from contract_tracker.read.reports.render import json_document
 
     rows = [{"due_date": "2027-03-01", "title": 'Decide "option" 1, {"due_date": x}\n',
              "owner": "Ana\u00efs \U0001F4C5"},
@@ -203,7 +203,7 @@ def test_json_reports_put_each_row_on_its_own_line_and_parse_to_the_same_documen
     [{"only": "one"}],
 ], ids=["flat", "nested rows alike", "first keys differ", "one row"])
 def test_each_json_row_line_is_that_row_encoded_alone(rows):
-    from contract_tracker.reports.render import json_document
+    from contract_tracker.read.reports.render import json_document
 
     lines = [line for line in json_document({"rows": rows}).splitlines() if line.startswith("    ")]
     compact = {"ensure_ascii": False, "separators": (",", ":")}
@@ -215,7 +215,7 @@ def test_each_json_row_line_is_that_row_encoded_alone(rows):
 def test_json_written_to_a_stream_is_the_document(encoding):
     import io
 
-    from contract_tracker.reports.render import json_document, write_json
+    from contract_tracker.read.reports.render import json_document, write_json
 
     data = {"title": "Café", "rows": [{"owner": "Anaïs", "n": 1}, {"owner": "Zoë", "n": 2}]}
     raw = io.BytesIO()

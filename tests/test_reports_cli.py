@@ -20,7 +20,7 @@ import pytest
 
 COMMAND = Path(sys.executable).parent / "contract-tracker"
 SCHEMA = json.loads(
-    (Path(__file__).parents[1] / "contract_tracker" / "reports" / "report.schema.json").read_text()
+    (Path(__file__).parents[1] / "contract_tracker" / "read" / "reports" / "report.schema.json").read_text()
 )
 WCC = "WCC-SEND-MED-2025"
 WCC_EXEC = "Executive Director for Children and Young People"

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from contract_tracker.backup import SCRATCH_PREFIX, backup, read_summary, remove_stale_scratch, restore
 from contract_tracker.cli import app
 from contract_tracker.errors import InvalidInput
-from contract_tracker.integrity import check_store
-from contract_tracker.store import Store
+from contract_tracker.services.backup import SCRATCH_PREFIX, backup, read_summary, remove_stale_scratch, restore
+from contract_tracker.services.integrity import check_store
+from contract_tracker.store.database import Store
 from store_rows import table_rows
 
 WCC = "WCC-SEND-MED-2025"
@@ -168,7 +168,7 @@ def test_the_named_damaged_dumps_are_refused_on_both_databases(demo_store, good_
 
 def test_every_kind_of_damaged_dump_is_refused_and_changes_nothing(tmp_path):
     """The whole list, restored into a SQLite register (the checks run before the target is touched)."""
-    from contract_tracker.demo import load_demo
+    from contract_tracker.services.demo import load_demo
 
     store = Store.open(f"sqlite:///{tmp_path / 'register.sqlite'}")
     try:
@@ -188,7 +188,7 @@ def test_every_kind_of_damaged_dump_is_refused_and_changes_nothing(tmp_path):
 
 def _sqlite_copy(tmp_path: Path, name: str, *statements: str) -> Path:
     """A SQLite backup of the demo register, changed behind the tool's back."""
-    from contract_tracker.demo import load_demo
+    from contract_tracker.services.demo import load_demo
 
     source = tmp_path / "source.sqlite"
     if not source.exists():
@@ -271,8 +271,8 @@ def test_scratch_folders_of_killed_restores_are_removed_by_the_next_one(tmp_path
 
 RESTORE_IN_A_CHILD = textwrap.dedent("""
     import sys
-    from contract_tracker.backup import restore
-    from contract_tracker.store import Store
+    from contract_tracker.services.backup import restore
+    from contract_tracker.store.database import Store
     store = Store.open(sys.argv[1])
     print("ready", flush=True)
     restore(store.engine, sys.argv[2])
@@ -312,8 +312,8 @@ def test_a_restore_killed_half_way_leaves_the_register_and_at_most_a_stale_folde
 
 def _fill(store: Store, count: int) -> None:
     """A register big enough that restoring it takes a moment (bulk-loaded: it is quick to make)."""
-    from contract_tracker.bulk import BulkContract, bulk_load
     from contract_tracker.services import ContractFields
+    from contract_tracker.services.bulk_load import BulkContract, bulk_load
 
     bulk_load(store, (BulkContract(ContractFields(
         reference=f"BIG-{number:05d}", title=f"Contract {number}", start_date=date(2024, 1, 1 + number % 28),

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from contract_tracker.dates import Span
+from contract_tracker.domain.dates import Span
+from contract_tracker.domain.schedule_check import Outcome, broken
+from contract_tracker.domain.statutory import pa_standstill_end
+from contract_tracker.domain.workdays import statutory_calendar
 from contract_tracker.enums import DeadlineKind, DeadlineState, MilestoneStatus
 from contract_tracker.errors import InvalidInput, NotFound, StaleEdit
-from contract_tracker.models import AuditEvent, Deadline, Milestone
-from contract_tracker.schedule_check import Outcome, broken
 from contract_tracker.services import (
     ContractFields,
     add_milestone,
@@ -25,8 +26,7 @@ from contract_tracker.services import (
     register_contract,
 )
 from contract_tracker.services.schedules import apply_schedule, check_schedule
-from contract_tracker.statutory import pa_standstill_end
-from contract_tracker.workdays import statutory_calendar
+from contract_tracker.store.models import AuditEvent, Deadline, Milestone
 
 WARWICKSHIRE = "WCC-SEND-MED-2025"
 REF = "T-PA-OPEN"

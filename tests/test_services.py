@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from contract_tracker.dates import parse_span
+from contract_tracker.domain.dates import parse_span
 from contract_tracker.enums import DeadlineKind, OptionStatus
 from contract_tracker.errors import InvalidInput, NotFound, RuleViolation
-from contract_tracker.models import AuditEvent, Contract, Deadline, ExtensionOption
 from contract_tracker.services import (
     ContractFields,
     add_milestone,
@@ -22,6 +21,7 @@ from contract_tracker.services import (
     register_contract,
     terminate,
 )
+from contract_tracker.store.models import AuditEvent, Contract, Deadline, ExtensionOption
 
 ACTOR = "officer"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from contract_tracker.statutory import (
+from contract_tracker.domain.statutory import (
     pa_standstill_end,
     pcr_standstill_end,
     standstill_required,
@@ -14,7 +14,7 @@ from contract_tracker.statutory import (
     uk7_due,
     uk11_due,
 )
-from contract_tracker.workdays import WorkingDays
+from contract_tracker.domain.workdays import WorkingDays
 
 ENGLAND = WorkingDays(nations=("ENG",))
 

@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from contract_tracker import paths
 from contract_tracker.settings import resolve
-from contract_tracker.store import Store, build_engine, current_revision, head_revision, upgrade
+from contract_tracker.store.database import Store, build_engine, current_revision, head_revision, upgrade
 
 
 def test_a_new_store_is_made_by_migrations(db_url):

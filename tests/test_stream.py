@@ -1,4 +1,4 @@
-"""The deadline stream as of a day (contract_tracker.stream), on SQLite and PostgreSQL.
+"""The deadline stream as of a day (contract_tracker.read.stream), on SQLite and PostgreSQL.
 
 - the Python and SQL forms of the one rule agree on every row and day;
 - every reader (register, contract detail as `contract show` prints it, agenda, report upcoming and
@@ -18,18 +18,18 @@ from sqlalchemy import select as core_select
 from sqlmodel import select
 
 from calendar_support import parse
-from contract_tracker.agenda import agenda_items
-from contract_tracker.calendar import AlarmPolicy
-from contract_tracker.dates import parse_span
-from contract_tracker.deadline_item import INFORMATIONAL, OPPORTUNITIES
+from contract_tracker.calendar.events import AlarmPolicy
+from contract_tracker.calendar.feeds import DeadlineFilter, calendar_rows
+from contract_tracker.calendar.ics_writer import calendar_bytes
+from contract_tracker.domain.dates import parse_span
+from contract_tracker.domain.deadline_item import INFORMATIONAL, OPPORTUNITIES
+from contract_tracker.domain.lifecycle import option_windows, reprocurement_start
 from contract_tracker.enums import DeadlineKind, DeadlineState, OptionStatus, Standing
 from contract_tracker.errors import RuleViolation
-from contract_tracker.feeds import DeadlineFilter, calendar_rows
-from contract_tracker.ics_writer import calendar_bytes
-from contract_tracker.lifecycle import option_windows, reprocurement_start
-from contract_tracker.models import Contract, Deadline
-from contract_tracker.register_identity import origin_of
-from contract_tracker.reports import Filters, overdue_report, upcoming_report, window
+from contract_tracker.read.agenda import agenda_items
+from contract_tracker.read.reports import Filters, overdue_report, upcoming_report, window
+from contract_tracker.read.stream import is_open, is_overdue, standing, standing_sql
+from contract_tracker.read.views import contract_detail, register_rows
 from contract_tracker.services import (
     ContractFields,
     add_milestone,
@@ -40,8 +40,8 @@ from contract_tracker.services import (
     terminate,
 )
 from contract_tracker.services.sync import load_snapshot
-from contract_tracker.stream import is_open, is_overdue, standing, standing_sql
-from contract_tracker.views import contract_detail, register_rows
+from contract_tracker.store.models import Contract, Deadline
+from contract_tracker.store.register_identity import origin_of
 
 SWEEP = [date(2025, 12, 1) + timedelta(weeks=n) for n in range(105)]  # two years, weekly
 OPEN = (Standing.OPEN.value, Standing.OVERDUE.value)
@@ -55,7 +55,7 @@ _days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 @pytest.fixture(scope="module")
 def one_row(tmp_path_factory):
     """A SQLite store holding one contract and one deadline row, rewritten for each example."""
-    from contract_tracker.store import Store
+    from contract_tracker.store.database import Store
 
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('rule') / 'rule.sqlite'}")
     with store.session() as session:
@@ -315,7 +315,7 @@ def test_7_termination_cancels_later_milestones_and_passed_dates_read_passed(sto
 
 
 def test_6_a_planned_procurement_notice_a_year_and_a_day_before_does_not_qualify():
-    from contract_tracker.statutory import qualifying_planned_notice, tender_minimum
+    from contract_tracker.domain.statutory import qualifying_planned_notice, tender_minimum
 
     assert not qualifying_planned_notice(date(2025, 3, 31), date(2026, 4, 1))  # 366 days: more than a year
     assert qualifying_planned_notice(date(2025, 4, 1), date(2026, 4, 1))  # exactly a year
@@ -343,7 +343,7 @@ def test_9_the_regime_defaults_by_the_start_date_and_says_so(cli):
 def test_9_the_ocds_export_calls_an_expired_contract_terminated_and_a_running_one_active(demo_store):
     from datetime import UTC, datetime
 
-    from contract_tracker.exporters.ocds import register_package
+    from contract_tracker.interchange.exporters.ocds import register_package
 
     with demo_store.session() as session:
         package = register_package(session, as_of=date(2026, 12, 3), published=datetime(2026, 12, 3, tzinfo=UTC),
@@ -371,9 +371,9 @@ def test_rows_no_longer_produced_are_kept_superseded_and_sequences_never_go_back
 def test_a_store_written_by_other_rules_is_rewritten_when_opened(db_url):
     from sqlalchemy import update
 
-    from contract_tracker.integrity import check_store
-    from contract_tracker.models import DeadlineVersion
-    from contract_tracker.store import Store
+    from contract_tracker.services.integrity import check_store
+    from contract_tracker.store.database import Store
+    from contract_tracker.store.models import DeadlineVersion
 
     store = Store.open(db_url)
     with store.session() as session:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tracker.errors import InvalidInput
-from contract_tracker.supplier_ids import (
+from contract_tracker.domain.supplier_ids import (
     SupplierMatcher,
     charity_number,
     company_number,
@@ -14,6 +13,7 @@ from contract_tracker.supplier_ids import (
     registration_number,
     split,
 )
+from contract_tracker.errors import InvalidInput
 
 
 @pytest.mark.parametrize("text, expected", [

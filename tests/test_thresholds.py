@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from contract_tracker.durations import parse_duration
-from contract_tracker.errors import InvalidInput
-from contract_tracker.thresholds import (
+from contract_tracker.domain.durations import parse_duration
+from contract_tracker.domain.thresholds import (
     THRESHOLDS,
     Category,
     check,
@@ -19,6 +18,7 @@ from contract_tracker.thresholds import (
     threshold_for,
     whole_life_estimate,
 )
+from contract_tracker.errors import InvalidInput
 
 G, L, W = Category.GOODS_AND_SERVICES, Category.LIGHT_TOUCH, Category.WORKS
 

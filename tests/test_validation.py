@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from contract_tracker.bulk_rows import check_contract
 from contract_tracker.errors import InvalidInput
 from contract_tracker.services import BreakInput, ContractFields, register_contract
 from contract_tracker.services.audit import utcnow
-from contract_tracker.validation import MAX_OPTIONS
+from contract_tracker.services.bulk_rows import check_contract
+from contract_tracker.services.validation import MAX_OPTIONS
 
 GOOD = dict(reference="V-1", title="Valid", start_date=date(2025, 4, 1), initial_term="3y")
 

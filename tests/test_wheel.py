@@ -47,10 +47,10 @@ def test_the_wheel_holds_the_data_files(installed):
     (wheel,) = (installed / "dist").glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("contract_tracker/tui/app.tcss", "contract_tracker/schedules/pa2023-open.toml",
-                   "contract_tracker/migrations/env.py", "contract_tracker/migrations/script.py.mako",
-                   "contract_tracker/migrations/versions/0001_initial_schema.py",
-                   "contract_tracker/reports/report.schema.json",
-                   "contract_tracker/data/ocds-release-schema-1.1.4.json"):
+                   "contract_tracker/store/migrations/env.py", "contract_tracker/store/migrations/script.py.mako",
+                   "contract_tracker/store/migrations/versions/0001_initial_schema.py",
+                   "contract_tracker/read/reports/report.schema.json",
+                   "contract_tracker/interchange/data/ocds-release-schema-1.1.4.json"):
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "tui/", "schedules/")) for name in names)
 

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contract_tracker.errors import InvalidInput
-from contract_tracker.workdays import (
+from contract_tracker.domain.workdays import (
     CLOSURES_ENV,
     NATIONS_ENV,
     WorkingDays,
@@ -19,6 +18,7 @@ from contract_tracker.workdays import (
     parse_closures,
     statutory_calendar,
 )
+from contract_tracker.errors import InvalidInput
 
 DATA = Path(__file__).parent / "data" / "bank-holidays"
 MOJ = DATA / "govuk-bank-holidays-2012-2028.json"

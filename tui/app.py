@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from contract_tracker.settings import Settings
-    from contract_tracker.store import Store
+    from contract_tracker.store.database import Store
 
 from contract_tracker.errors import StaleEdit
 

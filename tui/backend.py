@@ -20,15 +20,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from contract_tracker import services
-from contract_tracker.agenda import AgendaItem, agenda_items
-from contract_tracker.dates import Span
+from contract_tracker.calendar.feeds import DeadlineFilter
+from contract_tracker.domain.dates import Span
 from contract_tracker.errors import DomainError
-from contract_tracker.feeds import DeadlineFilter
-from contract_tracker.models import Contract
-from contract_tracker.services.contracts import EDITABLE, ContractFields
-from contract_tracker.settings import Settings
-from contract_tracker.store import Store
-from contract_tracker.views import (
+from contract_tracker.read.agenda import AgendaItem, agenda_items
+from contract_tracker.read.views import (
     NEEDS_REVIEW,
     RegisterPage,
     RegisterRow,
@@ -38,6 +34,10 @@ from contract_tracker.views import (
     register_rows,
     status_matches,
 )
+from contract_tracker.services.contracts import EDITABLE, ContractFields
+from contract_tracker.settings import Settings
+from contract_tracker.store.database import Store
+from contract_tracker.store.models import Contract
 
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
@@ -247,15 +247,15 @@ class Backend:
 
     @staticmethod
     def _money(session: Session, reference: str) -> list[str]:
-        from contract_tracker.finance_chart import spend_chart, unit_cost_chart
-        from contract_tracker.finance_views import contract_figures
+        from contract_tracker.read.finance_chart import spend_chart, unit_cost_chart
+        from contract_tracker.read.finance_views import contract_figures
 
         _, figures = contract_figures(session, reference)
         return [*spend_chart(figures), "", *unit_cost_chart(figures)]
 
     def finance_summary(self) -> dict:
         """This financial year's total budget, spend and variance (finance_views.year_summary)."""
-        from contract_tracker.finance_views import year_summary
+        from contract_tracker.read.finance_views import year_summary
 
         with self.store.session() as session:
             return year_summary(session, self.today)
@@ -266,8 +266,8 @@ class Backend:
 
     def _planning_calendar(self):
         if self._calendar is None:
+            from contract_tracker.domain.workdays import configured_calendar
             from contract_tracker.paths import config_dir
-            from contract_tracker.workdays import configured_calendar
             self._calendar = configured_calendar(config_dir())
         return self._calendar
 
@@ -308,10 +308,10 @@ class Backend:
 
     def export_ics(self, scope: ExportScope, path: Path) -> int:
         """Write the scope's deadlines to `path` as iCalendar, whole or not at all; the number of events."""
-        from contract_tracker.feeds import calendar_rows
+        from contract_tracker.calendar.feeds import calendar_rows
+        from contract_tracker.calendar.ics_writer import write_calendar
         from contract_tracker.files import open_atomically
-        from contract_tracker.ics_writer import write_calendar
-        from contract_tracker.register_identity import origin_of
+        from contract_tracker.store.register_identity import origin_of
 
         with self.store.session() as session, open_atomically(path) as out:
             rows = calendar_rows(session, scope.wanted, as_of=self.today)

@@ -16,8 +16,8 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
+from ..domain.limits import FIRST_YEAR, LAST_YEAR, argument_problem, is_date_range_error
 from ..errors import DomainError
-from ..limits import FIRST_YEAR, LAST_YEAR, argument_problem, is_date_range_error
 from ..settings import DB_ENV, USER_ENV, resolve
 from .context import CliContext
 

@@ -34,7 +34,7 @@ Alarms = Annotated[str | None, typer.Option("--alarms", metavar="LIST", help="Re
 
 
 def _filter(cli, contracts, owner, service_area, kinds, from_, to):
-    from ..feeds import DeadlineFilter
+    from ..calendar.feeds import DeadlineFilter
 
     return DeadlineFilter(
         contracts=tuple(contracts or ()), owner=owner or None, service_area=service_area or None,
@@ -54,11 +54,11 @@ def export(
 ) -> None:
     """Write the deadlines (all, or those the options select) as an iCalendar file, as they stand today
     (--today): deadlines that stopped applying in the last 90 days are cancelled events without reminders."""
-    from ..calendar import AlarmPolicy, contract_url_setting, parse_alarms
-    from ..feeds import calendar_description, calendar_rows
-    from ..ics_writer import write_calendar
-    from ..register_identity import origin_of
+    from ..calendar.events import AlarmPolicy, contract_url_setting, parse_alarms
+    from ..calendar.feeds import calendar_description, calendar_rows
+    from ..calendar.ics_writer import write_calendar
     from ..services.feeds import check_contracts
+    from ..store.register_identity import origin_of
 
     cli = context(ctx)
     wanted = _filter(cli, contract, owner, service_area, kind, from_, to)
@@ -87,8 +87,8 @@ def create(
     base_url: Annotated[str, typer.Option("--base-url", metavar="URL", envvar=BASE_URL_ENV, help="Where the feed server is reached (behind TLS).")] = "https://localhost:8080",
 ) -> None:
     """Create a feed and print its secret URLs (shown once: keep them safe)."""
-    from ..calendar import parse_alarms
-    from ..feeds import feed_urls
+    from ..calendar.events import parse_alarms
+    from ..calendar.feeds import feed_urls
     from ..services.feeds import create_feed
 
     cli = context(ctx)
@@ -118,8 +118,8 @@ def list_(
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """List feeds (their URLs cannot be shown again: only a hash of the token is kept)."""
-    from ..calendar import format_alarms, parse_alarms
-    from ..feeds import DeadlineFilter
+    from ..calendar.events import format_alarms, parse_alarms
+    from ..calendar.feeds import DeadlineFilter
     from ..services.feeds import list_feeds
 
     if format not in {"table", "json"}:
@@ -179,9 +179,9 @@ def serve(
     max_connections: Annotated[int | None, typer.Option("--max-connections", min=8, max=100_000, help="Open connections at most (beyond it the one idle longest is closed, or 503 when all are busy); default 500, within the open-file limit.", show_default=False)] = None,
 ) -> None:
     """Serve calendar feeds at /feeds/<token>.ics until interrupted (Ctrl+C)."""
-    from ..calendar import contract_url_setting
-    from ..feed_guard import Limits
-    from ..feed_server import serve as run
+    from ..calendar.events import contract_url_setting
+    from ..calendar.feed_guard import Limits
+    from ..calendar.feed_server import serve as run
 
     if bool(ssl_certfile) != bool(ssl_keyfile):
         raise InvalidInput("give both --ssl-certfile and --ssl-keyfile, or neither")

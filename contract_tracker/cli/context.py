@@ -21,7 +21,7 @@ class CliContext:
     def store(self):
         """The store, opened (and migrated) the first time a command needs it."""
         if self._store is None:
-            from ..store import Store
+            from ..store.database import Store
 
             self._store = Store.open(self.settings.database_url)
         return self._store

@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from ..dates import describe_span
+from ..domain.dates import describe_span
+from ..domain.statutory import assumed_regime
 from ..errors import InvalidInput
+from ..read.views import contract_detail, register_rows
 from ..services import (
     BreakInput,
     ContractFields,
@@ -20,8 +22,6 @@ from ..services import (
     term_between,
     terminate,
 )
-from ..statutory import assumed_regime
-from ..views import contract_detail, register_rows
 from .context import console, context, emit_json, table
 from .parsing import day, money
 
@@ -281,7 +281,7 @@ def history_(
     format: Annotated[Format, typer.Option("--format", help="table for people; json or csv for scripts.")] = Format.table,
 ) -> None:
     """Show who changed what and when: each field's old and new value, oldest first."""
-    from ..views import history, history_row
+    from ..read.views import history, history_row
 
     cli = context(ctx)
     with cli.store().session() as session:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..store import describe_url
+from ..store.database import describe_url
 from .context import context
 
 app = typer.Typer(help="Look after the store: where it is, its schema, backups and checks.", no_args_is_help=True)
@@ -22,7 +22,7 @@ def path(ctx: typer.Context) -> None:
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """Create the store, or bring its schema up to date (opening it does this too)."""
-    from ..store import current_revision
+    from ..store.database import current_revision
 
     store = context(ctx).store()
     typer.echo(f"store at {describe_url(store.url)} is at schema revision {current_revision(store.engine)}")
@@ -30,7 +30,7 @@ def upgrade(ctx: typer.Context) -> None:
 
 def demo(ctx: typer.Context) -> None:
     """Load the demo register (Warwickshire SEND mediation and others) into an empty store."""
-    from ..demo import load_demo
+    from ..services.demo import load_demo
 
     cli = context(ctx)
     with cli.store().session() as session:
@@ -52,7 +52,7 @@ def backup_(
                          "Default: sqlite for a SQLite store, json for PostgreSQL.", show_default=False)] = None,
 ) -> None:
     """Back up the store while others keep working; `db restore` reads either format into either database."""
-    from ..backup import backup
+    from ..services.backup import backup
 
     store = context(ctx).store()
     summary = backup(store.engine, file, format=format)
@@ -66,7 +66,7 @@ def restore_(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before replacing the register.")] = False,
 ) -> None:
     """Replace the whole register with a backup (upgraded to this version's schema)."""
-    from ..backup import read_summary, restore
+    from ..services.backup import read_summary, restore
 
     cli = context(ctx)
     summary = read_summary(file)
@@ -87,7 +87,7 @@ def check(
     repair: Annotated[bool, typer.Option("--repair", help="Rewrite any contract's deadlines that are not current.")] = False,
 ) -> None:
     """Check the store's integrity and that every contract's deadlines are current (exit 1 on findings)."""
-    from ..integrity import SHOWN, check_store
+    from ..services.integrity import SHOWN, check_store
 
     cli = context(ctx)
     store = cli.store()

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
+from ..domain.finance import SpendBasis, parse_financial_year
+from ..domain.money import format_money, parse_money
 from ..errors import InvalidInput
-from ..finance import SpendBasis, parse_financial_year
-from ..money import format_money, parse_money
 from .context import console, context, emit_json, table
 from .parsing import day
 
@@ -119,7 +119,7 @@ def import_(
 ) -> None:
     """Import figures from CSV: all rows or none (a bad row is named by its line)."""
     from ..files import read_text
-    from ..finance_csv import read_figures_csv
+    from ..interchange.finance_csv import read_figures_csv
     from ..services.finance import import_year_figures
 
     cli = context(ctx)
@@ -149,7 +149,7 @@ def spend(ctx: typer.Context, fy: Year = None, format: Format = "table") -> None
 
     Variance is spend less budget: + is an overspend. A year's spend is a forecast or an actual.
     """
-    from ..finance_views import spend_report
+    from ..read.finance_views import spend_report
 
     format = _format(format)
     year = parse_financial_year(fy) if fy else None
@@ -183,7 +183,7 @@ SAVINGS_COLUMNS = [
 
 def savings(ctx: typer.Context, fy: Year = None, format: Format = "table") -> None:
     """Savings targets (baseline less budget) against savings achieved (baseline less spend)."""
-    from ..finance_views import savings_report
+    from ..read.finance_views import savings_report
 
     format = _format(format)
     year = parse_financial_year(fy) if fy else None
@@ -225,8 +225,8 @@ def threshold(
 ) -> None:
     """Whole-life value (initial term and every option) against the threshold in force when the
     procurement started."""
-    from ..finance_views import threshold_report
-    from ..thresholds import parse_category
+    from ..domain.thresholds import parse_category
+    from ..read.finance_views import threshold_report
 
     format = _format(format)
     chosen = parse_category(category) if category else None
@@ -248,9 +248,9 @@ def threshold(
 def show(ctx: typer.Context, reference: Reference,
          format: Annotated[str, typer.Option("--format", help="table (with charts) or json.")] = "table") -> None:
     """One contract's figures by financial year, with the spend and unit-cost charts."""
-    from ..finance import totals
-    from ..finance_chart import spend_chart, unit_cost_chart
-    from ..finance_views import contract_figures, totals_row, year_row
+    from ..domain.finance import totals
+    from ..read.finance_chart import spend_chart, unit_cost_chart
+    from ..read.finance_views import contract_figures, totals_row, year_row
 
     if format not in ("table", "json"):
         raise InvalidInput(f"--format: {format!r} is not one of: table, json")

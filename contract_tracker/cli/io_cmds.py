@@ -83,7 +83,7 @@ def import_ocds_cmd(ctx: typer.Context, file: FileArg, dry_run: DryRun = False, 
     Each ocid becomes one contract (its reference is the ocid); releases of one ocid are merged
     in date order. Importing the same data again changes nothing.
     """
-    from ..importers.ocds import import_ocds
+    from ..interchange.importers.ocds import import_ocds
 
     cli = context(ctx)
     raw, source = _read(file)
@@ -104,7 +104,7 @@ def import_csv_cmd(
                                 "the file; a file that is not well-formed CSV is still refused.")] = False,
 ) -> None:
     """Import a Transparency Code contract register (CSV): the whole file, or nothing if any row is bad."""
-    from ..importers.transparency_csv import import_transparency_csv, load_mapping
+    from ..interchange.importers.transparency_csv import import_transparency_csv, load_mapping
 
     cli = context(ctx)
     columns = load_mapping(mapping) if mapping else None
@@ -134,7 +134,7 @@ def export_csv_cmd(ctx: typer.Context, output: OutputFile = None) -> None:
     """Write the register as a Transparency Code contract register (UK dates, one row per contract)."""
     import io
 
-    from ..exporters.transparency_csv import write_transparency_csv
+    from ..interchange.exporters.transparency_csv import write_transparency_csv
 
     cli = context(ctx)
     buffer = io.StringIO(newline="")
@@ -154,8 +154,8 @@ def export_ocds_cmd(
     """Write the register as an OCDS 1.1 release package (checked against the schema first)."""
     import json
 
-    from ..exporters.ocds import register_package
-    from ..ocds_schema import package_errors
+    from ..interchange.exporters.ocds import register_package
+    from ..interchange.ocds_schema import package_errors
 
     cli = context(ctx)
     with cli.store().session() as session:

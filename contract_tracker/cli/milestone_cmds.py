@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from ..dates import describe_span
+from ..domain.dates import describe_span
 from ..enums import MilestoneKind
 from ..errors import InvalidInput
+from ..read.views import milestone_row
 from ..services import add_milestone, complete_milestone, edit_milestone, get_contract, milestones_of
-from ..views import milestone_row
 from .context import console, context, emit_json, table
 from .parsing import day, span
 

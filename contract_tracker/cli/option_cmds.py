@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from ..errors import InvalidInput
+from ..read.views import contract_detail
 from ..services import decline_option, exercise_option, get_contract
-from ..views import contract_detail
 from .context import console, context, emit_json, table
 from .parsing import day
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..dates import Span, parse_date, parse_span
+from ..domain.dates import Span, parse_date, parse_span
+from ..domain.money import parse_money
 from ..errors import InvalidInput
-from ..money import parse_money
 
 
 def day(text: str | None, *, name: str, today: date | None = None) -> date | None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..reports.render import Format
+from ..read.reports.render import Format
 from .context import console, context
 from .finance_cmds import savings as _savings
 from .finance_cmds import spend as _spend
@@ -33,7 +33,7 @@ Within = Annotated[str, typer.Option("--within", metavar="PERIOD", help="How far
 def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, owner, service_area,
          kinds=None, fmt: Format, fail_if_any: bool, **extra) -> None:
     """Parse the shared options, build the report in one short session, print it, and set the exit code."""
-    from ..reports import Filters, parse_kind, window
+    from ..read.reports import Filters, parse_kind, window
 
     cli = context(ctx)
     when = day(as_of, name="--as-of", today=cli.today) if as_of is not None else cli.today
@@ -44,11 +44,11 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
     with cli.store().session() as session:
         report = build(session, as_of=when, filters=filters, **extra)
     if fmt == Format.table:
-        from ..reports.render import tables
+        from ..read.reports.render import tables
 
         _print(tables(report))
     else:
-        from ..reports.render import render
+        from ..read.reports.render import render
 
         render(report, fmt, sys.stdout)
     if fail_if_any and report.rows:
@@ -78,7 +78,7 @@ def upcoming(
 
     Extension decisions, last days to serve break notice, contract ends, re-procurement starts,
     milestones and statutory notices, with days left, owner and what to do."""
-    from ..reports import upcoming_report
+    from ..read.reports import upcoming_report
 
     _run(ctx, upcoming_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
          kinds=kind, fmt=format, fail_if_any=fail_if_any)
@@ -93,7 +93,7 @@ def decisions(
     """Extension options awaiting a decision.
 
     With the decide-by date, the new end if exercised, and what lapses if it is missed."""
-    from ..reports import decisions_report
+    from ..read.reports import decisions_report
 
     _run(ctx, decisions_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
          fmt=format, fail_if_any=fail_if_any)
@@ -106,7 +106,7 @@ def breaks(
     format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
 ) -> None:
     """Last days to serve break notice, with the day each break takes effect."""
-    from ..reports import breaks_report
+    from ..read.reports import breaks_report
 
     _run(ctx, breaks_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
          fmt=format, fail_if_any=fail_if_any)
@@ -121,7 +121,7 @@ def expiring(
     """Contracts whose final possible end falls in the window.
 
     With the options still open, when re-procurement must start and whether a successor is linked."""
-    from ..reports import expiring_report
+    from ..read.reports import expiring_report
 
     _run(ctx, expiring_report, as_of=as_of, within=within, owner=owner, service_area=service_area,
          fmt=format, fail_if_any=fail_if_any)
@@ -136,7 +136,7 @@ def overdue(
 
     Milestones not met, decisions missed, re-procurements not started, break notices not served.
     Contract ends are informational and never overdue."""
-    from ..reports import overdue_report
+    from ..read.reports import overdue_report
 
     _run(ctx, overdue_report, as_of=as_of, within=None, owner=owner, service_area=service_area,
          kinds=kind, fmt=format, fail_if_any=fail_if_any)
@@ -155,8 +155,8 @@ def pipeline(
 
     Grouped by financial year (1 April to 31 March, written 2024/25), with whole-life values;
     --uk1 gives the contracts over £2m to advertise in the next 18 months."""
-    from ..reports import pipeline_report
-    from ..reports.pipeline import UK1_THRESHOLD, UK1_WITHIN
+    from ..read.reports import pipeline_report
+    from ..read.reports.pipeline import UK1_THRESHOLD, UK1_WITHIN
 
     threshold = money(over, name="--over")
     if uk1:

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..dates import describe_span
+from ..domain.dates import describe_span
+from ..domain.planning import Plan, parse_overrides, plan
+from ..domain.schedule_check import Outcome, broken
+from ..domain.templates import Template, get_template, load_templates
+from ..domain.workdays import configured_calendar
 from ..errors import InvalidInput
 from ..paths import config_dir
-from ..planning import Plan, parse_overrides, plan
-from ..schedule_check import Outcome, broken
-from ..templates import Template, get_template, load_templates
-from ..workdays import configured_calendar
 from .context import console, context, emit_json, table
 from .parsing import day
 

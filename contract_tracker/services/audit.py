@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
-from ..models import AuditEvent, Contract
+from ..store.models import AuditEvent, Contract
 
 _PENDING = "contract_tracker.audit_pending"
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import attributes
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, StaleEdit
-from ..models import AuditEvent, Contract, ExtensionOption, Milestone
+from ..store.models import AuditEvent, Contract, ExtensionOption, Milestone
 
 _READ = "contract_tracker.read_versions"
 SHOWN = 8  # changes listed in one message; the rest are counted

@@ -9,13 +9,18 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..durations import period_end
+from ..domain.durations import period_end
+from ..domain.lifecycle import current_end
+from ..domain.limits import clean_text, computed_dates
 from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure
 from ..errors import InvalidInput, RuleViolation
-from ..lifecycle import current_end
-from ..limits import clean_text, computed_dates
-from ..models import BreakClause, Contract, ContractSupplier, ExtensionOption
-from ..validation import (
+from ..store.models import BreakClause, Contract, ContractSupplier, ExtensionOption
+from .audit import apply_changes, record, utcnow
+from .concurrency import check_version
+from .lookup import lock_contract, take_write_lock
+from .options import lapse_later_options
+from .sync import load_snapshot, refresh_deadlines
+from .validation import (
     MAX_OPTIONS,
     check_contract_dates,
     check_dates_fit,
@@ -26,11 +31,6 @@ from ..validation import (
     identified,
     supplier_pairs,
 )
-from .audit import apply_changes, record, utcnow
-from .concurrency import check_version
-from .lookup import lock_contract, take_write_lock
-from .options import lapse_later_options
-from .sync import load_snapshot, refresh_deadlines
 
 
 @dataclass

@@ -12,8 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..errors import InvalidInput, NotFound, RuleViolation
-from ..feeds import (
+from ..calendar.feeds import (
     DeadlineFilter,
     calendar_description,
     calendar_rows,
@@ -23,8 +22,9 @@ from ..feeds import (
     plausible_token,
     same_hash,
 )
-from ..limits import INTEGER_MAX, clean_text
-from ..models import AuditEvent, Contract, FeedSubscription
+from ..domain.limits import INTEGER_MAX, clean_text
+from ..errors import InvalidInput, NotFound, RuleViolation
+from ..store.models import AuditEvent, Contract, FeedSubscription
 from .audit import utcnow
 
 
@@ -60,7 +60,7 @@ def check_contracts(session: Session, wanted: DeadlineFilter) -> None:
 
 def create_feed(session: Session, *, name: str, filters: DeadlineFilter, alarms: tuple[int, ...] | None,
                 actor: str) -> CreatedFeed:
-    from ..calendar import format_alarms
+    from ..calendar.events import format_alarms
 
     name = " ".join(clean_text(name, field="--name").split())
     if not name:
@@ -129,9 +129,9 @@ def feed_for_token(session: Session, token: str) -> FeedSubscription | None:
 def render_feed(session: Session, feed: FeedSubscription, *, as_of: date,
                 contract_url: str | None = None) -> RenderedFeed:
     """The feed's calendar as its deadlines stand on `as_of` (the server's today)."""
-    from ..calendar import AlarmPolicy, parse_alarms
-    from ..ics_writer import write_calendar
-    from ..register_identity import origin_of
+    from ..calendar.events import AlarmPolicy, parse_alarms
+    from ..calendar.ics_writer import write_calendar
+    from ..store.register_identity import origin_of
 
     pieces: list[bytes] = []
     wanted = DeadlineFilter.from_json(feed.filters)
@@ -171,7 +171,7 @@ class FeedCache:
         self._lock = threading.Lock()
 
     def render(self, session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
-        from ..change_marker import current_token
+        from ..store.change_marker import current_token
 
         # The day is part of the key: deadlines lapse and fall overdue as days pass, with no write.
         key = (feed.name, feed.filters, feed.alarms, current_token(session), as_of)

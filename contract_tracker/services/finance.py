@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from ..domain.finance import FinancialYear, SpendBasis, YearFigures, parse_financial_year
+from ..domain.limits import check_whole_number, clean_text, column_length
+from ..domain.money import check_money
 from ..errors import DomainError, InvalidInput, RuleViolation
-from ..finance import FinancialYear, SpendBasis, YearFigures, parse_financial_year
-from ..limits import check_whole_number, clean_text, column_length
-from ..models import Contract, ContractYearFigures
-from ..money import check_money
+from ..store.models import Contract, ContractYearFigures
 from .audit import record, utcnow
 from .lookup import lock_contract
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from ..domain.limits import INTEGER_MAX
 from ..errors import NotFound
-from ..limits import INTEGER_MAX
-from ..models import Contract, ExtensionOption, Milestone
+from ..store.models import Contract, ExtensionOption, Milestone
 
 
 def get_contract(session: Session, reference: str) -> Contract:

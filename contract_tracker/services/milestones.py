@@ -6,16 +6,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..dates import Span
+from ..domain.dates import Span
+from ..domain.limits import clean_text, column_length, computed_dates
 from ..enums import MilestoneStatus
 from ..errors import InvalidInput
-from ..limits import clean_text, column_length, computed_dates
-from ..models import Milestone
-from ..validation import milestone_kind, milestone_status
+from ..store.models import Milestone
 from .audit import apply_changes, record, utcnow
 from .concurrency import check_version
 from .lookup import get_milestone, lock_contract
 from .sync import refresh_deadlines
+from .validation import milestone_kind, milestone_status
 
 
 def _touch(session: Session, contract) -> None:

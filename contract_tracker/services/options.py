@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ..dates import describe_span
-from ..durations import ONE_DAY
+from ..domain.dates import describe_span
+from ..domain.durations import ONE_DAY
+from ..domain.lifecycle import option_windows
+from ..domain.limits import clean_text, computed_dates
 from ..enums import ContractStatus, OptionStatus
 from ..errors import InvalidInput, RuleViolation
-from ..lifecycle import option_windows
-from ..limits import clean_text, computed_dates
-from ..models import Contract, ExtensionOption
+from ..store.models import Contract, ExtensionOption
 from .audit import record, utcnow
 from .concurrency import check_version
 from .lookup import get_option, lock_contract, options_of

@@ -13,14 +13,14 @@ from datetime import date
 
 from sqlmodel import Session
 
-from ..dates import Span
+from ..domain.dates import Span
+from ..domain.periods import Gap
+from ..domain.planning import Plan, plan
+from ..domain.schedule_check import Finding, check
+from ..domain.templates import Template, get_template, template_for
+from ..domain.workdays import WorkingDays
 from ..enums import MilestoneStatus
-from ..models import Milestone
-from ..periods import Gap
-from ..planning import Plan, plan
-from ..schedule_check import Finding, check
-from ..templates import Template, get_template, template_for
-from ..workdays import WorkingDays
+from ..store.models import Milestone
 from .audit import record
 from .concurrency import check_version
 from .lookup import get_contract, lock_contract

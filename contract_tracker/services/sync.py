@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..deadline_item import DeadlineItem
-from ..deadlines import deadlines_for
+from ..domain.deadline_item import DeadlineItem
+from ..domain.deadlines import deadlines_for
+from ..domain.snapshot import ContractSnapshot
 from ..enums import DeadlineState
-from ..models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
-from ..snapshot import ContractSnapshot, snapshot_of
+from ..store.models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
+from ..store.snapshots import snapshot_of
 from .audit import utcnow
 
 Key = tuple[str, int]  # (kind, ordinal): a deadline's identity within its contract

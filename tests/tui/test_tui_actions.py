@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from contract_tracker.models import AuditEvent, Contract, ExtensionOption, Milestone
+from contract_tracker.store.models import AuditEvent, Contract, ExtensionOption, Milestone
 from contract_tracker.tui.screens.confirm import ConfirmScreen
 from contract_tracker.tui.screens.contract_form import ContractFormScreen
 from contract_tracker.tui.screens.option_decision import OptionDecisionScreen

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from textual.widgets import DataTable
 
-from contract_tracker.agenda import Urgency, agenda_items, group_agenda, urgency
+from contract_tracker.read.agenda import Urgency, agenda_items, group_agenda, urgency
 from contract_tracker.tui.screens.agenda import AgendaScreen
 from contract_tracker.tui.screens.contract import ContractScreen
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Button, Footer, Input
 
-from contract_tracker.models import AuditEvent, Contract, Milestone
+from contract_tracker.store.models import AuditEvent, Contract, Milestone
 from contract_tracker.tui.screens.confirm import ConfirmScreen
 from contract_tracker.tui.screens.contract import ContractScreen
 from contract_tracker.tui.screens.form import FormScreen

@@ -36,7 +36,8 @@ def _imports_textual(code: str) -> bool:
 
 
 def test_the_core_and_the_cli_do_not_import_textual():
-    assert not _imports_textual("import contract_tracker.services, contract_tracker.views, contract_tracker.agenda")
+    assert not _imports_textual(
+        "import contract_tracker.services, contract_tracker.read.views, contract_tracker.read.agenda")
     assert not _imports_textual(
         "from typer.testing import CliRunner; from contract_tracker.cli import app; "
         "CliRunner().invoke(app, ['--help'])")

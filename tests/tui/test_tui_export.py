@@ -7,8 +7,8 @@ from icalendar import Calendar
 from sqlmodel import select
 from textual.widgets import Input
 
-from contract_tracker.models import Deadline
-from contract_tracker.stream import standing_of
+from contract_tracker.read.stream import standing_of
+from contract_tracker.store.models import Deadline
 from contract_tracker.tui.screens.export_ics import ExportScreen
 from tui_helpers import error_text, field_errors, notifications, open_contract, text_of
 

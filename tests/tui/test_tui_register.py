@@ -133,7 +133,7 @@ async def test_the_mouse_sorts_and_opens(demo_app, settle):
 
 
 async def test_keys_scroll_a_long_register_and_keep_the_cursor_in_view(demo_app, settle):
-    from contract_tracker.views import RegisterRow
+    from contract_tracker.read.views import RegisterRow
 
     rows = [RegisterRow(reference=f"R-{n:04d}", title=f"Contract {n}", suppliers="", status="planned",
                         owner_role="", service_area="", current_end=None, next_deadline=None,

@@ -166,7 +166,7 @@ async def test_no_screen_switches_the_garbage_collector():
 async def test_the_whole_register_is_read_with_the_collector_paused(demo_store, today, monkeypatch):
     import gc
 
-    from contract_tracker import views
+    from contract_tracker.read import views
 
     seen = []
     inner = views._register

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Select
 
-from contract_tracker.models import AuditEvent, Contract, Milestone
+from contract_tracker.store.models import AuditEvent, Contract, Milestone
 from contract_tracker.tui.screens.schedule_apply import ScheduleApplyScreen
 from tui_helpers import field_errors, open_contract, text_of
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from contract_tracker.demo import load_demo
-from contract_tracker.store import Store
+from contract_tracker.services.demo import load_demo
+from contract_tracker.store.database import Store
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

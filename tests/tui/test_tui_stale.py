@@ -9,7 +9,7 @@ from sqlmodel import select
 from textual.widgets import Input
 
 from contract_tracker import services
-from contract_tracker.models import AuditEvent, Contract
+from contract_tracker.store.models import AuditEvent, Contract
 from contract_tracker.tui.screens.stale_edit import StaleEditScreen
 from tui_helpers import open_contract, text_of
 

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from contract_tracker.agenda import AgendaItem, group_agenda, urgency
-from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.calendar.feeds import DeadlineFilter
+from contract_tracker.read.agenda import AgendaItem, group_agenda, urgency
 
 from ..backend import ExportScope
 from ..widgets.register_lines import URGENCY_STYLE

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.calendar.feeds import DeadlineFilter
 
 from ..backend import ContractFields, ExportScope, MilestoneInput, Termination
 from ..messages import Change

@@ -13,11 +13,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
-from contract_tracker.dates import parse_date
-from contract_tracker.durations import parse_duration
+from contract_tracker.domain.dates import parse_date
+from contract_tracker.domain.durations import parse_duration
+from contract_tracker.domain.money import parse_money
 from contract_tracker.enums import ContractStatus, Procedure, Regime
 from contract_tracker.errors import DomainError
-from contract_tracker.money import parse_money
 
 from ..backend import ContractFields
 from ..widgets.form_field import FormField

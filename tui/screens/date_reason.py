@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from contract_tracker.dates import parse_date
+from contract_tracker.domain.dates import parse_date
 from contract_tracker.errors import DomainError
 
 from ..widgets.form_field import FormField

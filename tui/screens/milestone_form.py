@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from contract_tracker.dates import parse_span
+from contract_tracker.domain.dates import parse_span
 from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
 

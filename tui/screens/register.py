@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.calendar.feeds import DeadlineFilter
 
 from ..backend import NEEDS_REVIEW, ContractFields, ExportScope, ReadInterrupted, RegisterRow
 from ..messages import Change

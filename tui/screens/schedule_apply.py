@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
-from contract_tracker.dates import parse_date
+from contract_tracker.domain.dates import parse_date
+from contract_tracker.domain.templates import load_templates, template_for
 from contract_tracker.errors import DomainError
-from contract_tracker.templates import load_templates, template_for
 
 from ..backend import PreviewRow, ScheduleChoice, SchedulePreview, next_service_start
 from ..widgets.form_field import FormField

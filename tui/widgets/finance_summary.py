@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widgets import Static
 
-from contract_tracker.finance_chart import short_money
+from contract_tracker.read.finance_chart import short_money
 
 
 def _amount(text: str | None) -> str:

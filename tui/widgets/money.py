@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from contract_tracker.finance_chart import ACTUAL, BUDGET, FORECAST
+from contract_tracker.read.finance_chart import ACTUAL, BUDGET, FORECAST
 
 
 class MoneyPanel(Static):

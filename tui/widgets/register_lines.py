@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from contract_tracker.agenda import Urgency, urgency
+from contract_tracker.read.agenda import Urgency, urgency
 
 from ..backend import RegisterRow, status_matches
 

@@ -1,0 +1,2 @@
+"""Deadlines on calendars: iCalendar events and text, the writer, subscription feeds and the server
+that answers them."""

@@ -1,0 +1,94 @@
+"""The agenda: the coming weeks of the deadline stream, overdue first, grouped by week or month.
+
+A read model like `views`: it reads the materialised deadline table with one indexed range query
+and decides nothing of its own beyond ordering and grouping. `urgency` is the one place that
+says how close a deadline must be to count as "soon", so the TUI and reports colour alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from ..domain.deadline_item import INFORMATIONAL
+from ..store.models import Deadline
+from .stream import is_open
+
+SOON_DAYS = 30  # within a month: act now
+COMING_DAYS = 90  # within a quarter: plan for it
+
+
+class Urgency(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    COMING = "coming"
+    LATER = "later"
+    NONE = "none"
+
+
+def urgency(days_left: int | None, overdue: int = 0) -> Urgency:
+    """How pressing a contract (or one deadline) is, from its days left and overdue count."""
+    if overdue or (days_left is not None and days_left < 0):
+        return Urgency.OVERDUE
+    if days_left is None:
+        return Urgency.NONE
+    if days_left <= SOON_DAYS:
+        return Urgency.SOON
+    if days_left <= COMING_DAYS:
+        return Urgency.COMING
+    return Urgency.LATER
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    reference: str
+    contract_title: str
+    kind: str
+    title: str
+    action: str
+    owner: str
+    start_date: date | None
+    due_date: date
+    days_left: int
+    overdue: bool
+
+
+def agenda_items(session: Session, *, as_of: date, weeks: int = 12, owner: str | None = None) -> list[AgendaItem]:
+    """Deadlines open on `as_of` (stream.is_open) due within `weeks`, overdue ones first."""
+    horizon = as_of + timedelta(weeks=weeks)
+    query = select(Deadline).where(is_open(as_of), Deadline.due_date <= horizon)
+    if owner:
+        query = query.where(Deadline.owner == owner)
+    items = []
+    for row in session.exec(query.order_by(Deadline.due_date, Deadline.contract_reference, Deadline.kind,
+                                           Deadline.ordinal)):
+        overdue = row.due_date < as_of  # open and past its day (a past contract end is not open)
+        items.append(AgendaItem(
+            reference=row.contract_reference, contract_title=row.contract_title, kind=row.kind,
+            title=row.title, action=row.action, owner=row.owner, start_date=row.start_date,
+            due_date=row.due_date, days_left=(row.due_date - as_of).days, overdue=overdue,
+        ))
+    return sorted(items, key=lambda item: (not item.overdue, item.due_date))
+
+
+def group_agenda(items: list[AgendaItem], by: str = "week") -> list[tuple[str, list[AgendaItem]]]:
+    """Headings and their items: "Overdue" first, then each week (from Monday) or month."""
+    if by not in ("week", "month"):
+        raise ValueError(f"group by week or month, not {by!r}")
+    groups: dict[str, list[AgendaItem]] = {}
+    for item in items:
+        if item.overdue:
+            heading = "Overdue"
+        elif by == "week":
+            monday = item.due_date - timedelta(days=item.due_date.weekday())
+            heading = f"Week of {monday.day} {monday:%b %Y}"
+        else:
+            heading = f"{item.due_date:%B %Y}"
+        groups.setdefault(heading, []).append(item)
+    return list(groups.items())
+
+
+__all__ = ["INFORMATIONAL", "AgendaItem", "Urgency", "agenda_items", "group_agenda", "urgency"]

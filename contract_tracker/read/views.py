@@ -1,0 +1,357 @@
+"""Read models: what the CLI, the TUI and JSON output show of contracts. Plain dicts and rows,
+built from the facts and the materialised deadlines; no rules of their own."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, timedelta
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from ..domain.durations import parse_duration, period_end
+from ..domain.lifecycle import (
+    break_points,
+    current_end,
+    final_possible_end,
+    initial_end,
+    maximum_extent,
+    next_decision,
+    option_windows,
+    status_as_of,
+)
+from ..enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
+from ..gc_pause import gc_paused
+from ..services.lookup import options_of
+from ..services.milestones import milestones_of
+from ..services.sync import load_snapshot
+from ..store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
+from .stream import gives_final_end, in_force, is_open, is_overdue, standing_of, standing_sql
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dict:
+    """Every fact of one contract and the dates derived from them, as JSON-ready values."""
+    snapshot = load_snapshot(session, contract)
+    terms = snapshot.terms
+    options = {o.ordinal: o for o in options_of(session, contract)}
+    upcoming = next_decision(terms, as_of)
+    predecessors = session.exec(select(Contract.reference).where(Contract.successor_id == contract.id)).all()
+    successor = session.get(Contract, contract.successor_id) if contract.successor_id else None
+    deadlines = session.exec(
+        select(Deadline, standing_sql(as_of)).where(Deadline.contract_id == contract.id)
+        .order_by(Deadline.due_date, Deadline.kind, Deadline.ordinal)
+    ).all()
+    shown = [(row, Standing(value)) for row, value in deadlines
+             if value not in (Standing.PENDING.value, Standing.SUPERSEDED.value)]
+    # The latest end still open and when to re-procure for it, as every report reads them.
+    reprocurement = session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
+                                                        gives_final_end(as_of))).first()
+    suppliers = session.exec(
+        select(ContractSupplier.name, ContractSupplier.identifier).where(ContractSupplier.contract_id == contract.id)
+        .order_by(ContractSupplier.position)
+    ).all()
+    return {
+        "reference": contract.reference,
+        "title": contract.title,
+        "description": contract.description,
+        "buyer": contract.buyer,
+        "service_area": contract.service_area,
+        "owner_role": contract.owner_role,
+        "owner_contact": contract.owner_contact,
+        "suppliers": [name for name, _ in suppliers],
+        "supplier_identifiers": [identifier for _, identifier in suppliers],  # "" where none is recorded
+        "status": contract.status,
+        "status_as_of": status_as_of(terms, as_of).value,
+        "as_of": as_of.isoformat(),
+        "regime": contract.regime,
+        "procedure": contract.procedure,
+        "light_touch": contract.light_touch,
+        "start_date": _iso(contract.start_date),
+        "initial_term": contract.initial_term,
+        "initial_end": _iso(initial_end(terms)),
+        "current_end": _iso(current_end(terms)),
+        # A planned contract has no re-procurement rows: its end follows from the terms alone.
+        "final_possible_end": _iso(reprocurement.ends_on if reprocurement else final_possible_end(terms, as_of)),
+        "maximum_extent": _iso(maximum_extent(terms)),
+        "reprocurement_start": _iso(reprocurement.due_date if reprocurement else None),
+        "decision_notice": contract.decision_notice,
+        "reprocurement_lead": contract.reprocurement_lead,
+        "currency": contract.currency,
+        "annual_value": _money(contract.annual_value),
+        "whole_life_value": _money(contract.whole_life_value),
+        "terminated_on": _iso(contract.terminated_on),
+        "termination_reason": contract.termination_reason,
+        "replaces": sorted(predecessors),
+        "successor": successor.reference if successor else None,
+        "next_decision": None if upcoming is None else {
+            "option": upcoming.ordinal, "decide_by": _iso(upcoming.decide_by),
+        },
+        "options": [
+            {
+                "option": window.ordinal,
+                "length": options[window.ordinal].length,
+                "notice": str(window.notice),
+                "period_start": _iso(window.period_start),
+                "period_end": _iso(window.period_end),
+                "window_opens": _iso(window.window_opens),
+                "decide_by": _iso(window.decide_by),
+                "recorded_status": options[window.ordinal].status,
+                "status_as_of": window.status.value,
+                "decided_on": _iso(options[window.ordinal].decided_on),
+                "decided_by": options[window.ordinal].decided_by,
+                "note": options[window.ordinal].note,
+            }
+            for window in option_windows(terms, as_of)
+        ],
+        "extension_wording": contract.extension_wording,
+        "needs_review": needs_review(contract.extension_wording, len(options)),
+        "breaks": [
+            {"break_date": _iso(p.break_date), "serve_notice_by": _iso(p.serve_notice_by), "notice": str(p.notice)}
+            for p in break_points(terms)
+        ],
+        "milestones": [milestone_row(m) for m in milestones_of(session, contract.id)],
+        "deadlines": [deadline_row(d, as_of, value) for d, value in shown],
+        "version": contract.version,
+    }
+
+
+def needs_review(extension_wording: str, options: int) -> bool:
+    """A contract whose options were worded in a way this tool could not read: the wording is kept
+    and no options were taken from it, so a person must read it (and add the options)."""
+    return bool(extension_wording) and options == 0
+
+
+def milestone_row(m) -> dict:
+    return {
+        "id": m.id, "kind": m.kind, "name": m.name, "start_date": _iso(m.start_date),
+        "due_date": _iso(m.due_date), "status": m.status, "met_on": _iso(m.met_on),
+        "owner": m.owner, "notes": m.notes,
+    }
+
+
+def deadline_row(d: Deadline, as_of: date, standing: Standing | None = None) -> dict:
+    """One deadline as JSON-ready values: `standing` is how it stands on `as_of` (stream.standing),
+    `state` what the facts record."""
+    standing = standing or standing_of(d, as_of)
+    return {
+        "kind": d.kind, "ordinal": d.ordinal, "start_date": _iso(d.start_date), "due_date": _iso(d.due_date),
+        "state": d.state, "standing": standing.value, "overdue": standing == Standing.OVERDUE,
+        "days_left": (d.due_date - as_of).days, "title": d.title, "action": d.action, "owner": d.owner,
+    }
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the register: enough to list, sort and filter contracts."""
+
+    reference: str
+    title: str
+    suppliers: str
+    status: str
+    owner_role: str
+    service_area: str
+    current_end: str | None
+    next_deadline: str | None
+    next_deadline_title: str | None
+    days_left: int | None
+    overdue: int
+    needs_review: bool = False  # extension wording kept but not read (see needs_review)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# A choice beside the statuses in a register's status filter: contracts whose extension wording
+# awaits a person (RegisterRow.needs_review).
+NEEDS_REVIEW = "needs review"
+
+
+def status_matches(row: RegisterRow, status: str | None) -> bool:
+    """Whether a register row passes a status filter (a status, NEEDS_REVIEW, or None for any)."""
+    return status is None or row.status == status or (status == NEEDS_REVIEW and row.needs_review)
+
+
+def register_rows(session: Session, *, as_of: date, status: str | None = None, owner: str | None = None,
+                  service_area: str | None = None, needs_review: bool = False) -> list[RegisterRow]:
+    """The register with each contract's current end and next open deadline, in a few queries,
+    ordered by reference; with `needs_review`, only contracts whose extension wording awaits a person.
+    The collector is paused meanwhile: a million objects at national scale (see gc_pause), and the
+    TUI reads this while people type."""
+    with gc_paused():
+        rows = _register(session, as_of=as_of, status=status, owner=owner, service_area=service_area)
+    return [row for row in rows if row.needs_review] if needs_review else rows
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    """The register's first rows in its default order (see `soonest_first`), and how many
+    contracts the whole register holds."""
+
+    rows: list[RegisterRow]
+    total: int
+
+
+def soonest_first(rows: list[RegisterRow]) -> list[RegisterRow]:
+    """The register's default order: soonest next deadline first, contracts with none ahead last.
+    The sort is stable, so rows in `register_rows`' order (by reference, as the database
+    collates) keep that order within a day."""
+    return sorted(rows, key=lambda row: (row.next_deadline is None, row.next_deadline or ""))
+
+
+# Open deadlines read per query while looking for the contracts due soonest.
+_PAGE_BATCH = 1000
+
+
+def register_page(session: Session, *, as_of: date, limit: int = 200) -> RegisterPage:
+    """The first `limit` rows of `soonest_first(register_rows(...))`, without reading the rest.
+
+    At national scale the whole register takes seconds (every contract's next and overdue
+    deadlines over 1.5 million deadline rows); this reads the open deadlines from `as_of` on in
+    due-date order until `limit` contracts have turned up, then builds rows for those alone
+    by indexed look-ups, through the same code as `register_rows`."""
+    soonest: dict[int, date] = {}  # contract id -> its first open deadline from as_of
+    since = as_of
+    while len(soonest) < limit:
+        batch = session.exec(
+            select(Deadline.contract_id, Deadline.due_date)
+            .where(is_open(as_of), Deadline.due_date >= since)
+            .order_by(Deadline.due_date).limit(_PAGE_BATCH)
+        ).all()
+        for contract_id, due in batch:
+            soonest.setdefault(contract_id, due)
+        if len(batch) < _PAGE_BATCH:
+            break
+        # The limit may cut the last day short: read the rest of it, so that every contract due
+        # by then is known, however many share that day.
+        last = batch[-1][1]
+        for contract_id in session.exec(select(Deadline.contract_id).where(
+                is_open(as_of), Deadline.due_date == last)):
+            soonest.setdefault(contract_id, last)
+        since = last + timedelta(days=1)
+    # Ties within a day go by reference as the database orders it, as register_rows does.
+    by_reference = session.exec(
+        select(Contract.id).where(Contract.id.in_(list(soonest))).order_by(Contract.reference)
+    ).all() if soonest else []
+    chosen = sorted(by_reference, key=soonest.__getitem__)[:limit]
+    if len(chosen) < limit:  # fewer contracts have a deadline ahead: the rest, by reference
+        rest = select(Contract.id).order_by(Contract.reference).limit(limit - len(chosen))
+        if soonest:
+            rest = rest.where(Contract.id.not_in(list(soonest)))
+        chosen += session.exec(rest).all()
+    rows = soonest_first(_register(session, as_of=as_of, ids=chosen)) if chosen else []
+    total = session.exec(select(func.count()).select_from(Contract)).one()
+    return RegisterPage(rows[:limit], total)
+
+
+def _register(session: Session, *, as_of: date, ids: list[int] | None = None, status: str | None = None,
+              owner: str | None = None, service_area: str | None = None) -> list[RegisterRow]:
+    """The register's rows by reference, of every contract or only of those whose id is in `ids`."""
+    def among(query, column):
+        return query if ids is None else query.where(column.in_(ids))
+
+    # Plain rows of the columns listed, not ORM objects: 100,000 Contract instances cost seconds.
+    query = select(
+        Contract.id, Contract.reference, Contract.title, Contract.status, Contract.owner_role,
+        Contract.service_area, Contract.start_date, Contract.initial_term, Contract.terminated_on,
+    )
+    if owner:
+        query = query.where(Contract.owner_role == owner)
+    if service_area:
+        query = query.where(Contract.service_area == service_area)
+    contracts = session.exec(among(query, Contract.id).order_by(Contract.reference)).all()
+    suppliers: dict[int, list[str]] = {}
+    for contract_id, name in session.exec(among(
+        select(ContractSupplier.contract_id, ContractSupplier.name), ContractSupplier.contract_id
+    ).order_by(ContractSupplier.contract_id, ContractSupplier.position)):
+        suppliers.setdefault(contract_id, []).append(name)
+    ends = dict(session.exec(among(
+        select(Deadline.contract_id, Deadline.due_date).where(Deadline.kind == DeadlineKind.CONTRACT_END.value,
+                                                               in_force(as_of)),
+        Deadline.contract_id,
+    )).all())
+    open_ = is_open(as_of)
+    next_due = among(select(Deadline.contract_id, func.min(Deadline.due_date).label("due")).where(
+        open_, Deadline.due_date >= as_of
+    ), Deadline.contract_id).group_by(Deadline.contract_id).subquery()
+    upcoming: dict[int, tuple[int, date, str]] = {}
+    for deadline_id, contract_id, due, title in session.exec(
+        select(Deadline.id, Deadline.contract_id, Deadline.due_date, Deadline.title).join(
+            # coalesce(x, x) is x, but keeps SQLite from looking the rows up by (due_date, state):
+            # every open deadline due that day, a hundred or more at national scale, for each
+            # contract (over a minute at 100,000 contracts). By contract id it is a handful.
+            next_due, and_(next_due.c.contract_id == Deadline.contract_id,
+                           next_due.c.due == func.coalesce(Deadline.due_date, Deadline.due_date))
+        ).where(open_)
+    ):
+        # Several open deadlines due that day: the first recorded names it, on every database
+        # and whatever order the join returns them in.
+        if contract_id not in upcoming or deadline_id < upcoming[contract_id][0]:
+            upcoming[contract_id] = (deadline_id, due, title)
+    review = set(session.exec(among(select(Contract.id).where(
+        Contract.extension_wording != "",
+        ~select(ExtensionOption.id).where(ExtensionOption.contract_id == Contract.id).exists(),
+    ), Contract.id)))
+    overdue = dict(session.exec(among(
+        select(Deadline.contract_id, func.count()).where(is_overdue(as_of)), Deadline.contract_id,
+    ).group_by(Deadline.contract_id)).all())
+    rows = []
+    for contract in contracts:
+        end = ends.get(contract.id)
+        state = _status_from(contract, end, as_of)
+        if status and state != status and contract.status != status:
+            continue
+        due = upcoming.get(contract.id)
+        rows.append(RegisterRow(
+            reference=contract.reference, title=contract.title,
+            suppliers="; ".join(suppliers.get(contract.id, [])), status=state,
+            owner_role=contract.owner_role, service_area=contract.service_area,
+            current_end=_iso(end), next_deadline=_iso(due[1]) if due else None,
+            next_deadline_title=due[2] if due else None,
+            days_left=(due[1] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
+            needs_review=contract.id in review,
+        ))
+    return rows
+
+
+def _status_from(contract, end: date | None, as_of: date) -> str:
+    # lifecycle.status_as_of in plain date comparisons, for listing many contracts: it needs only
+    # the start, the initial term, the termination and the current end kept in the deadline table.
+    # (Building ContractTerms for each of 10,000 rows cost the TUI most of a second.)
+    # tests/test_register_status.py holds it equal to status_as_of over the demo register.
+    start = contract.start_date
+    if contract.status == ContractStatus.PLANNED or start is None:
+        return LifecycleStatus.PLANNED.value
+    if contract.terminated_on is not None and as_of > contract.terminated_on:
+        return LifecycleStatus.TERMINATED.value
+    if as_of < start:
+        return LifecycleStatus.NOT_STARTED.value
+    if not contract.initial_term or as_of <= period_end(start, parse_duration(contract.initial_term)):
+        return LifecycleStatus.INITIAL_TERM.value
+    if end is not None and as_of <= end:
+        return LifecycleStatus.EXTENDED.value
+    return LifecycleStatus.EXPIRED.value
+
+
+def history(session: Session, contract: Contract) -> list[AuditEvent]:
+    return list(session.exec(
+        select(AuditEvent).where(AuditEvent.contract_id == contract.id).order_by(AuditEvent.at, AuditEvent.id)
+    ))
+
+
+def history_row(event: AuditEvent) -> dict:
+    """One audit event as JSON-ready values (the times are UTC)."""
+    at = event.at if event.at.tzinfo is None else event.at.astimezone(UTC).replace(tzinfo=None)
+    return {
+        "at": at.isoformat(timespec="seconds") + "Z", "actor": event.actor, "entity": event.entity,
+        "entity_id": event.entity_id, "action": event.action, "field": event.field,
+        "old_value": event.old_value, "new_value": event.new_value, "reason": event.reason,
+        "contract_version": event.contract_version,
+    }

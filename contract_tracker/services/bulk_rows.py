@@ -1,0 +1,329 @@
+"""A chunk of contracts to load, turned into rows the database driver takes as they are.
+
+Pure (no connection), so that chunks can be prepared in worker processes while the main process
+writes. Each contract is checked with the services' own rules, and its deadlines are computed by
+the pure engine from the facts in memory. Database ids are not known yet: rows name their
+contract by its position in the chunk, and a milestone's deadline the milestone by its position;
+the writer (`bulk`) swaps the ids in. Values are encoded with each column's own bind processor
+(SQLite's date text, pence), exactly as SQLAlchemy would send them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from sqlalchemy.engine import Dialect
+
+from ..domain.deadlines import deadlines_for
+from ..enums import DeadlineKind, MilestoneStatus, OptionStatus
+from ..errors import InvalidInput
+from ..store.models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
+from ..store.snapshots import snapshot_of
+from .contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
+from .sync import CONTENT, wanted_content
+from .validation import (
+    check_contract_dates,
+    check_dates_fit,
+    check_option_lengths,
+    check_period,
+    clean_break,
+    clean_contract_fields,
+    milestone_kind,
+    milestone_name,
+    milestone_status,
+    supplier_pairs,
+)
+
+CONTRACT = Contract.__table__
+SUPPLIER = ContractSupplier.__table__
+OPTION = ExtensionOption.__table__
+BREAK = BreakClause.__table__
+MILESTONE = Milestone.__table__
+AUDIT = AuditEvent.__table__
+DEADLINE = Deadline.__table__
+
+# The columns each row tuple carries, in order. The first is always `contract_id` (written as the
+# contract's position in the chunk); a deadline row's second is its ordinal, which for a
+# milestone's deadline is the milestone's position in the chunk until the writer knows its id.
+CONTRACT_COLUMNS = tuple(column.name for column in CONTRACT.columns if column.name != "id")
+SUPPLIER_COLUMNS = ("contract_id", "position", "name", "identifier")
+OPTION_COLUMNS = ("contract_id", "ordinal", "length", "notice", "status", "decided_on", "decided_by", "note",
+                  "version")
+BREAK_COLUMNS = ("contract_id", "earliest_date", "after", "notice", "party", "note")
+MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "status", "met_on", "owner", "notes",
+                     "template_key", "version")
+AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
+                 "old_value", "new_value", "reason", "contract_version")
+DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
+_DEADLINE_DATES = frozenset({"start_date", "due_date", "holds_from", "holds_until", "ends_on"})
+MILESTONE_KIND = DeadlineKind.MILESTONE.value
+
+
+@dataclass
+class MilestoneInput:
+    """A milestone as `add_milestone` takes it: a day (start_date None) or a span ending on due_date."""
+
+    kind: str
+    name: str
+    due_date: date
+    start_date: date | None = None
+    status: str = MilestoneStatus.PLANNED.value
+    met_on: date | None = None
+    owner: str = ""
+    notes: str = ""
+
+
+@dataclass
+class BulkContract:
+    contract: ContractFields
+    milestones: list[MilestoneInput] = field(default_factory=list)
+    # The contract's rows from an earlier `check_contract` (an importer checks every row before
+    # writing any), so that they are not checked twice.
+    checked: CheckedContract | None = None
+
+
+_FIELDS = [f.name for f in fields(ContractFields)]
+_MILESTONE_FIELDS = [f.name for f in fields(MilestoneInput)]
+_BREAK_FIELDS = [f.name for f in fields(BreakInput)]
+
+
+def pack(items: list[BulkContract]) -> list[tuple]:
+    """A chunk as plain tuples, to send to a worker process: pickling tuples costs half what
+    pickling the dataclasses does, and the loading process pays it for every chunk."""
+    packed = []
+    for item in items:
+        data = item.contract
+        values = [getattr(data, name) for name in _FIELDS]
+        values[_FIELDS.index("breaks")] = [tuple(getattr(b, name) for name in _BREAK_FIELDS) for b in data.breaks]
+        milestones = [tuple(getattr(m, name) for name in _MILESTONE_FIELDS) for m in item.milestones]
+        packed.append((values, milestones, item.checked))
+    return packed
+
+
+def unpack(packed: list[tuple]) -> list[BulkContract]:
+    breaks = _FIELDS.index("breaks")
+    items = []
+    for values, milestones, checked in packed:
+        values[breaks] = [BreakInput(*clause) for clause in values[breaks]]
+        items.append(BulkContract(ContractFields(*values), [MilestoneInput(*m) for m in milestones], checked))
+    return items
+
+
+def prepare_packed(packed: list[tuple], now: datetime, actor: str, dialect: type[Dialect],
+                   reason: str = "bulk load") -> PreparedChunk:
+    """`prepare_chunk` of a chunk `pack`ed for a worker process."""
+    return prepare_chunk(unpack(packed), now, actor, dialect, reason)
+
+
+@dataclass
+class PreparedChunk:
+    """Rows of a chunk, encoded; contract ids (and milestone ordinals) still positions."""
+
+    references: list[str]
+    contracts: list[tuple]
+    suppliers: list[tuple]
+    options: list[tuple]
+    breaks: list[tuple]
+    milestones: list[tuple]
+    audit: list[tuple]
+    deadlines: list[tuple]
+
+
+class _Encoded(dict):
+    """A column's bind processor with each distinct value converted once (dates repeat a lot):
+    a hit is one dict look-up in C."""
+
+    def __init__(self, process):
+        super().__init__({None: None})
+        self.process = process or (lambda value: value)
+
+    def __missing__(self, value):
+        self[value] = converted = self.process(value)
+        return converted
+
+
+class Encoder:
+    """Per column, the value the driver gets for a Python value (what SQLAlchemy would send)."""
+
+    def __init__(self, dialect: Dialect):
+        self.dialect = dialect
+        self._columns: dict[tuple[str, str], _Encoded | None] = {}
+
+    def column(self, table, name: str) -> _Encoded | None:
+        key = (table.name, name)
+        if key not in self._columns:
+            # The dialect's own implementation of the column's type (SQLite's DATE, Pence on a
+            # BIGINT), as SQLAlchemy binds it; looked up once per column and chunk.
+            process = table.columns[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)
+            self._columns[key] = _Encoded(process) if process is not None else None
+        return self._columns[key]
+
+    def rows(self, table, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+        """`rows` with every value that needs it converted (the rest pass as they are)."""
+        converting = [(index, encoded) for index, name in enumerate(columns)
+                      if (encoded := self.column(table, name)) is not None]
+        if not converting:
+            return rows
+        out = []
+        for row in rows:
+            values = list(row)
+            for index, encoded in converting:
+                try:
+                    values[index] = encoded[values[index]]
+                except TypeError:  # unhashable: convert without the cache
+                    values[index] = encoded.process(values[index])
+            out.append(tuple(values))
+        return out
+
+    def day(self, table) -> _Encoded:
+        """The encoding of a DATE column of `table` (identity where the driver takes dates)."""
+        return self.column(table, "due_date") or _Encoded(None)
+
+
+_CONTRACT_FIELDS = [f.name for f in fields(ContractFields)
+                    if f.name in EDITABLE or f.name in KEPT_UNLESS_NAMED or f.name == "reference"]
+
+
+def _contract_row(data: ContractFields, now: datetime) -> dict:
+    """The contract's row as `register_contract` stores it, checked by the same rules."""
+    if data.replaces:
+        raise InvalidInput("bulk load cannot link predecessors (replaces); link them afterwards")
+    values = clean_contract_fields({name: getattr(data, name) for name in _CONTRACT_FIELDS})
+    row = dict(currency="GBP", termination_reason="", successor_id=None, terminated_on=None, version=1,
+               **values, created_at=now, updated_at=now)
+    check_contract_dates(SimpleNamespace(**row))
+    return row
+
+
+def _options(data: ContractFields) -> list[dict]:
+    rows = []
+    for ordinal, length in enumerate(check_option_lengths(list(data.options)), start=1):
+        notice = data.option_notices[ordinal - 1] if ordinal <= len(data.option_notices) else None
+        rows.append(dict(
+            ordinal=ordinal, length=length, notice=check_period(notice, "option notice") if notice else None,
+            status=OptionStatus.AVAILABLE.value, decided_on=None, decided_by="", note="", version=1,
+        ))
+    return rows
+
+
+def _breaks(data: ContractFields, start: date | None) -> list[dict]:
+    return [{**clean_break(clause.earliest_date, clause.after, clause.notice, clause.party, start), "note": clause.note}
+            for clause in data.breaks]
+
+
+@dataclass
+class CheckedContract:
+    """A contract's rows (as dicts) once every rule has passed."""
+
+    contract: dict
+    options: list[dict]
+    breaks: list[dict]
+    suppliers: list[tuple[str, str]]
+
+
+def check_contract(data: ContractFields, now: datetime) -> CheckedContract:
+    """Every rule `register_contract` applies to `data`, without a store; InvalidInput names the
+    first broken one. Importers call it on every row before writing anything."""
+    contract = _contract_row(data, now)
+    options = _options(data)
+    check_dates_fit(contract["start_date"], contract["initial_term"], [o["length"] for o in options],
+                    notices=(contract["decision_notice"], contract["reprocurement_lead"]))
+    return CheckedContract(contract, options, _breaks(data, contract.get("start_date")),
+                           supplier_pairs(data.suppliers, data.supplier_identifiers))
+
+
+def _milestone(item: MilestoneInput, position: int) -> SimpleNamespace:
+    """The milestone as `add_milestone` would store it; `id` is its position until it has one."""
+    name = milestone_name(item.name)
+    if item.start_date is not None and item.start_date > item.due_date:
+        raise InvalidInput(f"milestone {name!r}: a span must run forwards")
+    status = milestone_status(item.status)
+    met_on = item.met_on
+    if status == MilestoneStatus.MET and met_on is None:
+        met_on = item.due_date
+    start = None if item.start_date == item.due_date else item.start_date
+    return SimpleNamespace(id=position, kind=milestone_kind(item.kind), name=name, start_date=start,
+                           due_date=item.due_date, status=status, met_on=met_on, owner=item.owner,
+                           notes=item.notes, template_key=None)
+
+
+def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
+                  dialect: Dialect | type[Dialect], reason: str = "bulk load") -> PreparedChunk:
+    """Check every contract of a chunk and build all its rows; InvalidInput names a bad contract.
+
+    `dialect` may be a dialect class (as sent to a worker process), which is instantiated here.
+    Each contract gets one audit event, "created" with `reason`.
+    """
+    encoder = Encoder(dialect() if isinstance(dialect, type) else dialect)
+    day = encoder.day(DEADLINE)
+    milestone_day = encoder.day(MILESTONE)
+    stamp = (encoder.column(DEADLINE, "updated_at") or _Encoded(None))[now]
+    chunk = PreparedChunk([], [], [], [], [], [], [], [])
+    contracts, options, breaks, audit = [], [], [], []
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        data = item.contract
+        try:
+            if item.checked is None:
+                checked = check_contract(data, now)
+            else:  # suppliers again: an importer may have matched their numbers since
+                checked = item.checked
+                checked.suppliers = supplier_pairs(data.suppliers, data.supplier_identifiers)
+            first = len(chunk.milestones)
+            contract_milestones = [_milestone(m, first + n) for n, m in enumerate(item.milestones)]
+            deadlines = _deadline_rows(position, checked.contract, checked.options, checked.breaks,
+                                       contract_milestones, day, stamp)
+        except InvalidInput as error:
+            raise InvalidInput(f"{data.reference or '(no reference)'}: {error}") from None
+        except (OverflowError, ValueError):  # a milestone or break counted past the year 9999
+            raise InvalidInput(f"{data.reference or '(no reference)'}: its dates run outside the years "
+                               "1 to 9999") from None
+        contract, contract_options, contract_breaks, suppliers = (checked.contract, checked.options, checked.breaks,
+                                                                  checked.suppliers)
+        reference = contract["reference"]
+        if reference in seen:
+            raise InvalidInput(f"reference {reference!r} appears twice in the load")
+        seen.add(reference)
+        chunk.references.append(reference)
+        contracts.append(tuple(contract[name] for name in CONTRACT_COLUMNS))
+        chunk.suppliers += [(position, n, name, identifier) for n, (name, identifier) in enumerate(suppliers, start=1)]
+        options += [(position, *(row[name] for name in OPTION_COLUMNS[1:])) for row in contract_options]
+        breaks += [(position, *(row[name] for name in BREAK_COLUMNS[1:])) for row in contract_breaks]
+        chunk.milestones += [
+            (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status,
+             milestone_day[m.met_on], m.owner, m.notes, None, 1)
+            for m in contract_milestones
+        ]
+        # As register_contract's event is stamped: the version the contract was created at.
+        audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", reason, 1))
+        chunk.deadlines += deadlines
+    chunk.contracts = encoder.rows(CONTRACT, CONTRACT_COLUMNS, contracts)
+    chunk.options = encoder.rows(OPTION, OPTION_COLUMNS, options)
+    chunk.breaks = encoder.rows(BREAK, BREAK_COLUMNS, breaks)
+    chunk.audit = encoder.rows(AUDIT, AUDIT_COLUMNS, audit)
+    return chunk
+
+
+def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: list[dict],
+                   milestones: list[SimpleNamespace], day: _Encoded, stamp) -> list[tuple]:
+    """The rows `services.refresh_deadlines` would write for this new contract, in its order.
+
+    `snapshot_of` reads attributes, so plain namespaces stand in for model instances. Milestone
+    ids are positions, which ascend as the ids will, so the engine orders them the same way.
+    """
+    snapshot = snapshot_of(
+        SimpleNamespace(**contract, id=position),
+        [SimpleNamespace(**row) for row in options],
+        [SimpleNamespace(**row) for row in breaks],
+        milestones,
+    )
+    wanted = wanted_content(deadlines_for(snapshot), reference=contract["reference"], title=contract["title"],
+                            service_area=contract["service_area"])
+    # Tuples, dates encoded once per distinct day: a national load builds a million and a half of these.
+    return [
+        (position, ordinal, kind, *(day[content[name]] if name in _DEADLINE_DATES else content[name]
+                                    for name in CONTENT), 0, stamp)
+        for (kind, ordinal), content in wanted.items()
+    ]

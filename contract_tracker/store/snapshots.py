@@ -1,0 +1,69 @@
+"""The adapter from the tables to the engine's facts: a contract's rows as a frozen snapshot.
+
+Reads attributes only, so the bulk path's plain rows can stand in for model instances."""
+
+from __future__ import annotations
+
+from ..domain.durations import parse_duration
+from ..domain.lifecycle import BreakTerms, ContractTerms, OptionTerms, parse_optional
+from ..domain.snapshot import ContractSnapshot, MilestoneFacts
+from ..enums import BreakParty, ContractStatus, MilestoneStatus, OptionStatus, Regime
+from .models import BreakClause, Contract, ExtensionOption, Milestone
+
+
+def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[BreakClause]) -> ContractTerms:
+    return ContractTerms(
+        start=contract.start_date,
+        initial_term=parse_optional(contract.initial_term),
+        options=tuple(
+            OptionTerms(
+                ordinal=option.ordinal,
+                length=parse_duration(option.length),
+                notice=parse_optional(option.notice),
+                status=OptionStatus(option.status),
+                decided_on=option.decided_on,
+            )
+            for option in sorted(options, key=lambda o: o.ordinal)
+        ),
+        breaks=tuple(
+            BreakTerms(
+                notice=parse_duration(clause.notice),
+                earliest_date=clause.earliest_date,
+                after=parse_optional(clause.after),
+                party=BreakParty(clause.party),
+            )
+            for clause in breaks
+        ),
+        decision_notice=parse_duration(contract.decision_notice),
+        reprocurement_lead=parse_duration(contract.reprocurement_lead),
+        status=ContractStatus(contract.status),
+        terminated_on=contract.terminated_on,
+    )
+
+
+def snapshot_of(
+    contract: Contract,
+    options: list[ExtensionOption],
+    breaks: list[BreakClause],
+    milestones: list[Milestone],
+) -> ContractSnapshot:
+    return ContractSnapshot(
+        id=contract.id,
+        reference=contract.reference,
+        title=contract.title,
+        owner_role=contract.owner_role,
+        service_area=contract.service_area,
+        regime=Regime(contract.regime),
+        light_touch=contract.light_touch,
+        has_successor=contract.successor_id is not None,
+        terms=terms_of(contract, options, breaks),
+        milestones=tuple(
+            MilestoneFacts(
+                id=m.id, kind=m.kind, name=m.name, due_date=m.due_date, start_date=m.start_date,
+                status=MilestoneStatus(m.status), met_on=m.met_on, owner=m.owner,
+                template_key=m.template_key,
+            )
+            for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
+        ),
+        procedure=contract.procedure,
+    )
