@@ -36,7 +36,7 @@ from contract_tracker.read.views import (
 )
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
-from contract_tracker.store.database import Store
+from contract_tracker.store.database import Store, register_session
 from contract_tracker.store.models import Contract
 
 # Screens and widgets reach the views only through here: the register's filter uses these too.
@@ -283,7 +283,7 @@ class Backend:
         the preview is the service's own answer, never a second copy of its rules."""
         from contract_tracker.services.milestones import milestones_of
 
-        with Session(self.store.engine) as session:
+        with register_session(self.store.engine) as session:
             try:
                 contract = services.get_contract(session, reference)
                 before = {m.id: (m.start_date, m.due_date) for m in milestones_of(session, contract.id)}

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
 from ..store.models import AuditEvent, Contract
@@ -63,7 +62,6 @@ def record(
     return event
 
 
-@sa_event.listens_for(Session, "before_commit")
 def _stamp_contract_versions(session: Session) -> None:
     """Stamp each event of this transaction with its contract's final version, so that a refused
     stale edit can list exactly the changes made after the version its editor had read."""
@@ -71,10 +69,13 @@ def _stamp_contract_versions(session: Session) -> None:
         event.contract_version = contract.version
 
 
-@sa_event.listens_for(Session, "after_transaction_create")
 def _forget_pending(session: Session, transaction) -> None:
     if transaction.parent is None:  # a new unit of work: events of a rolled-back one are gone
         session.info.pop(_PENDING, None)
+
+
+# Installed on the store's sessions by store.database.install_listeners, not by importing this module.
+LISTENERS = (("before_commit", _stamp_contract_versions), ("after_transaction_create", _forget_pending))
 
 
 def apply_changes(session: Session, *, actor: str, contract: Contract, entity: str, target, values: dict,

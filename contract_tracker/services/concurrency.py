@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, StaleEdit
+from ..store.database import register_session
 from ..store.models import AuditEvent, Contract, ExtensionOption, Milestone
 
 _READ = "contract_tracker.read_versions"
@@ -80,7 +80,6 @@ def stale_message(reference: str, read: int, current: int | None, events: list[A
 _ENTITY = {ExtensionOption: "option", Milestone: "milestone"}
 
 
-@sa_event.listens_for(Session, "before_flush")
 def _remember_read_versions(session: Session, _context, _instances) -> None:
     """Note the version each changed row had when this session read it (for the message)."""
     read = session.info.setdefault(_READ, {})
@@ -99,11 +98,14 @@ def _remember_read_versions(session: Session, _context, _instances) -> None:
             read[key] = (contract_id, version)
 
 
-@sa_event.listens_for(Session, "after_transaction_create")
 def _forget_read_versions(session: Session, transaction) -> None:
     # Kept through a failed flush (Store.session reads them then); dropped when a new one begins.
     if transaction.parent is None:
         session.info.pop(_READ, None)
+
+
+# Installed on the store's sessions by store.database.install_listeners, not by importing this module.
+LISTENERS = (("before_flush", _remember_read_versions), ("after_transaction_create", _forget_read_versions))
 
 
 def stale_after_race(engine: Engine, read_versions: dict) -> StaleEdit:
@@ -111,7 +113,7 @@ def stale_after_race(engine: Engine, read_versions: dict) -> StaleEdit:
     contract version this session read or, when only an option or milestone was stale, the last
     change made to it."""
     models = {"contract": Contract, "option": ExtensionOption, "milestone": Milestone}
-    with Session(engine) as fresh:
+    with register_session(engine) as fresh:
         for (entity, row_id), (contract_id, read) in sorted(read_versions.items()):
             current = fresh.get(models[entity], row_id)
             contract = fresh.get(Contract, contract_id)

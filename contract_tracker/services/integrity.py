@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from ..domain.deadlines import deadlines_for
 from ..domain.snapshot import ContractSnapshot
 from ..read.stream import is_open, is_overdue
-from ..store.database import current_revision, head_revision
+from ..store.database import current_revision, head_revision, register_session
 from ..store.models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
 from .sync import SUPERSEDED, refresh_deadlines, wanted_content
@@ -55,7 +55,7 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
         report.findings.append(f"schema is at revision {revision}, not the current {head_revision()} "
                                "(open the store with this version to upgrade it)")
         return report
-    with Session(engine) as session:
+    with register_session(engine) as session:
         facts = _facts_by_contract(session)
         for contract in session.exec(select(Contract).order_by(Contract.reference)):
             report.contracts += 1

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from ..domain.limits import computed_dates, is_date_range_error
 from ..errors import DomainError, InvalidInput
 from ..store import models
-from ..store.database import build_engine, upgrade
+from ..store.database import build_engine, register_session, upgrade
 from ..store.restore_checks import BadValue, row_problem, value_checker
 
 # Not register data: its token changes on every write, and a restore gives it a new one.
@@ -198,7 +198,7 @@ def _name_contract_out_of_range(engine: Engine, name: str) -> None:
     from ..domain.deadlines import deadlines_for
     from .sync import load_snapshot
 
-    with Session(engine) as session:
+    with register_session(engine) as session:
         for contract in session.scalars(select(models.Contract).order_by(models.Contract.reference)):
             with computed_dates(f"{name}: contract {contract.reference}"):
                 deadlines_for(load_snapshot(session, contract))

@@ -1,16 +1,17 @@
 """The deadline version: a token that changes whenever any deadline row is written.
 
-Every ORM flush that adds, changes or deletes a Deadline replaces the token (a listener on the
-Session class, so no service can forget it); code that writes deadline rows without the ORM (the
-bulk load, a restore) calls `mark_changed` itself. Readers such as the feed server compare the
-token with the one they saw last: equal means no deadline changed, in one primary-key read.
+Every ORM flush that adds, changes or deletes a Deadline replaces the token (a listener on every
+register session, installed by store.database, so no service can forget it); code that writes
+deadline rows without the ORM (the bulk load, a restore) calls `mark_changed` itself. Readers such
+as the feed server compare the token with the one they saw last: equal means no deadline changed,
+in one primary-key read.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -38,7 +39,10 @@ def _touches_deadlines(session: Session) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
 def _mark_deadline_writes(session: Session, flush_context, instances) -> None:
     if _touches_deadlines(session):
         mark_changed(session)
+
+
+# Installed on the store's sessions by store.database.install_listeners, not by importing this module.
+LISTENERS = (("before_flush", _mark_deadline_writes),)

@@ -24,6 +24,28 @@ from ..errors import StoreUnavailable
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class RegisterSession(Session):
+    """A session on the register. The store's listeners (version checks for stale edits, audit
+    stamps, the mark that tells feeds the deadlines changed) are installed on this class only, by
+    `install_listeners`, so no module changes other sessions' behaviour by being imported."""
+
+
+def install_listeners() -> None:
+    """Install the session listeners on RegisterSession (once; later calls do nothing)."""
+    from ..services import audit, concurrency
+    from . import change_marker
+
+    for name, listener in (*concurrency.LISTENERS, *audit.LISTENERS, *change_marker.LISTENERS):
+        if not event.contains(RegisterSession, name, listener):
+            event.listen(RegisterSession, name, listener)
+
+
+def register_session(engine: Engine, **options) -> RegisterSession:
+    """A session with the listeners installed: use it (or Store.session) for every session."""
+    install_listeners()
+    return RegisterSession(engine, **options)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -191,9 +213,8 @@ class Store:
         columns guard every one) becomes a StaleEdit naming what they changed.
         """
         from ..services.concurrency import read_versions, stale_after_race
-        from . import change_marker  # noqa: F401 - its listener marks every flush that writes deadlines
 
-        with Session(self.engine, expire_on_commit=False) as session:
+        with register_session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
