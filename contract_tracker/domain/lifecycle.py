@@ -225,17 +225,24 @@ def break_points(terms: ContractTerms) -> list[BreakPoint]:
 
 
 def status_as_of(terms: ContractTerms, as_of: date) -> LifecycleStatus:
-    if terms.status == ContractStatus.PLANNED or terms.start is None:
+    return status_on(as_of, planned=terms.status == ContractStatus.PLANNED, start=terms.start,
+                     terminated_on=terms.terminated_on, initial_end=initial_end(terms),
+                     current_end=current_end(terms))
+
+
+def status_on(as_of: date, *, planned: bool, start: date | None, terminated_on: date | None,
+              initial_end: date | None, current_end: date | None) -> LifecycleStatus:
+    """The one rule for a contract's status on a day, from its key dates (the register computes
+    them for thousands of contracts at once; status_as_of from a contract's terms)."""
+    if planned or start is None:
         return LifecycleStatus.PLANNED
-    if terms.terminated_on is not None and as_of > terms.terminated_on:
+    if terminated_on is not None and as_of > terminated_on:
         return LifecycleStatus.TERMINATED
-    if as_of < terms.start:
+    if as_of < start:
         return LifecycleStatus.NOT_STARTED
-    first_end = initial_end(terms)
-    if first_end is None or as_of <= first_end:
+    if initial_end is None or as_of <= initial_end:
         return LifecycleStatus.INITIAL_TERM
-    end = current_end(terms)
-    if end is not None and as_of <= end:
+    if current_end is not None and as_of <= current_end:
         return LifecycleStatus.EXTENDED
     return LifecycleStatus.EXPIRED
 
@@ -254,4 +261,5 @@ __all__ = [
     "BreakPoint", "BreakTerms", "ContractTerms", "OptionTerms", "OptionWindow",
     "break_points", "current_end", "final_possible_end", "initial_end", "maximum_extent",
     "next_decision", "option_windows", "reprocurement_start", "scheduled_end", "start_to_replace", "status_as_of",
+    "status_on",
 ]
