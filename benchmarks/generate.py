@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from contract_tracker.services import BreakInput, ContractFields
-from contract_tracker.services.bulk_load import BulkContract, MilestoneInput, bulk_load, default_workers
+from contract_tracker.services.bulk_load import BulkContract, bulk_load, default_workers
+from contract_tracker.services.milestones import MilestoneInput
 
 TODAY = date(2026, 11, 22)  # the benchmark's "today" (the same as the test suite's)
 

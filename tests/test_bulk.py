@@ -13,7 +13,8 @@ from sqlmodel import select
 from contract_tracker.domain.durations import add, last_day_to_give_notice, parse_duration, period_end, subtract
 from contract_tracker.errors import InvalidInput
 from contract_tracker.services import BreakInput, ContractFields, refresh_deadlines
-from contract_tracker.services.bulk_load import BulkContract, MilestoneInput, bulk_load
+from contract_tracker.services.bulk_load import BulkContract, bulk_load
+from contract_tracker.services.milestones import MilestoneInput
 from contract_tracker.store.database import Store
 from contract_tracker.store.models import (
     AuditEvent,

@@ -11,7 +11,8 @@ from sqlmodel import select
 from contract_tracker.read import views
 from contract_tracker.read.views import register_page, register_rows, soonest_first
 from contract_tracker.services import ContractFields
-from contract_tracker.services.bulk_load import BulkContract, MilestoneInput, bulk_load
+from contract_tracker.services.bulk_load import BulkContract, bulk_load
+from contract_tracker.services.milestones import MilestoneInput
 from contract_tracker.store.models import Contract, Deadline
 
 TODAY = date(2026, 11, 22)

@@ -21,7 +21,6 @@ from sqlmodel import Session, select
 
 from contract_tracker import services
 from contract_tracker.calendar.feeds import DeadlineFilter
-from contract_tracker.domain.dates import Span
 from contract_tracker.errors import DomainError
 from contract_tracker.read.agenda import AgendaItem, agenda_items
 from contract_tracker.read.views import (
@@ -35,6 +34,7 @@ from contract_tracker.read.views import (
     status_matches,
 )
 from contract_tracker.services.contracts import EDITABLE, ContractFields
+from contract_tracker.services.milestones import MilestoneInput
 from contract_tracker.settings import Settings
 from contract_tracker.store.database import Store, register_session
 from contract_tracker.store.models import Contract
@@ -57,16 +57,6 @@ def describe_error(error: Exception) -> str:
     if isinstance(error, OSError):
         return f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
     return str(error)
-
-
-@dataclass(frozen=True)
-class MilestoneInput:
-    kind: str
-    name: str
-    due: Span
-    owner: str = ""
-    notes: str = ""
-    status: str | None = None  # only when editing
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,13 @@ from .bulk_rows import (
     SUPPLIER,
     SUPPLIER_COLUMNS,
     BulkContract,
-    MilestoneInput,
     PreparedChunk,
     pack,
     prepare_chunk,
     prepare_packed,
 )
 
-__all__ = ["BulkContract", "LoadResult", "MilestoneInput", "bulk_load", "default_workers", "defer_deadline_indexes",
+__all__ = ["BulkContract", "LoadResult", "bulk_load", "default_workers", "defer_deadline_indexes",
            "load_within", "restore_indexes"]
 
 

@@ -22,6 +22,7 @@ from ..errors import InvalidInput
 from ..store.models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
 from .contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
+from .milestones import MilestoneInput
 from .sync import CONTENT, wanted_content
 from .validation import (
     check_contract_dates,
@@ -59,20 +60,6 @@ AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference"
 DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
 _DEADLINE_DATES = frozenset({"start_date", "due_date", "holds_from", "holds_until", "ends_on"})
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
-
-
-@dataclass
-class MilestoneInput:
-    """A milestone as `add_milestone` takes it: a day (start_date None) or a span ending on due_date."""
-
-    kind: str
-    name: str
-    due_date: date
-    start_date: date | None = None
-    status: str = MilestoneStatus.PLANNED.value
-    met_on: date | None = None
-    owner: str = ""
-    notes: str = ""
 
 
 @dataclass
@@ -239,7 +226,7 @@ def _milestone(item: MilestoneInput, position: int) -> SimpleNamespace:
     name = milestone_name(item.name)
     if item.start_date is not None and item.start_date > item.due_date:
         raise InvalidInput(f"milestone {name!r}: a span must run forwards")
-    status = milestone_status(item.status)
+    status = milestone_status(item.status or MilestoneStatus.PLANNED.value)
     met_on = item.met_on
     if status == MilestoneStatus.MET and met_on is None:
         met_on = item.due_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
@@ -17,6 +18,29 @@ from .lookup import get_milestone, lock_contract
 from .sync import refresh_deadlines
 from .validation import milestone_kind, milestone_status
 
+
+@dataclass(frozen=True)
+class MilestoneInput:
+    """A milestone as every way in gives it (the app's form, the bulk path, imports): one day
+    (start_date None) or a span ending on due_date. A status of None means planned when adding
+    and unchanged when editing."""
+
+    kind: str
+    name: str
+    due_date: date
+    start_date: date | None = None
+    status: str | None = None
+    met_on: date | None = None
+    owner: str = ""
+    notes: str = ""
+
+    @classmethod
+    def spanning(cls, due: Span, **fields) -> MilestoneInput:
+        return cls(due_date=due.end, start_date=None if due.is_day else due.start, **fields)
+
+    @property
+    def due(self) -> Span:
+        return Span(self.start_date or self.due_date, self.due_date)
 
 def _touch(session: Session, contract) -> None:
     contract.updated_at = utcnow()

@@ -18,8 +18,8 @@ from .form import FormScreen
 def input_from_milestone(milestone: dict) -> MilestoneInput:
     """What the edit form starts from (views.milestone_row), to save only what is changed."""
     start, due = milestone["start_date"], milestone["due_date"]
-    return MilestoneInput(kind=milestone["kind"], name=milestone["name"],
-                          due=parse_span(f"{start} to {due}" if start else due),
+    return MilestoneInput.spanning(parse_span(f"{start} to {due}" if start else due),
+                                   kind=milestone["kind"], name=milestone["name"],
                           owner=milestone["owner"] or "", notes=milestone["notes"] or "", status=milestone["status"])
 
 
@@ -94,8 +94,8 @@ class MilestoneFormScreen(FormScreen[MilestoneInput]):
             self.show_error(str(error), self.query_one("#field-due", FormField))
             return None
         status = self.query_one("#status", Select).value if self.milestone else None
-        return MilestoneInput(
-            kind=self.query_one("#kind", Select).value, name=name, due=due,
+        return MilestoneInput.spanning(
+            due, kind=self.query_one("#kind", Select).value, name=name,
             owner=self.query_one("#owner", Input).value.strip(), notes=self.query_one("#notes", Input).value.strip(),
             status=status,
         )

@@ -44,8 +44,9 @@ from ...services import (
 from ...services.audit import record, utcnow
 from ...services.bulk_edit import NO_DEADLINE_DEPENDS_ON, FieldEdit, edit_fields
 from ...services.bulk_load import defer_deadline_indexes, load_within, restore_indexes
-from ...services.bulk_rows import BulkContract, CheckedContract, MilestoneInput, check_contract
+from ...services.bulk_rows import BulkContract, CheckedContract, check_contract
 from ...services.contracts import EDITABLE, KEPT_UNLESS_NAMED
+from ...services.milestones import MilestoneInput
 from ...services.validation import supplier_pairs
 from ...store.models import Contract, ContractSupplier, ExtensionOption, Milestone
 
@@ -367,8 +368,7 @@ def carry_out(session: Session, reference: str, plan: Plan, incoming: Incoming, 
 
 def _bulk_item(incoming: Incoming) -> BulkContract:
     return BulkContract(contract=incoming.fields, checked=incoming.checked, milestones=[
-        MilestoneInput(kind=m.kind, name=m.name, due_date=m.due.end, start_date=None if m.due.is_day else m.due.start,
-                       status=m.status, met_on=m.met_on, notes=m.notes)
+        MilestoneInput.spanning(m.due, kind=m.kind, name=m.name, status=m.status, met_on=m.met_on, notes=m.notes)
         for m in incoming.milestones
     ])
 
