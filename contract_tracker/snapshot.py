@@ -37,6 +37,7 @@ class ContractSnapshot:
     terms: ContractTerms
     milestones: tuple[MilestoneFacts, ...] = ()
     procedure: str = "open"
+    successor: str = ""  # the successor's reference, when one is linked (see services.sync.successor_references)
 
 
 def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[BreakClause]) -> ContractTerms:
@@ -74,6 +75,7 @@ def snapshot_of(
     options: list[ExtensionOption],
     breaks: list[BreakClause],
     milestones: list[Milestone],
+    successor: str = "",
 ) -> ContractSnapshot:
     return ContractSnapshot(
         id=contract.id,
@@ -94,4 +96,5 @@ def snapshot_of(
             for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
         ),
         procedure=contract.procedure,
+        successor=successor if contract.successor_id is not None else "",
     )

@@ -32,7 +32,8 @@ def _reprocure(session, references, **given):
 def _reprocurement_rows(session, reference):
     contract = get_contract(session, reference)
     return list(session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
-                                                    Deadline.kind == DeadlineKind.REPROCUREMENT_START.value)))
+                                                    Deadline.kind == DeadlineKind.REPROCUREMENT_START.value,
+                                                    Deadline.state != DeadlineState.SUPERSEDED.value)))
 
 
 def test_the_successor_of_demo_lib_starts_the_day_after_its_final_possible_end(demo_store, today):
@@ -106,7 +107,7 @@ def test_three_predecessors_one_successor_and_their_reprocurement_in_hand(store)
             assert get_contract(session, reference).successor_id == successor.id
             rows = _reprocurement_rows(session, reference)
             assert [row.state for row in rows] == [DeadlineState.DONE.value]
-            assert "successor" in rows[0].action
+            assert rows[0].action.endswith("In hand: SEND-MED-2025 replaces this contract.")
             assert standing_of(rows[0], as_of) == "done"
         assert contract_detail(session, successor, as_of=as_of)["replaces"] == PROVIDERS
         events = session.exec(select(AuditEvent).where(AuditEvent.contract_id == successor.id)).all()
@@ -163,3 +164,26 @@ def test_the_command_says_what_it_planned_and_refuses_in_one_line(cli):
     bad_day = cli("contract", "reprocure", "DEMO-HST-2023", "--ref", "X", "--template", "pcr2015-open",
                   "--start", "31 Feb 2027")
     assert bad_day.exit_code == 2 and bad_day.output.startswith("error: --start")
+
+
+def test_the_predecessors_deadline_names_its_successor_whichever_way_the_stream_is_written(demo_store, today):
+    """The services, the rewrite after a rules change and the integrity check all name the successor
+    alike, and renaming the successor renames it in its predecessors' deadlines."""
+    from contract_tracker.integrity import check_store
+    from contract_tracker.services import edit_contract
+    from contract_tracker.stream_upkeep import rewrite_all
+
+    with demo_store.session() as session:
+        _reprocure(session, ["DEMO-LIB-2022"], reference="DEMO-LIB-2027", template_key="pa2023-call-off", as_of=today)
+    with demo_store.session() as session:
+        [row] = _reprocurement_rows(session, "DEMO-LIB-2022")
+        assert "In hand: DEMO-LIB-2027 replaces this contract." in row.action
+        for reference in ("WCC-SEND-MED-2014-A", "WCC-SEND-MED-2014-C"):  # linked at registration
+            assert "In hand: WCC-SEND-MED-2025 replaces" in _reprocurement_rows(session, reference)[0].action
+        edit_contract(session, "DEMO-LIB-2027", {"reference": "LIB-REGIONAL-2027"}, actor="tester")
+    with demo_store.session() as session:
+        [row] = _reprocurement_rows(session, "DEMO-LIB-2022")
+        assert "In hand: LIB-REGIONAL-2027 replaces this contract." in row.action
+    assert check_store(demo_store.engine).ok
+    with demo_store.engine.begin() as connection:
+        assert rewrite_all(connection) == 0  # the rewrite after a rules change finds nothing to change
