@@ -141,8 +141,8 @@ def _reprocurement_deadlines(snapshot: ContractSnapshot, end: date) -> Iterable[
         return DeadlineItem(
             kind=DeadlineKind.REPROCUREMENT_START, ordinal=ordinal, due_date=start_to_replace(final_end, lead),
             title="Start re-procurement",
-            action=(f"Begin re-procuring: {why + ' ' if why else ''}the contract can run at the latest to {_day(final_end)}, and "
-                    f"a re-procurement takes about {lead.describe()}.{done_note}"),
+            action=(f"Begin re-procuring: {why + ' ' if why else ''}the contract can run at the latest to "
+                    f"{_day(final_end)}, and a re-procurement takes about {lead.describe()}.{done_note}"),
             owner=snapshot.owner_role, state=state, ends_on=final_end, **window,
         )
 
