@@ -161,6 +161,9 @@ def test_the_command_says_what_it_planned_and_refuses_in_one_line(cli):
     again = cli("contract", "reprocure", "DEMO-LIB-2022", "--ref", "OTHER", "--template", "pa2023-call-off")
     assert again.exit_code == 2
     assert again.output.strip() == "error: DEMO-LIB-2022 is already replaced by DEMO-LIB-2027"
+    late = cli("contract", "reprocure", "DEMO-HST-2023", "--ref", "DEMO-HST-2027", "--template", "pcr2015-open",
+               "--start", "2027-01-04")
+    assert late.exit_code == 0 and "fall before today (22 Nov 2026)" in late.output
     bad_day = cli("contract", "reprocure", "DEMO-HST-2023", "--ref", "X", "--template", "pcr2015-open",
                   "--start", "31 Feb 2027")
     assert bad_day.exit_code == 2 and bad_day.output.startswith("error: --start")

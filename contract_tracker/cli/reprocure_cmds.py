@@ -47,6 +47,11 @@ def reprocure(
     typer.echo(f"planned {successor} to replace {replaced}: starts {describe_span(None, result.start)} ({why})")
     typer.echo(f"{len(result.applied.plan.steps)} milestones of {result.template.key} planned back from the "
                f"service start, the first on {describe_span(None, first)}")
+    late = sum(planned.due < cli.today for planned in result.applied.plan.steps)
+    if late:
+        typer.echo(f"warning: {late} of them fall before today ({describe_span(None, cli.today)}): the template's "
+                   "periods do not fit before that start (see report overdue; a later --start, or schedule apply "
+                   "--period, to re-plan)", err=True)
     if result.annual_value is None:
         typer.echo("annual value: none recorded on the contracts replaced")
     else:
