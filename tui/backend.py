@@ -83,6 +83,17 @@ class ScheduleChoice:
 
 
 @dataclass(frozen=True)
+class Reprocurement:
+    """The successor to plan for a contract: its reference, the template, and (if not the day after
+    the contract's latest end still possible) its start; a blank title keeps the contract's."""
+
+    reference: str
+    template: str
+    start: date | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class PreviewRow:
     due: date
     start: date | None
@@ -366,6 +377,18 @@ class Backend:
         with self.store.session() as session:
             services.complete_milestone(session, reference, milestone_id, met_on=met_on, today=self.today,
                                         actor=self._actor, expected_version=version)
+
+    def reprocure(self, reference: str, successor: Reprocurement) -> str:
+        """Plan `successor` to replace `reference` (services.reprocurement); say what was carried over."""
+        from contract_tracker.services.reprocurement import reprocure
+
+        with self.store.session() as session:
+            result = reprocure(session, [reference], reference=successor.reference, template_key=successor.template,
+                               as_of=self.today, calendar=self._planning_calendar(), actor=self._actor,
+                               start=successor.start, title=successor.title or None)
+            value = "" if result.annual_value is None else f", £{result.annual_value:,.0f} a year as a first estimate"
+            return (f"Planned {result.successor.reference} from {result.start:%-d %b %Y}: "
+                    f"{len(result.applied.plan.steps)} milestones{value}")
 
     def apply_schedule(self, reference: str, choice: ScheduleChoice, version: int | None = None) -> None:
         with self.store.session() as session:

@@ -25,7 +25,7 @@ from .context import CliContext
 # `--help` lists them from here without importing them, so it never pays for SQLAlchemy (about
 # 0.5 s), Textual, icalendar or the ASGI stack. Add a command group with one line here.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "contract": ("contract_cmds", "app", "Register, list, show, edit and terminate contracts."),
+    "contract": ("contract_cmds", "app", "Register, list, show, edit, terminate and re-procure contracts."),
     "option": ("option_cmds", "app", "Exercise or decline extension options."),
     "milestone": ("milestone_cmds", "app", "Add, list, edit and complete procurement and contract milestones."),
     "db": ("db_cmds", "app", "Look after the store: where it is, and upgrading its schema."),

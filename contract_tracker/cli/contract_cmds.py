@@ -1,4 +1,4 @@
-"""`contract add|list|show|edit|terminate|history`."""
+"""`contract add|list|show|edit|terminate|reprocure|history`."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from ..services import (
 )
 from .context import console, context, emit_json, table
 from .parsing import day, money
+from .reprocure_cmds import reprocure
 
-app = typer.Typer(help="Register, list, show, edit and terminate contracts.", no_args_is_help=True)
+app = typer.Typer(help="Register, list, show, edit, terminate and re-procure contracts.", no_args_is_help=True)
+app.command("reprocure")(reprocure)
 
 
 class Format(StrEnum):
@@ -189,7 +191,7 @@ def _print_detail(d: dict) -> None:
         ("Re-procure from", d["reprocurement_start"]),
         ("Annual value", d["annual_value"] and f"£{float(d['annual_value']):,.2f}"),
         ("Whole-life value", d["whole_life_value"] and f"£{float(d['whole_life_value']):,.2f}"),
-        ("Replaces", ", ".join(d["replaces"])), ("Successor", d["successor"]),
+        ("Replaces", ", ".join(d["replaces"])), ("Replaced by", d["successor"]),
         ("Terminated", d["terminated_on"] and f"{d['terminated_on']}: {d['termination_reason']}"),
         ("Extension wording", d["extension_wording"]
          + ("\n(not read: no options taken from it; add them, or clear the wording, once reviewed)"

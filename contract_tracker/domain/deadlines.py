@@ -27,7 +27,7 @@ __all__ = ["INFORMATIONAL", "OPPORTUNITIES", "RULES", "SOURCES", "DeadlineItem",
 
 # The name of the rules below. Change it whenever they would give any contract other rows, so that
 # every store rewrites its stream when this version first opens it (stream_upkeep).
-RULES = "2026-12-03 windows"
+RULES = "2026-12-03 successor named"
 
 
 def _day(day: date) -> str:
@@ -134,14 +134,15 @@ def _reprocurement_deadlines(snapshot: ContractSnapshot, end: date) -> Iterable[
     state = (DeadlineState.DONE if snapshot.has_successor
              else DeadlineState.CANCELLED if terms.terminated_on is not None
              else DeadlineState.OPEN)
-    done_note = " A successor is linked: the re-procurement is in hand." if snapshot.has_successor else ""
+    done_note = (f" In hand: {snapshot.successor or 'a successor'} replaces this contract."
+                 if snapshot.has_successor else "")
 
     def start(ordinal: int, final_end: date, why: str, **window) -> DeadlineItem:
         return DeadlineItem(
             kind=DeadlineKind.REPROCUREMENT_START, ordinal=ordinal, due_date=start_to_replace(final_end, lead),
             title="Start re-procurement",
-            action=(f"Begin re-procuring: {why} the contract can run at the latest to {_day(final_end)}, and "
-                    f"a re-procurement takes about {lead.describe()}.{done_note}"),
+            action=(f"Begin re-procuring: {why + ' ' if why else ''}the contract can run at the latest to "
+                    f"{_day(final_end)}, and a re-procurement takes about {lead.describe()}.{done_note}"),
             owner=snapshot.owner_role, state=state, ends_on=final_end, **window,
         )
 

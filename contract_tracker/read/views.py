@@ -13,7 +13,6 @@ from ..domain.durations import parse_duration, period_end
 from ..domain.lifecycle import (
     break_points,
     current_end,
-    final_possible_end,
     initial_end,
     maximum_extent,
     next_decision,
@@ -27,7 +26,8 @@ from ..services.lookup import options_of
 from ..services.milestones import milestones_of
 from ..services.sync import load_snapshot
 from ..store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
-from .stream import gives_final_end, in_force, is_open, is_overdue, standing_of, standing_sql
+from .final_end import final_end_of
+from .stream import in_force, is_open, is_overdue, standing_of, standing_sql
 
 
 def _iso(day: date | None) -> str | None:
@@ -53,8 +53,7 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
     shown = [(row, Standing(value)) for row, value in deadlines
              if value not in (Standing.PENDING.value, Standing.SUPERSEDED.value)]
     # The latest end still open and when to re-procure for it, as every report reads them.
-    reprocurement = session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
-                                                        gives_final_end(as_of))).first()
+    final = final_end_of(session, contract, terms, as_of=as_of)
     suppliers = session.exec(
         select(ContractSupplier.name, ContractSupplier.identifier).where(ContractSupplier.contract_id == contract.id)
         .order_by(ContractSupplier.position)
@@ -79,10 +78,9 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         "initial_term": contract.initial_term,
         "initial_end": _iso(initial_end(terms)),
         "current_end": _iso(current_end(terms)),
-        # A planned contract has no re-procurement rows: its end follows from the terms alone.
-        "final_possible_end": _iso(reprocurement.ends_on if reprocurement else final_possible_end(terms, as_of)),
+        "final_possible_end": _iso(final.ends_on),
         "maximum_extent": _iso(maximum_extent(terms)),
-        "reprocurement_start": _iso(reprocurement.due_date if reprocurement else None),
+        "reprocurement_start": _iso(final.reprocure_from),
         "decision_notice": contract.decision_notice,
         "reprocurement_lead": contract.reprocurement_lead,
         "currency": contract.currency,

@@ -174,6 +174,7 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
     if cleaned.get("status") == ContractStatus.TERMINATED and contract.status != ContractStatus.TERMINATED:
         raise RuleViolation("use terminate (with a date and a reason) to end a contract early")
     now = utcnow()
+    renamed = "reference" in cleaned and cleaned["reference"] != contract.reference
     changed = apply_changes(session, actor=actor, contract=contract, entity="contract", target=contract,
                             values=cleaned, at=now)
     check_contract_dates(contract)
@@ -186,7 +187,17 @@ def edit_contract(session: Session, reference: str, changes: dict, *, actor: str
         session.add(contract)
         with computed_dates(contract.reference):
             refresh_deadlines(session, contract)
+    if renamed:  # the predecessors' re-procurement deadlines name their successor
+        _refresh_predecessors(session, contract)
     return contract
+
+
+def _refresh_predecessors(session: Session, successor: Contract) -> None:
+    session.flush()
+    references = session.exec(select(Contract.reference).where(Contract.successor_id == successor.id)
+                              .order_by(Contract.reference)).all()
+    for reference in references:  # locked in one order (see lock_contract)
+        refresh_deadlines(session, lock_contract(session, reference))
 
 
 def add_option(session: Session, contract: Contract, *, length: str, notice: str | None = None,

@@ -57,11 +57,13 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
         return report
     with register_session(engine) as session:
         facts = _facts_by_contract(session)
+        successors = dict(session.exec(select(Contract.id, Contract.reference)).all())
         for contract in session.exec(select(Contract).order_by(Contract.reference)):
             report.contracts += 1
             options, breaks, milestones, stored = (group.get(contract.id, []) for group in facts)
             report.deadlines += len(stored)
-            problem = deadline_mismatch(contract, snapshot_of(contract, options, breaks, milestones), stored)
+            successor = successors.get(contract.successor_id, "") if contract.successor_id is not None else ""
+            problem = deadline_mismatch(contract, snapshot_of(contract, options, breaks, milestones, successor), stored)
             if problem:
                 report.stale_contracts.append(contract.reference)
                 if repair:

@@ -23,7 +23,7 @@ from ..store.change_marker import mark_changed
 from ..store.models import BreakClause, Contract, Deadline, DeadlineVersion, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
 from .audit import utcnow
-from .sync import CONTENT, reconcile, wanted_content
+from .sync import CONTENT, reconcile, successor_references, wanted_content
 
 _VERSION = SQLModel.metadata.tables[DeadlineVersion.__tablename__]
 _DEADLINE = SQLModel.metadata.tables[Deadline.__tablename__]
@@ -77,11 +77,13 @@ def _rewrite(connection: Connection, ids: list[int]) -> int:
     contracts = connection.execute(select(_CONTRACT).where(_CONTRACT.c.id.in_(ids))).all()
     options, breaks, milestones, stored = (_grouped(connection, model, ids)
                                            for model in (ExtensionOption, BreakClause, Milestone, Deadline))
+    successors = successor_references(connection, ids)
     now = utcnow()
     inserts, updates = [], []
     for contract in contracts:
         # Plain rows stand in for the models: snapshot_of reads attributes only.
-        snapshot = snapshot_of(contract, options[contract.id], breaks[contract.id], milestones[contract.id])  # type: ignore[arg-type]
+        snapshot = snapshot_of(contract, options[contract.id], breaks[contract.id], milestones[contract.id],  # type: ignore[arg-type]
+                               successors.get(contract.id, ""))
         wanted = wanted_content(deadlines_for(snapshot), reference=contract.reference, title=contract.title,
                                 service_area=contract.service_area)
         rows = {(row.kind, row.ordinal): row for row in stored[contract.id]}

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from ..domain.deadline_item import DeadlineItem
 from ..domain.deadlines import deadlines_for
@@ -34,7 +35,18 @@ def load_snapshot(session: Session, contract: Contract) -> ContractSnapshot:
     options = session.exec(select(ExtensionOption).where(ExtensionOption.contract_id == contract.id)).all()
     breaks = session.exec(select(BreakClause).where(BreakClause.contract_id == contract.id)).all()
     milestones = session.exec(select(Milestone).where(Milestone.contract_id == contract.id)).all()
-    return snapshot_of(contract, list(options), list(breaks), list(milestones))
+    successor = session.get(Contract, contract.successor_id) if contract.successor_id is not None else None
+    return snapshot_of(contract, list(options), list(breaks), list(milestones),
+                       successor.reference if successor is not None else "")
+
+
+def successor_references(connection: Any, ids: list[int]) -> dict[int, str]:
+    """The reference of each successor of the contracts `ids`, by the predecessor's id (a Session or
+    a Core connection): what `snapshot_of` names in a predecessor's re-procurement deadlines."""
+    successor = aliased(Contract)
+    query = (select(Contract.id, successor.reference)
+             .join(successor, col(successor.id) == col(Contract.successor_id)).where(col(Contract.id).in_(ids)))
+    return {row[0]: row[1] for row in connection.execute(query)}
 
 
 def row_content(item: DeadlineItem, *, reference: str, title: str, service_area: str) -> dict[str, Any]:

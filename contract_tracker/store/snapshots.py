@@ -46,6 +46,7 @@ def snapshot_of(
     options: list[ExtensionOption],
     breaks: list[BreakClause],
     milestones: list[Milestone],
+    successor: str = "",
 ) -> ContractSnapshot:
     return ContractSnapshot(
         id=contract.id,
@@ -66,4 +67,5 @@ def snapshot_of(
             for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
         ),
         procedure=contract.procedure,
+        successor=successor if contract.successor_id is not None else "",
     )

@@ -105,6 +105,7 @@ async def test_every_binding_has_a_description_and_an_id():
         milestone_form,
         option_decision,
         register,
+        reprocure,
         schedule_apply,
         stale_edit,
     )
@@ -113,7 +114,7 @@ async def test_every_binding_has_a_description_and_an_id():
                   RegisterTable, form.FormScreen, confirm.ConfirmScreen, help.HelpScreen, stale_edit.StaleEditScreen,
                   contract_form.ContractFormScreen, milestone_form.MilestoneFormScreen, date_reason.MarkMetScreen,
                   date_reason.TerminateScreen, option_decision.ExerciseScreen, option_decision.DeclineScreen,
-                  export_ics.ExportScreen, schedule_apply.ScheduleApplyScreen):
+                  export_ics.ExportScreen, schedule_apply.ScheduleApplyScreen, reprocure.ReprocureScreen):
         for binding in owner.BINDINGS:
             assert binding.description and binding.id, (owner.__name__, binding.key)
 

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from contract_tracker.calendar.feeds import DeadlineFilter
 
-from ..backend import ContractFields, ExportScope, MilestoneInput, Termination
+from ..backend import ContractFields, ExportScope, MilestoneInput, Reprocurement, Termination
 from ..messages import Change
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
@@ -27,6 +27,7 @@ from .contract_rows import TABLES, table_rows
 from .date_reason import MarkMetScreen, TerminateScreen
 from .milestone_form import MilestoneFormScreen, input_from_milestone
 from .option_decision import DeclineScreen, ExerciseScreen
+from .reprocure import ReprocureScreen
 from .schedule_apply import ScheduleApplyScreen
 
 TABS = (("milestones", "Milestones"), ("terms", "Options & breaks"), ("deadlines", "Deadlines"),
@@ -42,6 +43,7 @@ class ContractScreen(Screen):
         Binding("D", "decline", "Decline", id="contract.decline"),
         Binding("t", "terminate", "Terminate", id="contract.terminate"),
         Binding("a", "apply_schedule", "Schedule", id="contract.schedule_apply"),
+        Binding("R", "reprocure", "Re-procure", id="contract.reprocure", show=False),
         Binding("i", "export_ics", "Export .ics", id="contract.export_ics"),
         Binding("M", "show_money", "Money", id="contract.money", show=False),
         *(Binding(f"{n},alt+{n}", f"show_tab('{tab}')", f"{title} tab", id=f"contract.tab_{tab}", show=False)
@@ -236,6 +238,15 @@ class ContractScreen(Screen):
                           lambda backend: backend.apply_schedule(ref, choice, version))
         self.app.push_screen(ScheduleApplyScreen(self.detail, save=save))
 
+    def action_reprocure(self) -> None:
+        if self.detail is None:
+            return
+        ref = self.reference
+
+        def save(successor: Reprocurement) -> Change:
+            return Change(str, lambda backend: backend.reprocure(ref, successor))
+        self.app.push_screen(ReprocureScreen(self.detail, save=save))
+
     def action_export_ics(self) -> None:
         self.app.export_ics(ExportScope(f"{self.reference} deadlines", DeadlineFilter(contracts=(self.reference,))),
                             f"Every deadline of {self.reference}, with reminders (done ones marked as done).",
@@ -258,6 +269,8 @@ class ContractScreen(Screen):
             (f"Terminate {self.reference}", "End the contract early, with a reason (t)", self.action_terminate),
             ("Apply a schedule template", "Plan milestones from a template, with a preview (a)",
              self.action_apply_schedule),
+            (f"Re-procure {self.reference}", "Plan a successor, its milestones back from its start (R)",
+             self.action_reprocure),
             (f"Export {self.reference} to .ics", "Its deadlines as a calendar file (i)", self.action_export_ics),
             ("Show money", "Spend by financial year against budget, unit cost trend (M)", self.action_show_money),
         ]
