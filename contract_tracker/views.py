@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from .durations import parse_duration, period_end
 from .enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
+from .forward_plan import StartRow
 from .gc_pause import gc_paused
 from .lifecycle import (
     break_points,
@@ -249,6 +250,23 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
     rows = soonest_first(_register(session, as_of=as_of, ids=chosen)) if chosen else []
     total = session.exec(select(func.count()).select_from(Contract)).one()
     return RegisterPage(rows[:limit], total)
+
+
+def reprocurement_starts(session: Session, *, as_of: date, until: date | None = None) -> list[StartRow]:
+    """The re-procurement starts still to be made on `as_of` (stream.is_open), due by `until`,
+    each with its standing on that day and its contract's whole-life value: what
+    forward_plan.forward_plan draws the plan from. One indexed query on the deadline table."""
+    query = (
+        select(Deadline.contract_reference, Deadline.contract_title, Deadline.service_area, Deadline.owner,
+               Deadline.due_date, Deadline.ends_on, standing_sql(as_of), Contract.whole_life_value)
+        .join(Contract, Contract.id == Deadline.contract_id)
+        .where(is_open(as_of), Deadline.kind == DeadlineKind.REPROCUREMENT_START.value)
+    )
+    if until is not None:
+        query = query.where(Deadline.due_date <= until)
+    return [StartRow(reference=reference, title=title, service_area=area, owner=owner, start=start,
+                     ends_on=ends_on, standing=Standing(standing), whole_life_value=value)
+            for reference, title, area, owner, start, ends_on, standing, value in session.exec(query)]
 
 
 def _register(session: Session, *, as_of: date, ids: list[int] | None = None, status: str | None = None,

@@ -28,6 +28,7 @@ from .screens.agenda import AgendaScreen
 from .screens.contract import ContractScreen
 from .screens.export_ics import ExportScreen
 from .screens.help import HelpScreen
+from .screens.plan import PlanScreen
 from .screens.register import RegisterScreen
 from .screens.stale_edit import StaleEditScreen
 
@@ -36,12 +37,13 @@ class ContractTrackerApp(App[None]):
     TITLE = "Contract tracker"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {TrackerCommands, ContractCommands}
-    MODES = {"register": RegisterScreen, "agenda": AgendaScreen}
+    MODES = {"register": RegisterScreen, "agenda": AgendaScreen, "plan": PlanScreen}
     DEFAULT_MODE = "register"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "go('register')", "Register", id="app.register"),
         Binding("f3", "go('agenda')", "Agenda", id="app.agenda"),
+        Binding("f4", "go('plan')", "Plan", id="app.plan"),
         Binding("f5", "reload", "Refresh", id="app.refresh"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -54,14 +56,14 @@ class ContractTrackerApp(App[None]):
 
     # Where to go ---------------------------------------------------------------------------
     def action_go(self, mode: str) -> None:
-        """To the register (F2) or the agenda (F3) itself, whatever was opened on top of it."""
+        """To the register (F2), the agenda (F3) or the plan (F4) itself, whatever was opened on top of it."""
         if self.current_mode != mode:
             self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def open_contract(self, reference: str) -> None:
-        """Open a contract on top of the screen shown (from the register, the agenda, the palette)."""
+        """Open a contract on top of the screen shown (from the register, the agenda, the plan, the palette)."""
         if not (isinstance(self.screen, ContractScreen) and self.screen.reference == reference):
             self.push_screen(ContractScreen(reference))
 

@@ -24,6 +24,7 @@ from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
 from contract_tracker.errors import DomainError
 from contract_tracker.feeds import DeadlineFilter
+from contract_tracker.forward_plan import ForwardPlan, forward_plan, horizon_end
 from contract_tracker.models import Contract
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
@@ -36,6 +37,7 @@ from contract_tracker.views import (
     history,
     register_page,
     register_rows,
+    reprocurement_starts,
     status_matches,
 )
 
@@ -259,6 +261,12 @@ class Backend:
 
         with self.store.session() as session:
             return year_summary(session, self.today)
+
+    def forward_plan(self) -> ForwardPlan:
+        """Every procurement that must start in the next 24 months (forward_plan.forward_plan)."""
+        with self.store.session() as session:
+            starts = reprocurement_starts(session, as_of=self.today, until=horizon_end(self.today))
+        return forward_plan(starts, self.today)
 
     def agenda(self, weeks: int | None = None) -> list[AgendaItem]:
         with self.store.session() as session:

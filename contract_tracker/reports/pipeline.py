@@ -16,9 +16,10 @@ from sqlmodel import Session, select
 
 from ..models import Contract, Deadline
 from ..stream import SUPERSEDED, is_open
+from ..thresholds import UK1_PIPELINE_OVER
 from .common import CONTRACT_END, REPROCUREMENT, Column, Filters, Report, Window, iso, money
 
-UK1_THRESHOLD = Decimal("2000000")  # PA 2023 s.93: contracts over £2m expected to be advertised
+UK1_THRESHOLD = UK1_PIPELINE_OVER  # PA 2023 s.93: contracts over £2m expected to be advertised
 UK1_WITHIN = "18m"  # in the next 18 months
 
 COLUMNS = (
