@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from .durations import parse_duration, period_end
 from .enums import ContractStatus, DeadlineKind, LifecycleStatus, Standing
-from .forward_plan import StartRow
 from .gc_pause import gc_paused
+
+if TYPE_CHECKING:
+    from .forward_plan import StartRow
 from .lifecycle import (
     break_points,
     current_end,
@@ -256,6 +259,8 @@ def reprocurement_starts(session: Session, *, as_of: date, until: date | None = 
     """The re-procurement starts still to be made on `as_of` (stream.is_open), due by `until`,
     each with its standing on that day and its contract's whole-life value: what
     forward_plan.forward_plan draws the plan from. One indexed query on the deadline table."""
+    from .forward_plan import StartRow  # here, not at the top: the register's first paint does without
+
     query = (
         select(Deadline.contract_reference, Deadline.contract_title, Deadline.service_area, Deadline.owner,
                Deadline.due_date, Deadline.ends_on, standing_sql(as_of), Contract.whole_life_value)

@@ -28,16 +28,22 @@ from .screens.agenda import AgendaScreen
 from .screens.contract import ContractScreen
 from .screens.export_ics import ExportScreen
 from .screens.help import HelpScreen
-from .screens.plan import PlanScreen
 from .screens.register import RegisterScreen
 from .screens.stale_edit import StaleEditScreen
+
+
+def _plan_screen() -> Screen:
+    """The Plan screen, imported when first opened: the register's first paint does without it."""
+    from .screens.plan import PlanScreen
+
+    return PlanScreen()
 
 
 class ContractTrackerApp(App[None]):
     TITLE = "Contract tracker"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {TrackerCommands, ContractCommands}
-    MODES = {"register": RegisterScreen, "agenda": AgendaScreen, "plan": PlanScreen}
+    MODES = {"register": RegisterScreen, "agenda": AgendaScreen, "plan": _plan_screen}
     DEFAULT_MODE = "register"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),

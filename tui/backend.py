@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
@@ -24,7 +25,6 @@ from contract_tracker.agenda import AgendaItem, agenda_items
 from contract_tracker.dates import Span
 from contract_tracker.errors import DomainError
 from contract_tracker.feeds import DeadlineFilter
-from contract_tracker.forward_plan import ForwardPlan, forward_plan, horizon_end
 from contract_tracker.models import Contract
 from contract_tracker.services.contracts import EDITABLE, ContractFields
 from contract_tracker.settings import Settings
@@ -40,6 +40,9 @@ from contract_tracker.views import (
     reprocurement_starts,
     status_matches,
 )
+
+if TYPE_CHECKING:
+    from contract_tracker.forward_plan import ForwardPlan
 
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
@@ -264,6 +267,8 @@ class Backend:
 
     def forward_plan(self) -> ForwardPlan:
         """Every procurement that must start in the next 24 months (forward_plan.forward_plan)."""
+        from contract_tracker.forward_plan import forward_plan, horizon_end
+
         with self.store.session() as session:
             starts = reprocurement_starts(session, as_of=self.today, until=horizon_end(self.today))
         return forward_plan(starts, self.today)
