@@ -41,10 +41,22 @@ async def test_f4_opens_the_plan_grouped_by_service_area(demo_app, settle):
         assert carers[1:4] == ["01 Oct 2025", "-417", "£2m+"]
         assert [str(cell) for cell in table.get_row_at(3)][3] == ""  # the library system has no value
         assert table.cursor_row == 1  # on the first procurement, not its heading
+        table.focus()
+        await pilot.press("down", "down")  # to DEMO-LIB-2022, under Communities
         await pilot.press("o")
         assert first_column(table)[::2] == ["Commissioning Manager, Carers", "Head of Home to School Transport",
                                             "Head of Libraries"]
+        assert first_column(table)[table.cursor_row] == "DEMO-LIB-2022"  # still on it, now the last row
         assert "by owner" in str(screen.query_one("#plan-summary").render())
+
+
+@pytest.mark.asyncio
+async def test_an_empty_register_says_there_is_nothing_to_start(store, make_app, settle):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_plan(pilot, settle)
+        assert "No procurement must start by 21 Nov 2028" in str(screen.query_one("#plan-summary").render())
+        assert screen.query_one(DataTable).row_count == 0
 
 
 @pytest.mark.asyncio

@@ -116,6 +116,7 @@ class PlanScreen(Screen):
         chart_width = max(LEAST_CHART, width - sum(w + 2 for _, w in fixed) - 2)  # 2: each cell's padding
         scale = Scale(tuple(plan.years), chart_width)
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        selected = self._references.get(str(row_key))  # the contract to stay on after the redraw
         table.clear(columns=True)
         self._references.clear()
         for heading, column_width in fixed:
@@ -137,10 +138,11 @@ class PlanScreen(Screen):
                 key = f"item:{len(self._references)}"
                 self._references[key] = row.reference
                 table.add_row(*cells, bar(row, scale, plan.today), key=key)
-        if row_key in self._references:  # the same place after a redraw (a resize, the grouping)
-            table.move_cursor(row=table.get_row_index(row_key))
-        elif self._references:  # on the first procurement, not its heading
-            table.move_cursor(row=table.get_row_index(next(iter(self._references))))
+        # The same contract after a redraw (a resize, the grouping, a reload), else the first
+        # procurement rather than its heading.
+        keys = [key for key, reference in self._references.items() if reference == selected] or list(self._references)
+        if keys:
+            table.move_cursor(row=table.get_row_index(keys[0]))
         self._summarise(plan)
 
     def _summarise(self, plan: ForwardPlan) -> None:
