@@ -6,7 +6,7 @@ import sys
 CORE_MODULES = [
     "contract_tracker.models", "contract_tracker.store", "contract_tracker.lifecycle",
     "contract_tracker.deadlines", "contract_tracker.services", "contract_tracker.views",
-    "contract_tracker.demo", "contract_tracker.cli",
+    "contract_tracker.demo", "contract_tracker.cli", "contract_tracker.forward_plan",
 ]
 
 
