@@ -6,7 +6,7 @@ import sys
 CORE_MODULES = [
     "contract_tracker.store.models", "contract_tracker.store.database", "contract_tracker.domain.lifecycle",
     "contract_tracker.domain.deadlines", "contract_tracker.services", "contract_tracker.read.views",
-    "contract_tracker.services.demo", "contract_tracker.cli",
+    "contract_tracker.services.demo", "contract_tracker.cli", "contract_tracker.domain.forward_plan",
 ]
 
 

@@ -32,16 +32,24 @@ from .screens.register import RegisterScreen
 from .screens.stale_edit import StaleEditScreen
 
 
+def _plan_screen() -> Screen:
+    """The Plan screen, imported when first opened: the register's first paint does without it."""
+    from .screens.plan import PlanScreen
+
+    return PlanScreen()
+
+
 class ContractTrackerApp(App[None]):
     TITLE = "Contract tracker"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {TrackerCommands, ContractCommands}
-    MODES = {"register": RegisterScreen, "agenda": AgendaScreen}
+    MODES = {"register": RegisterScreen, "agenda": AgendaScreen, "plan": _plan_screen}
     DEFAULT_MODE = "register"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "go('register')", "Register", id="app.register"),
         Binding("f3", "go('agenda')", "Agenda", id="app.agenda"),
+        Binding("f4", "go('plan')", "Plan", id="app.plan"),
         Binding("f5", "reload", "Refresh", id="app.refresh"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -54,14 +62,14 @@ class ContractTrackerApp(App[None]):
 
     # Where to go ---------------------------------------------------------------------------
     def action_go(self, mode: str) -> None:
-        """To the register (F2) or the agenda (F3) itself, whatever was opened on top of it."""
+        """To the register (F2), the agenda (F3) or the plan (F4) itself, whatever was opened on top of it."""
         if self.current_mode != mode:
             self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def open_contract(self, reference: str) -> None:
-        """Open a contract on top of the screen shown (from the register, the agenda, the palette)."""
+        """Open a contract on top of the screen shown (from the register, the agenda, the plan, the palette)."""
         if not (isinstance(self.screen, ContractScreen) and self.screen.reference == reference):
             self.push_screen(ContractScreen(reference))
 

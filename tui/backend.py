@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
@@ -31,6 +32,7 @@ from contract_tracker.read.views import (
     history,
     register_page,
     register_rows,
+    reprocurement_starts,
     status_matches,
 )
 from contract_tracker.services.contracts import EDITABLE, ContractFields
@@ -38,6 +40,9 @@ from contract_tracker.services.milestones import MilestoneInput
 from contract_tracker.settings import Settings
 from contract_tracker.store.database import Store, register_session
 from contract_tracker.store.models import Contract
+
+if TYPE_CHECKING:
+    from contract_tracker.domain.forward_plan import ForwardPlan
 
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
@@ -260,6 +265,14 @@ class Backend:
 
         with self.store.session() as session:
             return year_summary(session, self.today)
+
+    def forward_plan(self) -> ForwardPlan:
+        """Every procurement that must start in the next 24 months (forward_plan.forward_plan)."""
+        from contract_tracker.domain.forward_plan import forward_plan, horizon_end
+
+        with self.store.session() as session:
+            starts = reprocurement_starts(session, as_of=self.today, until=horizon_end(self.today))
+        return forward_plan(starts, self.today)
 
     def agenda(self, weeks: int | None = None) -> list[AgendaItem]:
         with self.store.session() as session:

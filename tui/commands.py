@@ -16,6 +16,8 @@ class TrackerCommands(Provider):
         commands = [
             ("Register", "The table of all contracts (F2)", partial(app.action_go, "register")),
             ("Agenda", "The coming weeks' deadlines, overdue first (F3)", partial(app.action_go, "agenda")),
+            ("Plan", "Procurements to start in the next 24 months, by financial year (F4)",
+             partial(app.action_go, "plan")),
             ("Refresh", "Re-read the store to show other people's changes (F5)", app.action_reload),
             ("Help", "Keys and what each screen shows (F1)", app.action_help),
         ]

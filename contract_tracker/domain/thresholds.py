@@ -49,6 +49,9 @@ def _row(category: Category, amount: str, from_date: date, until: date | None, s
 _2020, _2022, _2024, _2026 = date(2020, 1, 1), date(2022, 1, 1), date(2024, 1, 1), date(2026, 1, 1)
 _END_2021, _END_2023, _END_2025 = date(2021, 12, 31), date(2023, 12, 31), date(2025, 12, 31)
 
+# PA 2023 s.93: a pipeline notice (UK1) lists the contracts over £2m expected to be advertised.
+UK1_PIPELINE_OVER = Decimal("2000000")
+
 # Sub-central authorities (councils). Add a row here when new thresholds are set.
 THRESHOLDS: tuple[Threshold, ...] = (
     _row(Category.GOODS_AND_SERVICES, "189330", _2020, _END_2021, "thresholds for 2020 and 2021 (net of VAT)"),

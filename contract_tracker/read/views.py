@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
@@ -28,6 +29,9 @@ from ..services.sync import load_snapshot
 from ..store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
 from .final_end import final_end_of
 from .stream import in_force, is_open, is_overdue, standing_of, standing_sql
+
+if TYPE_CHECKING:
+    from ..domain.forward_plan import StartRow
 
 
 def _iso(day: date | None) -> str | None:
@@ -248,6 +252,25 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
     rows = soonest_first(_register(session, as_of=as_of, ids=chosen)) if chosen else []
     total = session.exec(select(func.count()).select_from(Contract)).one()
     return RegisterPage(rows[:limit], total)
+
+
+def reprocurement_starts(session: Session, *, as_of: date, until: date | None = None) -> list[StartRow]:
+    """The re-procurement starts still to be made on `as_of` (stream.is_open), due by `until`,
+    each with its standing on that day and its contract's whole-life value: what
+    forward_plan.forward_plan draws the plan from. One indexed query on the deadline table."""
+    from ..domain.forward_plan import StartRow  # here, not at the top: the register's first paint does without
+
+    query = (
+        select(Deadline.contract_reference, Deadline.contract_title, Deadline.service_area, Deadline.owner,
+               Deadline.due_date, Deadline.ends_on, standing_sql(as_of), Contract.whole_life_value)
+        .join(Contract, Contract.id == Deadline.contract_id)
+        .where(is_open(as_of), Deadline.kind == DeadlineKind.REPROCUREMENT_START.value)
+    )
+    if until is not None:
+        query = query.where(Deadline.due_date <= until)
+    return [StartRow(reference=reference, title=title, service_area=area, owner=owner, start=start,
+                     ends_on=ends_on, standing=Standing(standing), whole_life_value=value)
+            for reference, title, area, owner, start, ends_on, standing, value in session.exec(query)]
 
 
 def _register(session: Session, *, as_of: date, ids: list[int] | None = None, status: str | None = None,

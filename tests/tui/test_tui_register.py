@@ -150,3 +150,27 @@ async def test_keys_scroll_a_long_register_and_keep_the_cursor_in_view(demo_app,
         assert "R-0299" in table.render_line(table.size.height - 1).text
         await pilot.press("pageup", "up", "home")
         assert table.selected_reference == "R-0000" and table.scroll_offset.y == 0
+
+
+async def test_the_next_deadline_is_coloured_by_its_own_date_not_the_contracts_overdue_ones(demo_app, settle):
+    """DEMO-CARERS-2021 has an overdue re-procurement start, but its next deadline (the contract's
+    end in 129 days) is months away: that cell is not red; the "!" column counts the overdue one."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = demo_app.screen.query_one(RegisterTable)
+        index = shown(demo_app).index("DEMO-CARERS-2021")
+        assert index != table.cursor_row
+        texts = table.cell_texts("DEMO-CARERS-2021")
+        assert (texts["days_left"], texts["overdue"]) == ("129", "1")
+        def colour_of(line: int, text: str) -> str:
+            """The colour of the cell on `line` whose text is `text` (or begins it, when cut short)."""
+            cells = [s for s in table.render_line(line + 1) if s.text.strip()]  # line 0: the headings
+            (cell,) = [s for s in cells if s.text.strip() == text or (
+                s.text.strip().endswith("…") and text.startswith(s.text.strip()[:-1]))]
+            return cell.style.color.name if cell.style and cell.style.color else ""
+        assert colour_of(index, texts["next_deadline"]) not in ("red", "yellow", "dark_orange")
+        assert colour_of(index, "129") not in ("red", "yellow", "dark_orange")
+        assert colour_of(index, "1") == "red"
+        lib = shown(demo_app).index("DEMO-LIB-2022")  # 54 days away, one overdue: coming, not overdue
+        assert colour_of(lib, table.cell_texts("DEMO-LIB-2022")["next_deadline"]) == "yellow"
+        assert colour_of(lib, "1") == "red"

@@ -71,6 +71,20 @@ def test_agenda_screen(snap_compare, snapshot_app, size):
     assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)
 
 
+@sizes
+def test_plan_screen(snap_compare, snapshot_app, size):
+    """The procurements to start by 21 Nov 2028, by service area: Adult Social Care (DEMO-CARERS-2021,
+    start 1 Oct 2025, £2m+), Communities (DEMO-LIB-2022, 1 Jul 2026, no value) and Education: Transport
+    (DEMO-HST-2023, 1 Dec 2025, £2m+), all three overdue: each bar red from its start to today's
+    yellow line (in 2026/27), then on to the contract's end. Financial years 2025/26 to 2028/29 on the
+    axis (shortened to 25/26 where narrow); titles only at 200 columns."""
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("f4")
+        await settled(pilot)
+    assert snap_compare(snapshot_app, terminal_size=size, run_before=run_before)
+
+
 def test_contract_money_tab(snap_compare, snapshot_app):
     """WCC-SEND-MED-2025's Money tab: Table One spend 2021/22 to 2023/24 in solid bars (2023/24's
     £355,166 the longest), the 2024/25 forecast shaded past the £300,000 budget marker, the

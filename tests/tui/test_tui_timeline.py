@@ -63,3 +63,21 @@ async def test_no_word_about_the_term_while_the_contract_loads(demo_app, settle,
             release.set()
         await settle(pilot)
         assert "Initial 3y" in text_of(demo_app.screen.query_one(TimelineBar))
+
+
+@pytest.mark.asyncio
+async def test_a_terminated_contracts_timeline_stops_at_the_termination(demo_app, settle):
+    """DEMO-YOUTH-2024: a 2y term from 1 Apr 2025 with a 1y option, terminated on 30 Jun 2026. Nothing
+    of the term, the option or its latest end (31 Mar 2028) is drawn after that day."""
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        demo_app.screen.open_contract("DEMO-YOUTH-2024")
+        await settle(pilot)
+        lines = text_of(demo_app.screen.query_one(TimelineBar)).splitlines()
+    text = "\n".join(lines)
+    bar = next(line for line in lines if "█" in line)
+    assert "█" not in bar[bar.index("✕"):]  # the term stops at the cross
+    assert set(bar[bar.index("✕") + 1:]) <= {" ", "┃"}  # only today's mark after it
+    assert "✕ terminated 30 Jun 2026" in text and "ended 30 Jun 2026" in text
+    assert "Option 1" not in text and "31 Mar 2028" not in text and "31 Mar 2027" not in text
+    assert "B break 31 Mar 2026" in text  # before the termination: still drawn

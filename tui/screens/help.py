@@ -14,6 +14,7 @@ INTRO = (
     "shows every deadline from one stream. The register lists contracts (type to filter, click a "
     "heading or press s to sort); Enter opens a contract: its facts, a timeline of the term and "
     "options, milestones and history. The agenda lists the coming weeks' deadlines, overdue first. "
+    "The plan charts the procurements that must start in the next 24 months, by financial year. "
     "Every change goes through the services and is written to the audit trail."
 )
 PACKAGE = __name__.rsplit(".", 2)[0]  # the app's own package: its widgets' keys are listed too

@@ -1,7 +1,8 @@
 """The term and its options as one bar: initial term, each option, today, decision dates, breaks.
 
 It draws the dates that `views.contract_detail` already worked out with `lifecycle.option_windows`
-and `break_points`; it computes no date of its own, only where each date falls on the bar. Labels
+and `break_points`; it computes no date of its own, only where each date falls on the bar. A
+terminated contract's bar stops at its termination: no term, option or break after that day. Labels
 never overlap: each goes on the first line where it has room (today above the bar; the periods,
 decision dates and breaks below), and the widget is as tall as that takes.
 """
@@ -90,8 +91,12 @@ class TimelineBar(Widget):
         segments = [("Initial " + (detail.get("initial_term") or ""), start, _day(detail["initial_end"]), "initial")]
         segments += [(f"Option {o['option']} {o['length']}", _day(o["period_start"]), _day(o["period_end"]),
                       o["status_as_of"]) for o in detail.get("options", [])]
+        terminated = _day(detail.get("terminated_on"))
+        if terminated:  # the contract stopped there: nothing of it is drawn after that day
+            segments = [(label, seg_start, min(seg_end, terminated), status)
+                        for label, seg_start, seg_end, status in segments if seg_start <= terminated]
         first = min(start, today)
-        last = max(segments[-1][2], today)
+        last = max(terminated or segments[-1][2], today)
         span = max((last - first).days, 1)
 
         def column(day: date) -> int:
@@ -105,7 +110,6 @@ class TimelineBar(Widget):
             bar = bar[:left] + Text(("▕" if left else fill) + fill * (right - left), style=style) + bar[right + 1:]
             below.append(Label(left, f"{label} ({status})" if status != "initial" else label))
         above = [Label(column(today), f"▼ today {today:%-d %b %Y}", "bold")]
-        terminated = _day(detail.get("terminated_on"))
         if terminated:
             bar = bar[:column(terminated)] + Text("✕", style="bold red") + bar[column(terminated) + 1:]
             above.append(Label(column(terminated), f"✕ terminated {terminated:%-d %b %Y}", "bold red"))
@@ -115,12 +119,17 @@ class TimelineBar(Widget):
                 below.append(Label(column(decide_by), f"◆ decide opt {option['option']} by {decide_by:%-d %b %Y}",
                                    "yellow"))
         for point in detail.get("breaks", []):
+            if terminated and _day(point["break_date"]) > terminated:
+                continue
             below.append(Label(column(_day(point["break_date"])), f"B break {_day(point['break_date']):%-d %b %Y}",
                                "magenta"))
         today_at = column(today)
         bar = bar[:today_at] + Text("┃", style="bold") + bar[today_at + 1:]
         ends = Text(f"{start:%-d %b %Y}", style="dim")
-        tail = f"latest end {_day(detail['maximum_extent']):%-d %b %Y}" if detail.get("maximum_extent") else ""
+        if terminated:
+            tail = f"ended {terminated:%-d %b %Y}"
+        else:
+            tail = f"latest end {_day(detail['maximum_extent']):%-d %b %Y}" if detail.get("maximum_extent") else ""
         ends.append(" " * max(1, width - len(ends) - len(tail)) + tail, style="dim")
         above_lines = [_render_line(line, width) for line in reversed(lay_out(above, width))]
         below_lines = [_render_line(line, width) for line in lay_out(below, width)]

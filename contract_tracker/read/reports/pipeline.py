@@ -14,11 +14,12 @@ from decimal import Decimal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from ...domain.thresholds import UK1_PIPELINE_OVER
 from ...store.models import Contract, Deadline
 from ..stream import SUPERSEDED, is_open
 from .common import CONTRACT_END, REPROCUREMENT, Column, Filters, Report, Window, iso, money
 
-UK1_THRESHOLD = Decimal("2000000")  # PA 2023 s.93: contracts over £2m expected to be advertised
+UK1_THRESHOLD = UK1_PIPELINE_OVER  # PA 2023 s.93: contracts over £2m expected to be advertised
 UK1_WITHIN = "18m"  # in the next 18 months
 
 COLUMNS = (
