@@ -285,3 +285,17 @@ class ImportedRecord(SQLModel, table=True):
     identifier: str = Field(sa_type=String(200))  # the ocid
     source_date: str = Field(default="", sa_type=String(40))  # newest release date, as published
     updated_at: datetime
+
+
+class AuthoritySettings(SQLModel, table=True):
+    """One row: the authority-wide facts its own recurring notices depend on (authority_notices)."""
+
+    __tablename__ = "authority_settings"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = Field(default="", sa_type=String(200))
+    nation: str = Field(default="", sa_type=String(3))  # ENG, WLS, SCT or NIR; "" not set
+    # On public contracts in the coming financial year: over £100m, a pipeline notice is due (UK1).
+    expected_spend: Decimal | None = Field(default=None, sa_type=Pence)
+    opt_outs: str = Field(default="", sa_type=Text)  # deadline kinds, comma-separated (e.g. "UK8 due")
+    updated_at: datetime | None = None

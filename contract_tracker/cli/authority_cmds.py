@@ -1,0 +1,74 @@
+"""`authority show|set`: the authority-wide settings its own recurring notices depend on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..errors import InvalidInput
+from ..money import format_money
+from ..services.authority import OPT_OUT_KINDS, AuthorityView, authority_settings, set_authority
+from .context import console, context, emit_json, table
+
+app = typer.Typer(help="The authority's own settings (name, nation, expected spend, opt-outs) and notices.",
+                  no_args_is_help=True)
+
+OPT_OUTS = ", ".join(f"'{kind}'" for kind in OPT_OUT_KINDS)
+
+
+def _print(view: AuthorityView) -> None:
+    data = view.as_dict()
+    console().print(table("The authority", ["Setting", "Value"], [
+        ["Name", view.name or "(not set)"],
+        ["Nation", f"{view.nation} ({data['nation_name']})" if view.nation else "(not set)"],
+        ["Expected spend", format_money(view.expected_spend) or "(not set)"],
+        ["Opts out of", ", ".join(view.opt_outs) or "(none)"],
+    ]))
+
+
+@app.command("show")
+def show(ctx: typer.Context,
+         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """Show the authority's settings."""
+    if format not in ("table", "json"):
+        raise InvalidInput(f"--format: {format!r} is not one of: table, json")
+    cli = context(ctx)
+    with cli.store().session() as session:
+        view = authority_settings(session)
+    if format == "json":
+        emit_json(view.as_dict())
+    else:
+        _print(view)
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="The authority's name, e.g. 'Warwickshire County Council'.",
+                                             show_default=False)] = None,
+    nation: Annotated[str | None, typer.Option(
+        help="ENG, WLS, SCT or NIR (or England, Wales, Scotland, Northern Ireland); '' to unset.",
+        show_default=False)] = None,
+    expected_spend: Annotated[str | None, typer.Option(
+        "--expected-spend", help="What the authority expects to spend on public contracts in the coming "
+        "financial year, e.g. '£120,000,000'; over £100m a pipeline notice (UK1, PA 2023 s.93) is due "
+        "each April-May. '' to unset.", show_default=False)] = None,
+    opt_out: Annotated[list[str] | None, typer.Option(
+        "--opt-out", help=f"A notice the authority is not subject to (repeat for more): {OPT_OUTS}. Schools and "
+        "transferred Northern Ireland authorities opt out of 'UK8 due' (PA 2023 s.69).", show_default=False)] = None,
+    no_opt_outs: Annotated[bool, typer.Option("--no-opt-outs", help="Clear every opt-out.")] = False,
+) -> None:
+    """Change the authority's settings; the authority's notices are worked out again."""
+    if opt_out and no_opt_outs:
+        raise InvalidInput("give --opt-out or --no-opt-outs, not both")
+    opt_outs = [] if no_opt_outs else opt_out
+    if name is None and nation is None and expected_spend is None and opt_outs is None:
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    cli = context(ctx)
+    changes: dict = {"name": name, "nation": nation, "opt_outs": opt_outs}
+    if expected_spend is not None:
+        changes["expected_spend"] = expected_spend
+    with cli.store().session() as session:
+        view = set_authority(session, actor=cli.settings.user, today=cli.today, **changes)
+    _print(view)
