@@ -49,9 +49,6 @@ PIPELINE_OVER = Decimal("100000000")
 REPORT_DAYS = 30  # "the period of 30 days beginning with the last day" of the period (ss.69, 70)
 PIPELINE_DAYS = 56  # "within 56 days beginning with the first day" of the financial year (s.93)
 
-# The kinds of this module: the authority's notices, kept by the authority's refresh, not a contract's.
-AUTHORITY_KINDS = frozenset({DeadlineKind.UK8_DUE, DeadlineKind.PAYMENTS_DUE, DeadlineKind.UK9_DUE,
-                             DeadlineKind.UK1_DUE})
 UK9_ON_END = 0  # the ordinal of the assessment on the contract's end; yearly ones count from 1
 
 
@@ -98,6 +95,20 @@ class AuthorityNotice:
     item: DeadlineItem
 
 
+def notice_key(kind: str, ordinal: int, contract_reference: str = "") -> str:
+    """A notice's name for people and for recording it done, from its identity (kind, ordinal and,
+    for UK9, its contract): "UK8 2025/26-H2", "s.70 2026/27-Q1", "UK9 REF year 2", "UK1 2026/27"."""
+    if kind == DeadlineKind.UK8_DUE.value:
+        return f"UK8 {FinancialYear(ordinal // 10).label}-H{ordinal % 10}"
+    if kind == DeadlineKind.PAYMENTS_DUE.value:
+        return f"s.70 {FinancialYear(ordinal // 10).label}-Q{ordinal % 10}"
+    if kind == DeadlineKind.UK9_DUE.value:
+        return f"UK9 {contract_reference} " + ("end" if ordinal == UK9_ON_END else f"year {ordinal}")
+    if kind == DeadlineKind.UK1_DUE.value:
+        return f"UK1 {FinancialYear(ordinal).label}"
+    raise ValueError(f"not an authority notice: {kind}")
+
+
 def horizon(today: date) -> date:
     """The last day notices with no other end are worked out to: the end of the next financial year."""
     return financial_year_of(today).next().end
@@ -131,8 +142,8 @@ def _done_text(done: NoticeDone | None) -> str:
     return f" Published {_day(done.done_on)}" + (f": {done.note}" if done.note else ".")
 
 
-def _half_years(until: date) -> Iterable[tuple[str, int, date, date]]:
-    """(label, ordinal, first day, last day) of every UK8 reporting period that begins by `until`."""
+def _half_years(until: date) -> Iterable[tuple[int, date, date]]:
+    """(ordinal, first day, last day) of every UK8 reporting period that begins by `until`."""
     year = UK8_FROM.year
     while True:
         for half, first, last in ((1, date(year, 4, 1), date(year, 9, 30)),
@@ -141,12 +152,12 @@ def _half_years(until: date) -> Iterable[tuple[str, int, date, date]]:
                 continue
             if first > until:
                 return
-            yield f"{FinancialYear(year).label}-H{half}", year * 10 + half, first, last
+            yield year * 10 + half, first, last
         year += 1
 
 
-def _quarters(since: date, until: date) -> Iterable[tuple[str, int, date, date]]:
-    """(label, ordinal, first day, last day) of every financial quarter that overlaps since..until."""
+def _quarters(since: date, until: date) -> Iterable[tuple[int, date, date]]:
+    """(ordinal, first day, last day) of every financial quarter that overlaps since..until."""
     fy = financial_year_of(since)
     while fy.start <= until:
         starts = [date(fy.start_year, 4, 1), date(fy.start_year, 7, 1), date(fy.start_year, 10, 1),
@@ -154,7 +165,7 @@ def _quarters(since: date, until: date) -> Iterable[tuple[str, int, date, date]]
         for quarter in range(1, 5):
             first, last = starts[quarter - 1], starts[quarter] - ONE_DAY
             if last >= since and first <= until:
-                yield f"{fy.label}-Q{quarter}", fy.start_year * 10 + quarter, first, last
+                yield fy.start_year * 10 + quarter, first, last
         fy = fy.next()
 
 
@@ -171,10 +182,10 @@ def payments_compliance_notices(contracts: Iterable[RegisterContract], facts: Au
     live = [c for c in contracts if _is_live_pa2023(c)]
     if not live or DeadlineKind.UK8_DUE.value in facts.opt_outs:
         return
-    for label, ordinal, first, last in _half_years(_last_needed(live, today)):
+    for ordinal, first, last in _half_years(_last_needed(live, today)):
         if not any(_runs_in(c, first, last) for c in live):
             continue
-        key = f"UK8 {label}"
+        key = notice_key(DeadlineKind.UK8_DUE.value, ordinal)
         due = _report_due(last)
         record = done.get(key)
         item = DeadlineItem(
@@ -196,10 +207,10 @@ def payments_over_notices(contracts: Iterable[RegisterContract], facts: Authorit
     if not paying or DeadlineKind.PAYMENTS_DUE.value in facts.opt_outs:
         return
     since = max(PAYMENTS_FROM, min(c.start for c in paying if c.start is not None))
-    for label, ordinal, first, last in _quarters(since, _last_needed(paying, today)):
+    for ordinal, first, last in _quarters(since, _last_needed(paying, today)):
         if not any(_runs_in(c, first, last) for c in paying):
             continue
-        key = f"s.70 {label}"
+        key = notice_key(DeadlineKind.PAYMENTS_DUE.value, ordinal)
         due = _report_due(last)
         record = done.get(key)
         item = DeadlineItem(
@@ -242,7 +253,7 @@ def kpi_assessments(contract: RegisterContract, today: date,
 
 def _uk9(contract: RegisterContract, ordinal: int, first: date, last: date, what: str, due: date,
          done: Mapping[str, NoticeDone]) -> AuthorityNotice:
-    key = f"UK9 {contract.reference} " + ("end" if ordinal == UK9_ON_END else f"year {ordinal}")
+    key = notice_key(DeadlineKind.UK9_DUE.value, ordinal, contract.reference)
     record = done.get(key)
     item = DeadlineItem(
         kind=DeadlineKind.UK9_DUE, ordinal=ordinal, due_date=due, start_date=first if first < last else None,
@@ -261,7 +272,7 @@ def pipeline_notices(facts: AuthorityFacts, today: date,
         return
     this_year = financial_year_of(today)
     for year in (this_year, this_year.next()):
-        key = f"UK1 {year.label}"
+        key = notice_key(DeadlineKind.UK1_DUE.value, year.start_year)
         due = year.start + timedelta(days=PIPELINE_DAYS - 1)
         record = done.get(key)
         item = DeadlineItem(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from .deadline_item import AUTHORITY_KINDS
 from .deadlines import deadlines_for
 from .models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from .services.sync import SUPERSEDED, refresh_deadlines, wanted_content
@@ -79,7 +80,8 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
 def _rewrite_deadlines(session: Session, contract: Contract) -> None:
     # A row edited behind the services' back may still carry the right fingerprint: mark every row
     # changed so that all are rewritten (and their calendar SEQUENCE grows, so clients update).
-    for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id)):
+    for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
+                                                   col(Deadline.kind).not_in(AUTHORITY_KINDS))):
         row.fingerprint = "repaired"
         session.add(row)
     refresh_deadlines(session, contract)
@@ -110,7 +112,10 @@ def _facts_by_contract(session: Session) -> tuple[dict, dict, dict, dict]:
     groups = []
     for model in (ExtensionOption, BreakClause, Milestone, Deadline):
         grouped: dict[int, list] = defaultdict(list)
-        for row in session.exec(select(model)):
+        query = select(model)
+        if model is Deadline:  # the authority's notices are not a contract's own (services.notices)
+            query = query.where(col(Deadline.kind).not_in(AUTHORITY_KINDS))
+        for row in session.exec(query):
             grouped[row.contract_id].append(row)
         groups.append(grouped)
     return tuple(groups)

@@ -18,6 +18,7 @@ from contract_tracker.authority_notices import (
     authority_notices,
     horizon,
     kpi_assessments,
+    notice_key,
 )
 from contract_tracker.enums import DeadlineKind, DeadlineState
 
@@ -215,3 +216,11 @@ def test_identities_are_unique_and_stable():
     later = {n.key: (n.contract_id, n.item.kind, n.item.ordinal)
              for n in authority_notices(register, facts, TODAY + timedelta(days=400))}
     assert all(later.get(n.key, identity) == identity for n, identity in zip(notices, identities, strict=True))
+
+
+def test_every_key_follows_from_the_identity():
+    register = [contract(whole_life_value=Decimal("6000000"), annual_value=Decimal("50000"))]
+    notices = authority_notices(register, AuthorityFacts(expected_spend=Decimal("200000000")), TODAY)
+    assert {n.item.kind for n in notices} == {DeadlineKind.UK8_DUE, DeadlineKind.PAYMENTS_DUE,
+                                              DeadlineKind.UK9_DUE, DeadlineKind.UK1_DUE}
+    assert all(notice_key(n.item.kind.value, n.item.ordinal, n.contract_reference) == n.key for n in notices)

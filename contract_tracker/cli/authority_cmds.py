@@ -72,3 +72,61 @@ def set_(
     with cli.store().session() as session:
         view = set_authority(session, actor=cli.settings.user, today=cli.today, **changes)
     _print(view)
+
+
+NoticeKey = Annotated[str, typer.Argument(help="The notice's name as `authority notices` lists it, e.g. 'UK8 2025/26-H2'.")]
+
+
+@app.command("notices")
+def notices(ctx: typer.Context,
+            format: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """List the authority's own notices (UK8, payments over £30,000, UK9, UK1) and how each stands today."""
+    from ..authority_notices import notice_key
+    from ..services.notices import authority_rows
+    from ..stream import standing_of
+
+    if format not in ("table", "json"):
+        raise InvalidInput(f"--format: {format!r} is not one of: table, json")
+    cli = context(ctx)
+    with cli.current_store().session() as session:
+        rows: list[dict[str, str | None]] = [{"notice": notice_key(row.kind, row.ordinal, row.contract_reference), "kind": row.kind,
+                 "due_date": row.due_date.isoformat(),
+                 "start_date": row.start_date.isoformat() if row.start_date else None,
+                 "standing": standing_of(row, cli.today).value, "title": row.title, "action": row.action}
+                for row in authority_rows(session)]
+    if format == "json":
+        emit_json({"as_of": cli.today.isoformat(), "notices": rows})
+        return
+    console().print(table(f"The authority's notices as of {cli.today}", ["Notice", "Due", "Standing", "What"],
+                          [[str(r[key]) for key in ("notice", "due_date", "standing", "title")] for r in rows]))
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context, notice: NoticeKey,
+    on: Annotated[str | None, typer.Option("--on", help="When it was published (default: today).",
+                                           show_default=False)] = None,
+    note: Annotated[str, typer.Option("--note", help="A note, e.g. where it was published.")] = "",
+) -> None:
+    """Record one of the authority's notices as published, with the day and a note."""
+    from ..services.notices import record_notice_done
+    from .parsing import day
+
+    cli = context(ctx)
+    done_on = day(on, name="--on", today=cli.today) or cli.today
+    with cli.current_store().session() as session:
+        row = record_notice_done(session, notice, done_on=done_on, today=cli.today, note=note, actor=cli.settings.user)
+        title = row.title
+    typer.echo(f"{title}: published {done_on}")
+
+
+@app.command("reopen")
+def reopen(ctx: typer.Context, notice: NoticeKey) -> None:
+    """Take back a notice recorded as published by mistake."""
+    from ..services.notices import reopen_notice
+
+    cli = context(ctx)
+    with cli.current_store().session() as session:
+        row = reopen_notice(session, notice, today=cli.today, actor=cli.settings.user)
+        title = row.title
+    typer.echo(f"{title}: open again")

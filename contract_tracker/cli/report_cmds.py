@@ -41,7 +41,7 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
                       kinds=tuple(dict.fromkeys(parse_kind(k) for k in kinds or [])))
     if within is not None:
         extra["win"] = window(when, within)
-    with cli.store().session() as session:
+    with cli.current_store().session() as session:
         report = build(session, as_of=when, filters=filters, **extra)
     if fmt == Format.table:
         from ..reports.render import tables

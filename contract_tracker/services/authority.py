@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from ..authority_notices import AUTHORITY_KINDS, AuthorityFacts
+from ..authority_notices import AuthorityFacts
+from ..deadline_item import AUTHORITY_KINDS
 from ..errors import InvalidInput
 from ..limits import clean_text, column_length
 from ..models import AuthoritySettings
@@ -22,7 +23,7 @@ from .audit import record_authority, utcnow
 
 # Kinds an authority may opt out of: the s.69 exemptions (schools, transferred Northern Ireland
 # authorities), and the rest for authorities outside the Act's scope for them.
-OPT_OUT_KINDS = tuple(sorted(kind.value for kind in AUTHORITY_KINDS))
+OPT_OUT_KINDS = tuple(sorted(AUTHORITY_KINDS))
 _NATION_WORDS = {**{code.lower(): code for code in NATIONS},
                  **{name.lower(): code for code, name in NATION_NAMES.items()}}
 
@@ -113,4 +114,7 @@ def set_authority(session: Session, *, actor: str, today: date, name: str | None
         row.updated_at = now
         session.add(row)
         session.flush()
+    from .notices import refresh_authority_notices  # the notices read these settings back
+
+    refresh_authority_notices(session, today=today)
     return authority_settings(session)
