@@ -175,3 +175,24 @@ def test_cli_notices_done_and_reports(cli):
     assert [row["due_date"] for row in overdue["rows"]] == ["2026-10-29"]
     bad = cli("authority", "done", "UK8 1999/00-H1", today="2026-12-03")
     assert bad.exit_code == 2 and "no authority notice" in bad.stderr
+
+
+def test_obligations_of_a_year_on_both_databases(register):
+    from contract_tracker.dates import Span
+    from contract_tracker.finance import FinancialYear
+    from contract_tracker.reports import obligations_report
+    from contract_tracker.services import add_milestone
+
+    with register.session() as session:
+        add_milestone(session, "LIB-1", kind="itt publication", name="Publish the tender notice",
+                      due=Span(date(2026, 6, 1), date(2026, 6, 1)), actor="officer")
+        add_milestone(session, "LIB-1", kind="market engagement", name="Not a notice",
+                      due=Span(date(2026, 6, 2), date(2026, 6, 2)), actor="officer")
+        record_notice_done(session, "UK8 2025/26-H2", done_on=date(2026, 4, 28), today=TODAY, actor="officer")
+        report = obligations_report(session, as_of=TODAY, fy=FinancialYear(2026), filters=Filters())
+    found = [(r["due_date"], r["notice"], r["state"], r["reference"]) for r in report.rows]
+    assert ("2026-04-29", "UK8", "done", "") in found
+    assert ("2026-06-01", "UK4", "overdue", "LIB-1") in found
+    assert ("2026-09-30", "UK9", "overdue", "BIG-1") in found
+    assert all(r["title"] != "Not a notice" for r in report.rows)
+    assert all("2026-04-01" <= r["due_date"] <= "2027-03-31" for r in report.rows)

@@ -234,10 +234,13 @@ def test_pipeline_uk1_view_is_over_two_million_within_18_months(demo_db):
 
 # --- formats and exit codes ------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["upcoming", "decisions", "breaks", "expiring", "overdue", "pipeline"])
-def test_every_report_matches_the_json_schema_and_csv_header(demo_db, name):
-    data = report_json(demo_db, name, "--as-of", "2026-11-22")
-    rows = report_csv(demo_db, name, "--as-of", "2026-11-22")
+@pytest.mark.parametrize("name, args", [
+    ("upcoming", ()), ("decisions", ()), ("breaks", ()), ("expiring", ()), ("overdue", ()), ("pipeline", ()),
+    ("obligations", ("--fy", "2026/27")),
+])
+def test_every_report_matches_the_json_schema_and_csv_header(demo_db, name, args):
+    data = report_json(demo_db, name, "--as-of", "2026-11-22", *args)
+    rows = report_csv(demo_db, name, "--as-of", "2026-11-22", *args)
     assert len(rows) == data["count"]
     if data["rows"]:
         assert list(rows[0]) == list(data["rows"][0])
@@ -323,3 +326,30 @@ def test_cron_example_works_as_written(demo_db, tmp_path):
     assert upcoming.name[len("upcoming-"):-len(".csv")].count("-") == 2  # an ISO date
     assert upcoming.read_text().startswith("due_date,days_left,reference,")
     assert (home / "reports" / "uk1-pipeline.md").read_text().startswith("### Procurements to start by ")
+
+
+# --- obligations -------------------------------------------------------------------------------
+
+def test_obligations_list_every_notice_of_the_year_with_its_state(demo_db):
+    data = report_json(demo_db, "obligations", "--fy", "2026/27", "--as-of", "2026-11-22")
+    assert (data["financial_year"], data["window"]) == ("2026/27", {"start": "2026-04-01", "end": "2027-03-31"})
+    assert [(r["due_date"], r["notice"], r["state"], r["reference"], r["citation"]) for r in data["rows"]] == [
+        ("2026-04-29", "UK8", "overdue", "", "PA 2023 s.69"),
+        ("2026-04-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-07-14", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the milestone, met
+        ("2026-07-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-07-29", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the statutory row it settles
+        ("2026-10-29", "UK8", "overdue", "", "PA 2023 s.69"),
+        ("2026-10-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2027-01-29", "Payments over £30,000", "open", "", "PA 2023 s.70"),
+    ]
+    rows = report_csv(demo_db, "obligations", "--fy", "2026/27", "--kind", "UK8 due")
+    assert [r["due_date"] for r in rows] == ["2026-04-29", "2026-10-29"]
+    markdown = run(demo_db, "report", "obligations", "--fy", "2026/27", "--format", "markdown").stdout
+    assert markdown.splitlines()[0].startswith("### Notices due in 2026/27")
+
+
+def test_obligations_refuse_a_year_that_is_not_one(demo_db):
+    result = run(demo_db, "report", "obligations", "--fy", "2026/28")
+    assert result.returncode == 2 and "not a financial year" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
