@@ -196,3 +196,17 @@ def test_obligations_of_a_year_on_both_databases(register):
     assert ("2026-09-30", "UK9", "overdue", "BIG-1") in found
     assert all(r["title"] != "Not a notice" for r in report.rows)
     assert all("2026-04-01" <= r["due_date"] <= "2027-03-31" for r in report.rows)
+
+
+def test_a_bulk_load_brings_the_notices_along(store):
+    from contract_tracker.bulk import BulkContract, bulk_load
+
+    with store.session() as session:
+        keep_notices_current(session, TODAY)  # worked out once, as of a day: nothing to show yet
+        assert authority_rows(session) == []
+    fields = ContractFields(reference="BULK-1", title="Bulk", start_date=date(2025, 10, 1), initial_term="2y",
+                            regime="PA2023", annual_value=Decimal("50000"))
+    bulk_load(store, [BulkContract(contract=fields)], actor="officer")
+    with store.session() as session:
+        kinds = {row.kind for row in authority_rows(session)}
+        assert kinds == {UK8, DeadlineKind.PAYMENTS_DUE.value}

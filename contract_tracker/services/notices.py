@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from ..authority_notices import NoticeDone, RegisterContract, authority_notices, notice_key
@@ -87,6 +88,18 @@ def refresh_authority_notices(session: Session, *, today: date | None = None) ->
         session.add(row)
     session.flush()
     return len(inserts) + len(updates)
+
+
+def refresh_in(connection: Connection) -> int:
+    """`refresh_authority_notices` inside `connection`'s open transaction (the bulk loader's, which
+    writes contracts through Core); the caller commits."""
+    session = Session(bind=connection)
+    try:
+        changed = refresh_authority_notices(session)
+        session.flush()
+        return changed
+    finally:
+        session.close()
 
 
 def keep_notices_current(session: Session, today: date) -> int:
