@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from .deadline_item import AUTHORITY_KINDS
 from .deadlines import deadlines_for
 from .models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
+from .services.notices import notices_mismatch, refresh_authority_notices
 from .services.sync import SUPERSEDED, refresh_deadlines, wanted_content
 from .snapshot import ContractSnapshot, snapshot_of
 from .store import current_revision, head_revision
@@ -69,6 +70,13 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
                     report.repaired += 1
                 else:
                     report.findings.append(f"{contract.reference}: deadlines not current: {problem}")
+        problem = notices_mismatch(session)
+        if problem:
+            if repair:
+                _rewrite_notices(session)
+                report.repaired += 1
+            else:
+                report.findings.append(f"the authority's notices are not current: {problem}")
         if repair:
             session.commit()
         if as_of is not None:
@@ -85,6 +93,14 @@ def _rewrite_deadlines(session: Session, contract: Contract) -> None:
         row.fingerprint = "repaired"
         session.add(row)
     refresh_deadlines(session, contract)
+
+
+def _rewrite_notices(session: Session) -> None:
+    # As for a contract: every row marked changed, so calendars update.
+    for row in session.exec(select(Deadline).where(col(Deadline.kind).in_(AUTHORITY_KINDS))):
+        row.fingerprint = "repaired"
+        session.add(row)
+    refresh_authority_notices(session)
 
 
 def _database_integrity(engine: Engine) -> list[str]:

@@ -210,3 +210,17 @@ def test_a_bulk_load_brings_the_notices_along(store):
     with store.session() as session:
         kinds = {row.kind for row in authority_rows(session)}
         assert kinds == {UK8, DeadlineKind.PAYMENTS_DUE.value}
+
+
+def test_db_check_finds_and_repairs_notices_edited_behind_its_back(register):
+    with register.session() as session:
+        row = rows_of(session, UK8)[0]
+        row.due_date = date(2026, 5, 30)
+        session.add(row)
+    report = check_store(register.engine)
+    assert report.findings == ["the authority's notices are not current: not current: UK8 2025/26-H2"]
+    repaired = check_store(register.engine, repair=True)
+    assert repaired.repaired == 1
+    assert check_store(register.engine).ok
+    with register.session() as session:
+        assert rows_of(session, UK8)[0].due_date == date(2026, 4, 29)

@@ -53,8 +53,6 @@ def _done(session: Session) -> dict[str, NoticeDone]:
 def refresh_authority_notices(session: Session, *, today: date | None = None) -> int:
     """Rewrite the authority's notices; the number of rows changed. `today` bounds the notices with
     no other end and is kept for the refreshes that come with a contract's change (today None)."""
-    from .authority import authority_settings  # settings <-> notices call each other
-
     settings_row = session.get(AuthoritySettings, 1)
     if today is None:
         today = settings_row.notices_as_of if settings_row is not None else None
@@ -66,15 +64,7 @@ def refresh_authority_notices(session: Session, *, today: date | None = None) ->
         settings_row.notices_as_of = today
         session.add(settings_row)
     session.flush()
-    view = authority_settings(session)
-    contracts, details = _register(session)
-    notices = authority_notices(contracts, view.facts(), today, _done(session))
-    title = view.name or AUTHORITY_TITLE
-    wanted: dict[tuple[int | None, str, int], dict[str, Any]] = {}
-    for notice in notices:
-        contract_title, area = details.get(notice.contract_id, (title, "")) if notice.contract_id else (title, "")
-        wanted[notice.contract_id, notice.item.kind.value, notice.item.ordinal] = row_content(
-            notice.item, reference=notice.contract_reference, title=contract_title, service_area=area)
+    wanted = wanted_notices(session, today)
     stored = {(row.contract_id, row.kind, row.ordinal): row
               for row in session.exec(select(Deadline).where(col(Deadline.kind).in_(AUTHORITY_KINDS)))}
     existing = {key: {name: getattr(row, name) for name in (*CONTENT, "sequence")} for key, row in stored.items()}
@@ -100,6 +90,50 @@ def refresh_in(connection: Connection) -> int:
         return changed
     finally:
         session.close()
+
+
+Identity = tuple[int | None, str, int]  # (contract or None, kind, ordinal)
+
+
+def wanted_notices(session: Session, today: date) -> dict[Identity, dict[str, Any]]:
+    """The stored content (services.sync.CONTENT) of every notice the register calls for as of `today`."""
+    from .authority import authority_settings  # settings <-> notices call each other
+
+    view = authority_settings(session)
+    contracts, details = _register(session)
+    notices = authority_notices(contracts, view.facts(), today, _done(session))
+    title = view.name or AUTHORITY_TITLE
+    wanted: dict[Identity, dict[str, Any]] = {}
+    for notice in notices:
+        contract_title, area = details.get(notice.contract_id, (title, "")) if notice.contract_id else (title, "")
+        wanted[notice.contract_id, notice.item.kind.value, notice.item.ordinal] = row_content(
+            notice.item, reference=notice.contract_reference, title=contract_title, service_area=area)
+    return wanted
+
+
+def notices_mismatch(session: Session) -> str:
+    """'' when the stored notices equal those the register calls for (as of the day they were last
+    worked out), else what differs: `db check`'s question, for the authority's rows."""
+    row = session.get(AuthoritySettings, 1)
+    if row is None or row.notices_as_of is None:
+        return ""
+    wanted = wanted_notices(session, row.notices_as_of)
+    stored = {(r.contract_id, r.kind, r.ordinal): r
+              for r in session.exec(select(Deadline).where(col(Deadline.kind).in_(AUTHORITY_KINDS)))}
+    missing = [key for key in wanted if key not in stored]
+    extra = [key for key, r in stored.items() if key not in wanted and r.state != SUPERSEDED]
+    differing = [key for key, content in wanted.items() if key in stored
+                 and any(getattr(stored[key], name) != value for name, value in content.items())]
+
+    def name(key: Identity) -> str:
+        reference = wanted[key]["contract_reference"] if key in wanted else stored[key].contract_reference
+        return notice_key(key[1], key[2], reference)
+
+    for problem, keys in (("missing", missing), ("no longer due", extra), ("not current", differing)):
+        if keys:
+            more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+            return f"{problem}: {', '.join(name(key) for key in keys[:3])}{more}"
+    return ""
 
 
 def keep_notices_current(session: Session, today: date) -> int:
