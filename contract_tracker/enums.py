@@ -104,6 +104,11 @@ class DeadlineKind(StrEnum):
     UK7_DUE = "UK7 due"
     UK10_CHECK = "UK10 check"
     UK11_DUE = "UK11 due"
+    # The authority's own recurring notices (authority_notices), not any one contract's.
+    UK8_DUE = "UK8 due"  # payments compliance notice, s.69
+    PAYMENTS_DUE = "payments over 30k due"  # payments over £30,000, s.70
+    UK9_DUE = "UK9 due"  # KPI assessment and contract performance notice, s.71 (about one contract)
+    UK1_DUE = "UK1 due"  # pipeline notice, s.93
 
 
 class DeadlineState(StrEnum):

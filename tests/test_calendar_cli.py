@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -54,7 +55,10 @@ def test_export_to_standard_output_with_range_name_and_alarms(db):
     calendar = parse(result.stdout_bytes)
     assert str(calendar["X-WR-CALNAME"]) == "2028"
     events = calendar.walk("VEVENT")
-    assert events and all(e.start.year == 2028 for e in events)
+    # Every event falls in 2028: a one-day deadline on its day, a span (such as the authority's
+    # s.70 window from 31 Dec 2027 to 29 Jan 2028) by its due day, the last day of the span.
+    assert events and all((e.end - timedelta(days=1)).year == 2028 for e in events)
+    assert any(e.start.year == 2027 for e in events)  # that s.70 window, shown whole
     assert {len(e.walk("VALARM")) for e in events} <= {0, 1}
 
 

@@ -109,8 +109,12 @@ def test_upcoming_lists_every_open_deadline_in_the_window(demo_db):
     assert [(r["due_date"], r["reference"], r["kind"], r["days_left"]) for r in data["rows"]] == [
         ("2026-11-30", "DEMO-HST-2023", "contract end", 8),  # 1 Dec 2023 + 3 years
         ("2027-01-15", "DEMO-LIB-2022", "milestone", 54),  # soft market testing
+        # The authority's own notices (no contract): live PA 2023 contracts worth over £30,000 a year.
+        ("2027-01-29", "", "payments over 30k due", 68),  # s.70, October to December 2026
         ("2027-03-31", "DEMO-CARERS-2021", "contract end", 129),  # 4 years + the 2-year option taken
         ("2027-04-01", "DEMO-SL-2026", "break notice", 130),  # break 30 Sep 2027, 6 months' notice
+        ("2027-04-29", "", "UK8 due", 158),  # s.69, October 2026 to March 2027
+        ("2027-04-29", "", "payments over 30k due", 158),  # s.70, January to March 2027
     ]  # not HST option 2 (1 Jun 2027): it lapsed with option 1
 
 
@@ -134,7 +138,9 @@ def test_upcoming_filters_by_owner_service_area_and_kind(demo_db):
 def test_overdue_lists_missed_decisions_and_unstarted_reprocurements(demo_db):
     data = report_json(demo_db, "overdue", "--as-of", "2026-11-22")
     assert data["window"] is None
-    assert [(r["due_date"], r["reference"], r["kind"], r["days_overdue"]) for r in data["rows"]] == [
+    contracts = [r for r in data["rows"] if r["reference"]]  # the authority's own notices: test_authority_stream
+    assert len(data["rows"]) - len(contracts) == 8  # s.70 since April 2025, UK8 since October 2025, none done
+    assert [(r["due_date"], r["reference"], r["kind"], r["days_overdue"]) for r in contracts] == [
         ("2025-10-01", "DEMO-CARERS-2021", "reprocurement start", 417),  # 18 months before 31 Mar 2027
         # Option 1 passed undecided on 1 Jun 2026, so the contract ends on 30 Nov 2026: re-procuring
         # for that end should have begun on 1 Dec 2025.
@@ -228,10 +234,13 @@ def test_pipeline_uk1_view_is_over_two_million_within_18_months(demo_db):
 
 # --- formats and exit codes ------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["upcoming", "decisions", "breaks", "expiring", "overdue", "pipeline"])
-def test_every_report_matches_the_json_schema_and_csv_header(demo_db, name):
-    data = report_json(demo_db, name, "--as-of", "2026-11-22")
-    rows = report_csv(demo_db, name, "--as-of", "2026-11-22")
+@pytest.mark.parametrize("name, args", [
+    ("upcoming", ()), ("decisions", ()), ("breaks", ()), ("expiring", ()), ("overdue", ()), ("pipeline", ()),
+    ("obligations", ("--fy", "2026/27")),
+])
+def test_every_report_matches_the_json_schema_and_csv_header(demo_db, name, args):
+    data = report_json(demo_db, name, "--as-of", "2026-11-22", *args)
+    rows = report_csv(demo_db, name, "--as-of", "2026-11-22", *args)
     assert len(rows) == data["count"]
     if data["rows"]:
         assert list(rows[0]) == list(data["rows"][0])
@@ -248,11 +257,11 @@ def test_table_for_people_has_no_colour_when_piped(demo_db):
 def test_markdown_is_a_pipe_table(demo_db):
     result = run(demo_db, "report", "overdue", "--as-of", "2026-11-22", "--format", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 4"
+    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 12"  # 4 of contracts, 8 of the authority
     table = [line for line in lines if line.startswith("|")]
     assert [cell.strip() for cell in table[0].strip("|").split("|")][:3] == ["Was due", "Days over", "Reference"]
-    assert len(table) == 2 + 4  # header, rule, four rows
-    assert "DEMO-HST-2023" in table[3]
+    assert len(table) == 2 + 12  # header, rule, twelve rows
+    assert "DEMO-HST-2023" in table[5]
 
 
 def test_fail_if_any_exits_1_only_when_the_report_has_rows(demo_db):
@@ -317,3 +326,30 @@ def test_cron_example_works_as_written(demo_db, tmp_path):
     assert upcoming.name[len("upcoming-"):-len(".csv")].count("-") == 2  # an ISO date
     assert upcoming.read_text().startswith("due_date,days_left,reference,")
     assert (home / "reports" / "uk1-pipeline.md").read_text().startswith("### Procurements to start by ")
+
+
+# --- obligations -------------------------------------------------------------------------------
+
+def test_obligations_list_every_notice_of_the_year_with_its_state(demo_db):
+    data = report_json(demo_db, "obligations", "--fy", "2026/27", "--as-of", "2026-11-22")
+    assert (data["financial_year"], data["window"]) == ("2026/27", {"start": "2026-04-01", "end": "2027-03-31"})
+    assert [(r["due_date"], r["notice"], r["state"], r["reference"], r["citation"]) for r in data["rows"]] == [
+        ("2026-04-29", "UK8", "overdue", "", "PA 2023 s.69"),
+        ("2026-04-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-07-14", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the milestone, met
+        ("2026-07-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-07-29", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the statutory row it settles
+        ("2026-10-29", "UK8", "overdue", "", "PA 2023 s.69"),
+        ("2026-10-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2027-01-29", "Payments over £30,000", "open", "", "PA 2023 s.70"),
+    ]
+    rows = report_csv(demo_db, "obligations", "--fy", "2026/27", "--kind", "UK8 due")
+    assert [r["due_date"] for r in rows] == ["2026-04-29", "2026-10-29"]
+    markdown = run(demo_db, "report", "obligations", "--fy", "2026/27", "--format", "markdown").stdout
+    assert markdown.splitlines()[0].startswith("### Notices due in 2026/27")
+
+
+def test_obligations_refuse_a_year_that_is_not_one(demo_db):
+    result = run(demo_db, "report", "obligations", "--fy", "2026/28")
+    assert result.returncode == 2 and "not a financial year" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -75,7 +75,7 @@ _ALARM_PART = re.compile(r"^(\d{1,4})\s*(d|day|days|w|wk|week|weeks)$")
 class DeadlineRow(Protocol):
     """What the calendar needs of a deadline (models.Deadline has all of it)."""
 
-    contract_id: int
+    contract_id: int | None  # None: one of the authority's own notices
     kind: str
     ordinal: int
     start_date: date | None
@@ -145,12 +145,13 @@ class Origin:
     def __post_init__(self) -> None:
         object.__setattr__(self, "namespace", uuid.UUID(self.register).bytes)
 
-    def uid(self, contract_id: int, kind: str, ordinal: int) -> str:
+    def uid(self, contract_id: int | None, kind: str, ordinal: int) -> str:
         return event_uid(self.namespace, contract_id, kind, ordinal)
 
     def link(self, reference: str) -> str | None:
-        """The contract's page, or None when no contract URL is configured."""
-        if not self.contract_url:
+        """The contract's page, or None when no contract URL is configured or the deadline is the
+        authority's own, of no contract (no reference)."""
+        if not self.contract_url or not reference:
             return None
         quoted = quote(reference, safe="")
         if REFERENCE_PLACEHOLDER in self.contract_url:
@@ -158,7 +159,7 @@ class Origin:
         return f"{self.contract_url.rstrip('/')}/{quoted}"
 
 
-def event_uid(namespace: bytes, contract_id: int, kind: str, ordinal: int) -> str:
+def event_uid(namespace: bytes, contract_id: int | None, kind: str, ordinal: int) -> str:
     """The UID of a deadline's event: from the register (`namespace`, the 16 bytes of its identity)
     and the deadline's identity (contract id, kind, ordinal) only, never from its dates or text (nor
     the contract's reference, which can be edited). A register's backup, restored anywhere, keeps
@@ -229,7 +230,8 @@ def description_of(row: DeadlineRow, link: str | None = None) -> str:
     facts = [
         clean_text(row.action).strip(),
         "",
-        f"Contract: {_one_line(row.contract_reference)}, {_one_line(row.contract_title)}",
+        (f"Contract: {_one_line(row.contract_reference)}, {_one_line(row.contract_title)}" if row.contract_reference
+         else f"Notice of: {_one_line(row.contract_title)}"),  # the authority's own
     ]
     if link:
         facts.append(f"Contract page: {link}")

@@ -118,7 +118,7 @@ class CalendarRow(NamedTuple):
     """What a calendar event needs of a deadline (calendar.DeadlineRow), and no more. A named
     tuple: reading its fields is several times cheaper than reading a database row's."""
 
-    contract_id: int
+    contract_id: int | None  # None: one of the authority's own notices
     kind: str
     ordinal: int
     start_date: date | None

@@ -64,7 +64,7 @@ def export(
     wanted = _filter(cli, contract, owner, service_area, kind, from_, to)
     policy = AlarmPolicy(override=parse_alarms(alarms))
     contract_url = contract_url_setting(contract_url)
-    with cli.store().session() as session:
+    with cli.current_store().session() as session:
         check_contracts(session, wanted)
         options = dict(origin=origin_of(session, contract_url), name=name,
                        description=calendar_description(wanted), alarms=policy)

@@ -26,6 +26,16 @@ class CliContext:
             self._store = Store.open(self.settings.database_url)
         return self._store
 
+    def current_store(self):
+        """The store, with the authority's notices worked out as of today first (they move on
+        with the calendar: the yearly UK1, open-ended contracts); for commands that read the stream."""
+        from ..services.notices import keep_notices_current
+
+        store = self.store()
+        with store.session() as session:
+            keep_notices_current(session, self.today)
+        return store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

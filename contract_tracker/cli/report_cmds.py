@@ -41,7 +41,7 @@ def _run(ctx: typer.Context, build, *, as_of: str | None, within: str | None, ow
                       kinds=tuple(dict.fromkeys(parse_kind(k) for k in kinds or [])))
     if within is not None:
         extra["win"] = window(when, within)
-    with cli.store().session() as session:
+    with cli.current_store().session() as session:
         report = build(session, as_of=when, filters=filters, **extra)
     if fmt == Format.table:
         from ..read.reports.render import tables
@@ -164,6 +164,25 @@ def pipeline(
         within = within or UK1_WITHIN
     _run(ctx, pipeline_report, as_of=as_of, within=within or "36m", owner=owner, service_area=service_area,
          fmt=format, fail_if_any=fail_if_any, over=threshold)
+
+
+@app.command("obligations")
+def obligations(
+    ctx: typer.Context,
+    fy: Annotated[str, typer.Option("--fy", metavar="YEAR", help="The financial year, e.g. 2026/27 (1 April 2026 to 31 March 2027).")],
+    as_of: AsOf = None, owner: Owner = None, service_area: ServiceArea = None, kind: Kinds = None,
+    format: FormatOpt = Format.table, fail_if_any: FailIfAny = False,
+) -> None:
+    """Every notice the Procurement Act 2023 asks for in a financial year, with how each stands.
+
+    The authority's own (UK8 s.69, payments over £30,000 s.70, UK9 s.71, UK1 s.93) and each contract's
+    (UK4 tender, UK6 award, UK7 details, UK10 change, UK11 termination), for the team's annual plan."""
+    from ..domain.finance import parse_financial_year
+    from ..read.reports import obligations_report
+
+    year = parse_financial_year(fy)
+    _run(ctx, obligations_report, as_of=as_of, within=None, owner=owner, service_area=service_area,
+         kinds=kind, fmt=format, fail_if_any=fail_if_any, fy=year)
 
 
 # The money reports sit with the others (their logic lives with the finance commands).

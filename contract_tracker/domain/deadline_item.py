@@ -43,3 +43,7 @@ class DeadlineItem:
 INFORMATIONAL = frozenset({DeadlineKind.CONTRACT_END.value, DeadlineKind.STANDSTILL_END.value})
 # Kinds that offer a right rather than set a duty: when their window closes they lapse, never "missed".
 OPPORTUNITIES = frozenset({DeadlineKind.BREAK_NOTICE.value})
+# Kinds of the authority's own recurring notices (authority_notices): written by the authority's
+# refresh (services.authority_stream), never by a contract's; a UK9 row still names its contract.
+AUTHORITY_KINDS = frozenset({DeadlineKind.UK8_DUE.value, DeadlineKind.PAYMENTS_DUE.value,
+                             DeadlineKind.UK9_DUE.value, DeadlineKind.UK1_DUE.value})

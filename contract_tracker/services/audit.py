@@ -90,3 +90,12 @@ def apply_changes(session: Session, *, actor: str, contract: Contract, entity: s
                    action="edited", field=name, old=old, new=value, at=at)
             changed = True
     return changed
+
+
+def record_authority(session: Session, *, actor: str, entity: str, action: str, field: str = "", old: object = None,
+                     new: object = None, reason: str = "", at: datetime | None = None) -> AuditEvent:
+    """An event about the authority itself (its settings, its own notices): no contract."""
+    event = AuditEvent(at=at or utcnow(), actor=actor, contract_id=None, contract_reference="", entity=entity,
+                       action=action, field=field, old_value=as_text(old), new_value=as_text(new), reason=reason)
+    session.add(event)
+    return event

@@ -268,9 +268,20 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
                     total.deadlines += loaded.deadlines
         except InvalidInput:
             _finish(connection, deferred)  # keep the chunks written before the bad one
+            _refresh_authority(connection)
             raise
         _finish(connection, deferred)
+        _refresh_authority(connection)
     return total
+
+
+def _refresh_authority(connection: Connection) -> None:
+    """The authority's notices follow the register (services.notices), in a transaction of their own."""
+    from .notices import refresh_in
+
+    with connection.begin():
+        if refresh_in(connection):
+            mark_changed(connection)
 
 
 def load_within(connection: Connection, items: Iterable[BulkContract], *, actor: str, reason: str,
@@ -290,5 +301,8 @@ def load_within(connection: Connection, items: Iterable[BulkContract], *, actor:
             if progress is not None:
                 progress(loaded.contracts)
     if total.contracts:
+        from .notices import refresh_in  # the authority's notices follow the register
+
+        refresh_in(connection)
         mark_changed(connection)  # feeds re-read: these deadlines bypass the ORM
     return total

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.deadlines import deadlines_for
 from ..domain.snapshot import ContractSnapshot
 from ..read.stream import is_open, is_overdue
 from ..store.database import current_revision, head_revision, register_session
 from ..store.models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
+from .notices import notices_mismatch, refresh_authority_notices
 from .sync import SUPERSEDED, refresh_deadlines, wanted_content
 
 SHOWN = 20
@@ -71,6 +73,13 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
                     report.repaired += 1
                 else:
                     report.findings.append(f"{contract.reference}: deadlines not current: {problem}")
+        problem = notices_mismatch(session)
+        if problem:
+            if repair:
+                _rewrite_notices(session)
+                report.repaired += 1
+            else:
+                report.findings.append(f"the authority's notices are not current: {problem}")
         if repair:
             session.commit()
         if as_of is not None:
@@ -82,10 +91,19 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
 def _rewrite_deadlines(session: Session, contract: Contract) -> None:
     # A row edited behind the services' back may still carry the right fingerprint: mark every row
     # changed so that all are rewritten (and their calendar SEQUENCE grows, so clients update).
-    for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id)):
+    for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
+                                                   col(Deadline.kind).not_in(AUTHORITY_KINDS))):
         row.fingerprint = "repaired"
         session.add(row)
     refresh_deadlines(session, contract)
+
+
+def _rewrite_notices(session: Session) -> None:
+    # As for a contract: every row marked changed, so calendars update.
+    for row in session.exec(select(Deadline).where(col(Deadline.kind).in_(AUTHORITY_KINDS))):
+        row.fingerprint = "repaired"
+        session.add(row)
+    refresh_authority_notices(session)
 
 
 def _database_integrity(engine: Engine) -> list[str]:
@@ -113,7 +131,10 @@ def _facts_by_contract(session: Session) -> tuple[dict, dict, dict, dict]:
     groups = []
     for model in (ExtensionOption, BreakClause, Milestone, Deadline):
         grouped: dict[int, list] = defaultdict(list)
-        for row in session.exec(select(model)):
+        query = select(model)
+        if model is Deadline:  # the authority's notices are not a contract's own (services.notices)
+            query = query.where(col(Deadline.kind).not_in(AUTHORITY_KINDS))
+        for row in session.exec(query):
             grouped[row.contract_id].append(row)
         groups.append(grouped)
     return tuple(groups)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.deadlines import RULES, deadlines_for
 from ..store.change_marker import mark_changed
 from ..store.models import BreakClause, Contract, Deadline, DeadlineVersion, ExtensionOption, Milestone
@@ -68,7 +69,10 @@ def rewrite_all(connection: Connection, *, progress: Callable[[int, int], None] 
 def _grouped(connection: Connection, model: type[SQLModel], ids: list[int]) -> dict[int, list[Any]]:
     table = SQLModel.metadata.tables[str(model.__tablename__)]
     grouped: dict[int, list] = defaultdict(list)
-    for row in connection.execute(select(table).where(table.c.contract_id.in_(ids))):
+    query = select(table).where(table.c.contract_id.in_(ids))
+    if model is Deadline:  # the authority's notices are the authority's refresh's (services.notices)
+        query = query.where(table.c.kind.not_in(AUTHORITY_KINDS))
+    for row in connection.execute(query):
         grouped[row.contract_id].append(row)
     return grouped
 

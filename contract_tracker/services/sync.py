@@ -9,22 +9,24 @@ a row's sequence (its calendar SEQUENCE) only ever grows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from ..domain.deadline_item import DeadlineItem
+from ..domain.deadline_item import AUTHORITY_KINDS, DeadlineItem
 from ..domain.deadlines import deadlines_for
 from ..domain.snapshot import ContractSnapshot
-from ..enums import DeadlineState
+from ..enums import DeadlineState, Regime
 from ..store.models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
 from .audit import utcnow
 
 Key = tuple[str, int]  # (kind, ordinal): a deadline's identity within its contract
+K = TypeVar("K", bound=Hashable)  # a row's identity: Key, or (contract, kind, ordinal) for the authority's
 SUPERSEDED = DeadlineState.SUPERSEDED.value
 # What the engine decides of a row; the rest (ids, sequence, updated_at) is kept by the store.
 CONTENT = ("start_date", "due_date", "state", "holds_from", "holds_until", "ends_on", "title", "action", "owner",
@@ -66,14 +68,14 @@ def wanted_content(items: Iterable[DeadlineItem], *, reference: str, title: str,
                                                           service_area=service_area) for item in items}
 
 
-def reconcile(existing: Mapping[Key, Mapping[str, Any]], wanted: Mapping[Key, dict[str, Any]],
-              now: datetime) -> tuple[dict[Key, dict[str, Any]], dict[Key, dict[str, Any]]]:
+def reconcile(existing: Mapping[K, Mapping[str, Any]], wanted: Mapping[K, dict[str, Any]],
+              now: datetime) -> tuple[dict[K, dict[str, Any]], dict[K, dict[str, Any]]]:
     """The rows to add and the changes to make so that stored rows match `wanted`.
 
     `existing` maps each stored row's key to its content (as CONTENT) and `sequence`. A changed
     row's sequence grows by one; a row no longer wanted becomes superseded (once)."""
-    inserts: dict[Key, dict[str, Any]] = {}
-    updates: dict[Key, dict[str, Any]] = {}
+    inserts: dict[K, dict[str, Any]] = {}
+    updates: dict[K, dict[str, Any]] = {}
     for key, content in wanted.items():
         row = existing.get(key)
         if row is None:
@@ -94,13 +96,15 @@ def _content_of(row: Deadline) -> dict[str, Any]:
 def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
     """Rewrite `contract`'s deadlines (see `reconcile`); return the rows the facts now produce.
     Identity (kind, ordinal) is kept, so calendar UIDs hold."""
+    touches_authority = _touches_authority(contract)
     session.flush()
     assert contract.id is not None  # flushed above
     items = deadlines_for(load_snapshot(session, contract))
     wanted = wanted_content(items, reference=contract.reference, title=contract.title,
                             service_area=contract.service_area)
     stored = {(row.kind, row.ordinal): row
-              for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id))}
+              for row in session.exec(select(Deadline).where(Deadline.contract_id == contract.id,
+                                                             col(Deadline.kind).not_in(AUTHORITY_KINDS)))}
     inserts, updates = reconcile({key: _content_of(row) for key, row in stored.items()}, wanted, utcnow())
     for (kind, ordinal), values in inserts.items():
         stored[kind, ordinal] = row = Deadline(contract_id=contract.id, kind=kind, ordinal=ordinal, **values)
@@ -110,4 +114,15 @@ def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
         for name, value in values.items():
             setattr(row, name, value)
         session.add(row)
+    if touches_authority:
+        from .notices import refresh_authority_notices  # notices reconciles with this module's rules
+
+        refresh_authority_notices(session)
     return [stored[key] for key in wanted]
+
+
+def _touches_authority(contract: Contract) -> bool:
+    """Whether the authority's notices may change with this contract: it is, or was until this
+    change, a PA 2023 contract (read before the flush, which forgets what it was)."""
+    pa2023 = Regime.PA2023.value
+    return contract.regime == pa2023 or pa2023 in (inspect(contract).attrs.regime.history.deleted or ())

@@ -163,7 +163,9 @@ class Deadline(SQLModel, table=True):
 
     Identity is (contract_id, kind, ordinal), stable across edits, which gives calendar events
     stable UIDs. Contract fields used for filtering are copied in so that reports are a single
-    indexed date-range query.
+    indexed date-range query. The authority's own notices (deadline_item.AUTHORITY_KINDS) are rows
+    of the same stream, written by the authority's refresh: with no contract (UK8, s.70, UK1),
+    whose identity is (kind, ordinal), or naming the contract they are about (UK9).
     """
 
     __tablename__ = "deadline"
@@ -177,10 +179,13 @@ class Deadline(SQLModel, table=True):
               sqlite_where=text("start_date IS NOT NULL"), postgresql_where=text("start_date IS NOT NULL")),
         # The contracts whose final possible end falls in a window (report expiring).
         Index("ix_deadline_kind_ends", "kind", "ends_on"),
+        # The authority's notices that name no contract: NULLs are distinct in the constraint above.
+        Index("ux_deadline_authority", "kind", "ordinal", unique=True,
+              sqlite_where=text("contract_id IS NULL"), postgresql_where=text("contract_id IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(sa_column=_fk("contract.id"))
+    contract_id: int | None = Field(default=None, sa_column=_fk("contract.id", nullable=True))
     kind: str = Field(sa_type=String(40))
     ordinal: int = 0
     start_date: date | None = None
@@ -285,3 +290,33 @@ class ImportedRecord(SQLModel, table=True):
     identifier: str = Field(sa_type=String(200))  # the ocid
     source_date: str = Field(default="", sa_type=String(40))  # newest release date, as published
     updated_at: datetime
+
+
+class AuthoritySettings(SQLModel, table=True):
+    """One row: the authority-wide facts its own recurring notices depend on (authority_notices)."""
+
+    __tablename__ = "authority_settings"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = Field(default="", sa_type=String(200))
+    nation: str = Field(default="", sa_type=String(3))  # ENG, WLS, SCT or NIR; "" not set
+    # On public contracts in the coming financial year: over £100m, a pipeline notice is due (UK1).
+    expected_spend: Decimal | None = Field(default=None, sa_type=Pence)
+    opt_outs: str = Field(default="", sa_type=Text)  # deadline kinds, comma-separated (e.g. "UK8 due")
+    # The day the notices were last worked out as of: bounds those with no other end (open-ended
+    # contracts, the yearly UK1) when a contract's change brings them up to date.
+    notices_as_of: date | None = None
+    updated_at: datetime | None = None
+
+
+class AuthorityNoticeDone(SQLModel, table=True):
+    """One of the authority's notices recorded as published, by its key (authority_notices.notice_key)."""
+
+    __tablename__ = "authority_notice_done"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    done_on: date
+    note: str = Field(default="", sa_type=Text)
+    recorded_by: str = Field(default="", sa_type=String(200))
+    recorded_at: datetime

@@ -82,3 +82,24 @@ def test_agenda_items_and_grouping(demo_store, today):
 ])
 def test_urgency_bands(days, overdue, expected):
     assert urgency(days, overdue) == expected
+
+
+@pytest.mark.asyncio
+async def test_the_authoritys_own_notice_opens_no_contract(demo_store, make_app, today, settle):
+    from contract_tracker.services.notices import keep_notices_current
+
+    with demo_store.session() as session:
+        keep_notices_current(session, today)  # as a report run that day would
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        row = next(i for i in range(table.row_count)
+                   if str(table.get_row_at(i)[2]) == "" and "UK8" in str(table.get_row_at(i)[3]))
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)  # stayed: no contract to open

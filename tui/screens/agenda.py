@@ -109,7 +109,11 @@ class AgendaScreen(Screen):
     def _open(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value)
         if key.startswith("item:"):
-            self.app.open_contract(key.split(":")[1])
+            reference = key.split(":")[1]
+            if not reference:  # one of the authority's own notices: no contract to open
+                self.notify("The authority's own notice: see `contract-tracker authority notices`")
+                return
+            self.app.open_contract(reference)
 
     def action_export_ics(self) -> None:
         """Exactly the deadlines the agenda shows (open ones, overdue and within the horizon)."""

@@ -11,11 +11,13 @@ from .breaks import breaks_report
 from .common import Filters, Report, Window, parse_kind, window
 from .decisions import decisions_report
 from .expiring import expiring_report
+from .obligations import obligations_report
 from .overdue import overdue_report
 from .pipeline import financial_year, pipeline_report
 from .upcoming import upcoming_report
 
 __all__ = [
     "Filters", "Report", "Window", "breaks_report", "decisions_report", "expiring_report",
-    "financial_year", "overdue_report", "parse_kind", "pipeline_report", "upcoming_report", "window",
+    "financial_year", "obligations_report", "overdue_report", "parse_kind", "pipeline_report", "upcoming_report",
+    "window",
 ]

@@ -37,7 +37,7 @@ COLUMNS = (
 def expiring_report(session: Session, *, as_of: date, win: Window, filters: Filters) -> Report:
     end_row = aliased(Deadline)
     query = filters.apply(
-        select(Deadline.contract_id, Deadline.ends_on, Deadline.due_date, Deadline.owner, Deadline.service_area,
+        select(col(Deadline.contract_id), Deadline.ends_on, Deadline.due_date, Deadline.owner, Deadline.service_area,
                Contract.reference, Contract.title, Contract.successor_id, Contract.terminated_on,
                Contract.whole_life_value, end_row.due_date)
         .join(Contract, Contract.id == Deadline.contract_id)
