@@ -120,6 +120,9 @@ awkward_text = st.text(
     ),
     max_size=300,
 )
+# A reference holding half a character is refused at entry (limits.clean_text); it is the one text
+# a calendar puts in a URL, so it is drawn without them.
+reference_text = awkward_text.map(lambda text: "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF))
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 moments = st.one_of(
     st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1)),  # naive, as SQLite gives
@@ -142,7 +145,7 @@ def rows(draw) -> CalendarRow:
         title=draw(awkward_text),
         action=draw(awkward_text),
         owner=draw(st.one_of(st.just(""), awkward_text)),
-        contract_reference=draw(awkward_text),
+        contract_reference=draw(reference_text),
         contract_title=draw(awkward_text),
         service_area=draw(st.one_of(st.just(""), awkward_text)),
         sequence=draw(st.integers(min_value=0, max_value=10**6)),
