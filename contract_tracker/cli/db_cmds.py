@@ -31,10 +31,12 @@ def upgrade(ctx: typer.Context) -> None:
 def demo(ctx: typer.Context) -> None:
     """Load the demo register (Warwickshire SEND mediation and others) into an empty store."""
     from ..services.demo import load_demo
+    from ..services.notices import keep_notices_current
 
     cli = context(ctx)
     with cli.store().session() as session:
         count = load_demo(session)
+        keep_notices_current(session, cli.today)  # the authority's own notices, for the app to show too
     typer.echo(f"loaded {count} demo contracts into {describe_url(cli.settings.database_url)}")
 
 
