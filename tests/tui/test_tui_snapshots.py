@@ -43,13 +43,17 @@ async def settled(pilot) -> None:
         if quiet == 2:
             break
     await pilot.wait_for_scheduled_animations()
-    # A table works out its columns' widths from its rows later, when it is next idle; a dialog
-    # opened on top before then would cover a table whose headers depend on the machine's load.
-    for _ in range(40):
-        laid_out = [table.virtual_size for table in pilot.app.screen.query(DataTable)]
-        await pilot.pause(0.05)
-        if laid_out == [table.virtual_size for table in pilot.app.screen.query(DataTable)]:
+    # A table works out its columns' widths from its rows later, when it is next idle (DataTable
+    # keeps a flag until then), also on a screen behind a dialog, refilled after a reload: wait
+    # for every table on every screen, or the headers would depend on the machine's load.
+    for _ in range(100):
+        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
+        if not any(getattr(table, "_require_update_dimensions", False) for table in tables):
             break
+        await pilot.pause(0.05)
+    for table in tables:  # a header drawn before its widths were known is drawn again
+        table.refresh()
+    await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
