@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tui_helpers import workers_done
 
 from contract_tracker.settings import resolve
 from contract_tracker.tui.app import create_app
@@ -11,7 +12,7 @@ from contract_tracker.tui.app import create_app
 async def _settle(pilot) -> None:
     """Let thread workers finish and their messages land, a few times over (a change starts a load)."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Input
+from tui_helpers import workers_done
 
 from contract_tracker.services.demo import load_demo
 from contract_tracker.store.database import Store
@@ -36,7 +37,7 @@ async def settled(pilot) -> None:
     # next one (a table laid out late, behind a dialog) after three fixed rounds have passed.
     quiet = 0
     for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         busy = any(not worker.is_finished for worker in pilot.app.workers)
         quiet = 0 if busy else quiet + 1

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from textual.worker import WorkerCancelled
+
 from contract_tracker.tui.screens.contract import ContractScreen
 from contract_tracker.tui.widgets.form_field import FormField
+
+
+async def workers_done(app) -> None:
+    """Wait for every worker the app has started. A read replaced by a newer one (an exclusive
+    worker group) ends cancelled, which is how the app means it to end, not a failure; a worker
+    that raised still fails the test."""
+    for worker in list(app.workers):
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass
 
 
 async def open_contract(app, pilot, settle, reference: str) -> ContractScreen:
