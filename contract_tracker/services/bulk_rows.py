@@ -23,7 +23,7 @@ from ..store.models import AuditEvent, BreakClause, Contract, ContractSupplier, 
 from ..store.snapshots import snapshot_of
 from .contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
 from .milestones import MilestoneInput
-from .sync import CONTENT, wanted_content
+from .sync import CONTENT, content_values
 from .validation import (
     check_contract_dates,
     check_dates_fit,
@@ -58,7 +58,6 @@ MILESTONE_COLUMNS = ("contract_id", "kind", "name", "start_date", "due_date", "s
 AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference", "entity", "action", "field",
                  "old_value", "new_value", "reason", "contract_version")
 DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
-_DEADLINE_DATES = frozenset({"start_date", "due_date", "holds_from", "holds_until", "ends_on"})
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
 
 
@@ -306,11 +305,14 @@ def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: l
         [SimpleNamespace(**row) for row in breaks],
         milestones,
     )
-    wanted = wanted_content(deadlines_for(snapshot), reference=contract["reference"], title=contract["title"],
-                            service_area=contract["service_area"])
-    # Tuples, dates encoded once per distinct day: a national load builds a million and a half of these.
-    return [
-        (position, ordinal, kind, *(day[content[name]] if name in _DEADLINE_DATES else content[name]
-                                    for name in CONTENT), 0, stamp)
-        for (kind, ordinal), content in wanted.items()
-    ]
+    reference, title, area = contract["reference"], contract["title"], contract["service_area"]
+    # Tuples straight from the items, dates encoded once per distinct day: a national load builds a
+    # million and a half of these. Keyed as `wanted_content` keys them (the last of a key wins).
+    rows = {}
+    for item in deadlines_for(snapshot):
+        # CONTENT's order: the first six values are the days and the state.
+        (start, due, state, holds_from, holds_until, ends_on, *rest) = content_values(item, reference, title, area)
+        rows[item.kind._value_, item.ordinal] = (
+            position, item.ordinal, item.kind._value_, day[start], day[due], state, day[holds_from],
+            day[holds_until], day[ends_on], *rest, 0, stamp)
+    return list(rows.values())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import workers_done
 
 from contract_tracker.settings import resolve
 from contract_tracker.tui.app import create_app
+from tui_helpers import workers_done
 
 
 async def _settle(pilot) -> None:

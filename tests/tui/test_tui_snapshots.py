@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Input
-from tui_helpers import workers_done
 
 from contract_tracker.services.demo import load_demo
 from contract_tracker.store.database import Store
+from tui_helpers import workers_done
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

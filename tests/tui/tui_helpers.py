@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.worker import WorkerCancelled
 
 from contract_tracker.tui.screens.contract import ContractScreen
@@ -13,10 +15,8 @@ async def workers_done(app) -> None:
     worker group) ends cancelled, which is how the app means it to end, not a failure; a worker
     that raised still fails the test."""
     for worker in list(app.workers):
-        try:
+        with contextlib.suppress(WorkerCancelled):
             await worker.wait()
-        except WorkerCancelled:
-            pass
 
 
 async def open_contract(app, pilot, settle, reference: str) -> ContractScreen:
