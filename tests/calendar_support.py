@@ -9,7 +9,7 @@ import recurring_ical_events
 
 from contract_tracker.calendar.events import summary_of
 from contract_tracker.calendar.feeds import DeadlineFilter, matching_deadlines
-from contract_tracker.store.register_identity import origin_of
+from contract_tracker.calendar.origin import origin_of
 
 WIDE = (date(2000, 1, 1), date(2100, 1, 1))
 

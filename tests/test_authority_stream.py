@@ -14,6 +14,7 @@ from sqlmodel import select
 from contract_tracker.calendar.events import AlarmPolicy, Origin
 from contract_tracker.calendar.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.calendar.ics_writer import write_calendar
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.enums import DeadlineKind, Standing
 from contract_tracker.errors import InvalidInput, NotFound
 from contract_tracker.read.reports import Filters, overdue_report, upcoming_report, window
@@ -29,7 +30,6 @@ from contract_tracker.services.notices import (
     reopen_notice,
 )
 from contract_tracker.store.models import Deadline
-from contract_tracker.store.register_identity import origin_of
 
 TODAY = date(2026, 12, 3)
 UK8, UK9 = DeadlineKind.UK8_DUE.value, DeadlineKind.UK9_DUE.value

@@ -13,6 +13,7 @@ from calendar_support import by_uid, event_keys, expanded, expected_keys, parse
 from contract_tracker.calendar.events import AlarmPolicy, clean_text, format_alarms, parse_alarms
 from contract_tracker.calendar.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.calendar.ics_writer import calendar_bytes
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.domain.dates import parse_span
 from contract_tracker.enums import DeadlineKind
 from contract_tracker.errors import InvalidInput
@@ -28,7 +29,6 @@ from contract_tracker.services import (
 )
 from contract_tracker.services.demo import WARWICKSHIRE_REFERENCE
 from contract_tracker.store.models import Deadline, Milestone
-from contract_tracker.store.register_identity import origin_of
 
 TODAY = date(2026, 11, 22)
 

@@ -26,9 +26,9 @@ from contract_tracker.calendar.events import (
 from contract_tracker.calendar.feeds import CalendarRow, DeadlineFilter, matching_deadlines
 from contract_tracker.calendar.ics_text import escape_text
 from contract_tracker.calendar.ics_writer import calendar_bytes
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.services.feeds import create_feed, render_feed
 from contract_tracker.store.models import FeedSubscription
-from contract_tracker.store.register_identity import origin_of
 from ical_readers import read_icaljs, read_vobject, rfc5545_problems
 
 COUNCIL_NAME = "Children's services, SEND; transport"

@@ -32,8 +32,8 @@ from contract_tracker.calendar.events import (
 )
 from contract_tracker.calendar.feeds import CalendarRow, DeadlineFilter, calendar_rows, matching_deadlines
 from contract_tracker.calendar.ics_writer import calendar_bytes, event_bytes, fold, write_calendar
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.enums import DeadlineKind, Standing
-from contract_tracker.store.register_identity import origin_of
 
 ORIGIN = Origin("6f1c7f0e-5b7a-4a51-9d0c-2b1f3e0a7c11")
 LINKED = Origin("0b6a3c2e-9f4d-4e1a-8c7b-5d2e1f0a9b8c", contract_url="https://intranet.example.gov.uk/contracts/{reference}")

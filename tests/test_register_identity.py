@@ -10,11 +10,12 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlmodel import Session
 
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.services import edit_contract
 from contract_tracker.services.backup import backup, restore
 from contract_tracker.store.database import Store, _alembic_config
 from contract_tracker.store.models import Deadline
-from contract_tracker.store.register_identity import origin_of, read_identity
+from contract_tracker.store.register_identity import read_identity
 
 SL = "DEMO-SL-2026"  # break clause 30 Sep 2027, initial term 2 years to 31 Mar 2028
 

@@ -21,6 +21,7 @@ from calendar_support import parse
 from contract_tracker.calendar.events import AlarmPolicy
 from contract_tracker.calendar.feeds import DeadlineFilter, calendar_rows
 from contract_tracker.calendar.ics_writer import calendar_bytes
+from contract_tracker.calendar.origin import origin_of
 from contract_tracker.domain.dates import parse_span
 from contract_tracker.domain.deadline_item import INFORMATIONAL, OPPORTUNITIES
 from contract_tracker.domain.lifecycle import option_windows, reprocurement_start
@@ -41,7 +42,6 @@ from contract_tracker.services import (
 )
 from contract_tracker.services.sync import load_snapshot
 from contract_tracker.store.models import Contract, Deadline
-from contract_tracker.store.register_identity import origin_of
 
 SWEEP = [date(2025, 12, 1) + timedelta(weeks=n) for n in range(105)]  # two years, weekly
 OPEN = (Standing.OPEN.value, Standing.OVERDUE.value)

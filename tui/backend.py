@@ -324,8 +324,8 @@ class Backend:
         """Write the scope's deadlines to `path` as iCalendar, whole or not at all; the number of events."""
         from contract_tracker.calendar.feeds import calendar_rows
         from contract_tracker.calendar.ics_writer import write_calendar
+        from contract_tracker.calendar.origin import origin_of
         from contract_tracker.files import open_atomically
-        from contract_tracker.store.register_identity import origin_of
 
         with self.store.session() as session, open_atomically(path) as out:
             rows = calendar_rows(session, scope.wanted, as_of=self.today)

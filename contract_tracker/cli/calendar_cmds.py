@@ -57,8 +57,8 @@ def export(
     from ..calendar.events import AlarmPolicy, contract_url_setting, parse_alarms
     from ..calendar.feeds import calendar_description, calendar_rows
     from ..calendar.ics_writer import write_calendar
+    from ..calendar.origin import origin_of
     from ..services.feeds import check_contracts
-    from ..store.register_identity import origin_of
 
     cli = context(ctx)
     wanted = _filter(cli, contract, owner, service_area, kind, from_, to)

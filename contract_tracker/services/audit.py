@@ -8,9 +8,8 @@ from enum import Enum
 
 from sqlmodel import Session
 
+from ..store.audit_stamps import stamp_at_commit
 from ..store.models import AuditEvent, Contract
-
-_PENDING = "contract_tracker.audit_pending"
 
 
 def utcnow() -> datetime:
@@ -58,24 +57,8 @@ def record(
         reason=reason,
     )
     session.add(event)
-    session.info.setdefault(_PENDING, []).append((event, contract))
+    stamp_at_commit(session, event, contract)
     return event
-
-
-def _stamp_contract_versions(session: Session) -> None:
-    """Stamp each event of this transaction with its contract's final version, so that a refused
-    stale edit can list exactly the changes made after the version its editor had read."""
-    for event, contract in session.info.pop(_PENDING, []):
-        event.contract_version = contract.version
-
-
-def _forget_pending(session: Session, transaction) -> None:
-    if transaction.parent is None:  # a new unit of work: events of a rolled-back one are gone
-        session.info.pop(_PENDING, None)
-
-
-# Installed on the store's sessions by store.database.install_listeners, not by importing this module.
-LISTENERS = (("before_commit", _stamp_contract_versions), ("after_transaction_create", _forget_pending))
 
 
 def apply_changes(session: Session, *, actor: str, contract: Contract, entity: str, target, values: dict,

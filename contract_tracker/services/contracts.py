@@ -14,9 +14,9 @@ from ..domain.lifecycle import current_end
 from ..domain.limits import clean_text, computed_dates
 from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure
 from ..errors import InvalidInput, RuleViolation
+from ..store.concurrency import check_version
 from ..store.models import BreakClause, Contract, ContractSupplier, ExtensionOption
 from .audit import apply_changes, record, utcnow
-from .concurrency import check_version
 from .lookup import lock_contract, take_write_lock
 from .options import lapse_later_options
 from .sync import load_snapshot, refresh_deadlines

@@ -131,7 +131,7 @@ def render_feed(session: Session, feed: FeedSubscription, *, as_of: date,
     """The feed's calendar as its deadlines stand on `as_of` (the server's today)."""
     from ..calendar.events import AlarmPolicy, parse_alarms
     from ..calendar.ics_writer import write_calendar
-    from ..store.register_identity import origin_of
+    from ..calendar.origin import origin_of
 
     pieces: list[bytes] = []
     wanted = DeadlineFilter.from_json(feed.filters)

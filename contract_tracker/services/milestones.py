@@ -11,9 +11,9 @@ from ..domain.dates import Span
 from ..domain.limits import clean_text, column_length, computed_dates
 from ..enums import MilestoneStatus
 from ..errors import InvalidInput
+from ..store.concurrency import check_version
 from ..store.models import Milestone
 from .audit import apply_changes, record, utcnow
-from .concurrency import check_version
 from .lookup import get_milestone, lock_contract
 from .sync import refresh_deadlines
 from .validation import milestone_kind, milestone_status

@@ -12,9 +12,9 @@ from ..domain.lifecycle import option_windows
 from ..domain.limits import clean_text, computed_dates
 from ..enums import ContractStatus, OptionStatus
 from ..errors import InvalidInput, RuleViolation
+from ..store.concurrency import check_version
 from ..store.models import Contract, ExtensionOption
 from .audit import record, utcnow
-from .concurrency import check_version
 from .lookup import get_option, lock_contract, options_of
 from .sync import load_snapshot, refresh_deadlines
 

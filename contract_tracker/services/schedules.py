@@ -20,9 +20,9 @@ from ..domain.schedule_check import Finding, check
 from ..domain.templates import Template, get_template, template_for
 from ..domain.workdays import WorkingDays
 from ..enums import MilestoneStatus
+from ..store.concurrency import check_version
 from ..store.models import Milestone
 from .audit import record
-from .concurrency import check_version
 from .lookup import get_contract, lock_contract
 from .milestones import add_milestone, edit_milestone, milestones_of
 from .sync import load_snapshot

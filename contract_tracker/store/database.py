@@ -32,10 +32,9 @@ class RegisterSession(Session):
 
 def install_listeners() -> None:
     """Install the session listeners on RegisterSession (once; later calls do nothing)."""
-    from ..services import audit, concurrency
-    from . import change_marker
+    from . import audit_stamps, change_marker, concurrency
 
-    for name, listener in (*concurrency.LISTENERS, *audit.LISTENERS, *change_marker.LISTENERS):
+    for name, listener in (*concurrency.LISTENERS, *audit_stamps.LISTENERS, *change_marker.LISTENERS):
         if not event.contains(RegisterSession, name, listener):
             event.listen(RegisterSession, name, listener)
 
@@ -212,7 +211,7 @@ class Store:
         An UPDATE that matched no row because someone else changed the record first (the version
         columns guard every one) becomes a StaleEdit naming what they changed.
         """
-        from ..services.concurrency import read_versions, stale_after_race
+        from .concurrency import read_versions, stale_after_race
 
         with register_session(self.engine, expire_on_commit=False) as session:
             try:
@@ -221,7 +220,7 @@ class Store:
             except StaleDataError:
                 read = read_versions(session)
                 session.rollback()
-                raise stale_after_race(self.engine, read) from None
+                raise stale_after_race(register_session(self.engine), read) from None
             except BaseException:
                 session.rollback()
                 raise

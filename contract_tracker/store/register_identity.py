@@ -1,5 +1,5 @@
 """The register's identity: a random UUID made with the store (migration 0014) and carried by its
-backups. Calendar UIDs are built from it (calendar.Origin), so the same deadline keeps its UID in
+backups. Calendar UIDs are built from it (calendar.origin), so the same deadline keeps its UID in
 every export, feed and restored copy of this register, and no other register ever gives it."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel
 
-from ..calendar.events import Origin, contract_url_setting
 from ..errors import StoreUnavailable
 from .models import RegisterIdentity
 
@@ -34,8 +33,3 @@ def give_identity(connection: Connection | Session) -> str:
     connection.execute(_TABLE.delete())
     connection.execute(_TABLE.insert().values(id=1, identity=identity, created_at=datetime.now(UTC)))
     return identity
-
-
-def origin_of(session: Session, contract_url: str | None = None) -> Origin:
-    """The calendar origin of the register behind `session`, with contract links when configured."""
-    return Origin(register=read_identity(session), contract_url=contract_url_setting(contract_url))

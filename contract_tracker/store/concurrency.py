@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, StaleEdit
-from ..store.database import register_session
-from ..store.models import AuditEvent, Contract, ExtensionOption, Milestone
+from .models import AuditEvent, Contract, ExtensionOption, Milestone
 
 _READ = "contract_tracker.read_versions"
 SHOWN = 8  # changes listed in one message; the rest are counted
@@ -108,12 +106,12 @@ def _forget_read_versions(session: Session, transaction) -> None:
 LISTENERS = (("before_flush", _remember_read_versions), ("after_transaction_create", _forget_read_versions))
 
 
-def stale_after_race(engine: Engine, read_versions: dict) -> StaleEdit:
-    """The StaleEdit for a lost race, read from what the winner committed: the changes since the
-    contract version this session read or, when only an option or milestone was stale, the last
-    change made to it."""
+def stale_after_race(fresh_session: Session, read_versions: dict) -> StaleEdit:
+    """The StaleEdit for a lost race, read in a fresh session from what the winner committed: the
+    changes since the contract version this session read or, when only an option or milestone was
+    stale, the last change made to it."""
     models = {"contract": Contract, "option": ExtensionOption, "milestone": Milestone}
-    with register_session(engine) as fresh:
+    with fresh_session as fresh:
         for (entity, row_id), (contract_id, read) in sorted(read_versions.items()):
             current = fresh.get(models[entity], row_id)
             contract = fresh.get(Contract, contract_id)
