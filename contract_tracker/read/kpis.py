@@ -46,7 +46,7 @@ def kpi_shortfalls(session: Session) -> list[KpiStanding]:
         select(ContractKpi.contract_id, func.count()).group_by(col(ContractKpi.contract_id))).all()))
     award_met = set(session.exec(select(Milestone.contract_id).distinct().where(
         col(Milestone.kind).in_(sorted(AWARD_STEPS)), Milestone.status == MilestoneStatus.MET.value)).all())
-    standings = [KpiStanding(reference=c.reference, required=True, recorded=recorded[c.id],
+    standings = [KpiStanding(reference=c.reference, required=True, recorded=recorded[c.id or 0],
                              awarded=entered_into(c.status, c.id in award_met))
                  for c in contracts]
     return sorted((s for s in standings if s.short), key=lambda s: (not s.awarded, s.reference))

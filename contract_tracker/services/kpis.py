@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..domain.kpis import AWARD_STEPS, KpiStanding, award_step_met, entered_into, kpis_required
 from ..domain.limits import clean_text
@@ -31,7 +31,7 @@ ENTITY = "kpi"
 def kpis_of(session: Session, contract: Contract) -> list[ContractKpi]:
     """The contract's KPIs in the order they were added."""
     return list(session.exec(select(ContractKpi).where(ContractKpi.contract_id == contract.id)
-                             .order_by(ContractKpi.id)))
+                             .order_by(col(ContractKpi.id))))
 
 
 def _find(kpis: list[ContractKpi], name: str) -> ContractKpi | None:
@@ -59,6 +59,7 @@ def add_kpi(session: Session, reference: str, *, name: str, target: str = "", no
     existing = _find(kpis_of(session, contract), name)
     if existing is not None:
         raise InvalidInput(f"{contract.reference} already has a KPI named {existing.name!r}")
+    assert contract.id is not None  # a stored contract
     kpi = ContractKpi(contract_id=contract.id, name=name, target=target, note=note, updated_at=utcnow())
     session.add(kpi)
     session.flush()
