@@ -92,6 +92,17 @@ class MilestoneKind(StrEnum):
     OTHER = "other"
 
 
+class KpiRating(StrEnum):
+    """How a supplier performs against one KPI, in the words of the contract performance notice
+    (UK9, PA 2023 s.71)."""
+
+    GOOD = "good"
+    APPROACHING_TARGET = "approaching target"
+    REQUIRES_IMPROVEMENT = "requires improvement"
+    INADEQUATE = "inadequate"
+    OTHER = "other"  # a KPI the four ratings do not fit; the note says how it stands
+
+
 class DeadlineKind(StrEnum):
     """The kinds of dated obligation in the deadline stream."""
 

@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "contract": ("contract_cmds", "app", "Register, list, show, edit, terminate and re-procure contracts."),
     "option": ("option_cmds", "app", "Exercise or decline extension options."),
     "milestone": ("milestone_cmds", "app", "Add, list, edit and complete procurement and contract milestones."),
+    "kpi": ("kpi_cmds", "app", "A contract's key performance indicators (PA 2023 s.52): add, rate, list, remove, check."),
     "authority": ("authority_cmds", "app", "The authority's own settings (name, nation, expected spend, opt-outs) and notices."),
     "db": ("db_cmds", "app", "Look after the store: where it is, and upgrading its schema."),
     "demo": ("db_cmds", "demo", "Load the demo register (Warwickshire SEND mediation and others) into an empty store."),

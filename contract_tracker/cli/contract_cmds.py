@@ -22,6 +22,7 @@ from ..services import (
     term_between,
     terminate,
 )
+from ..services.kpis import award_warning
 from .context import console, context, emit_json, table
 from .parsing import day, money
 from .reprocure_cmds import reprocure
@@ -257,7 +258,10 @@ def edit(
         contract = edit_contract(session, reference, changes, suppliers=supplier, actor=cli.settings.user,
                                  expected_version=expect_version)
         detail = contract_detail(session, contract, as_of=cli.today)
+        warning = award_warning(session, contract.reference) if "status" in changes else ""
     typer.echo(f"updated {detail['reference']}: ends {detail['current_end'] or 'n/a'}")
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("terminate")

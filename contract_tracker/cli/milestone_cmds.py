@@ -11,6 +11,7 @@ from ..enums import MilestoneKind
 from ..errors import InvalidInput
 from ..read.views import milestone_row
 from ..services import add_milestone, complete_milestone, edit_milestone, get_contract, milestones_of
+from ..services.kpis import award_warning
 from .context import console, context, emit_json, table
 from .parsing import day, span
 
@@ -76,9 +77,12 @@ def edit(
     if not changes:
         raise InvalidInput("nothing to change: give at least one option (see --help)")
     with cli.store().session() as session:
-        edit_milestone(session, reference, milestone, changes, actor=cli.settings.user,
-                       expected_version=expect_version)
+        edited = edit_milestone(session, reference, milestone, changes, actor=cli.settings.user,
+                                expected_version=expect_version)
+        warning = award_warning(session, reference, step_kind=edited.kind) if "status" in changes else ""
     typer.echo(f"updated milestone {milestone} of {reference}")
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("done")
@@ -92,6 +96,9 @@ def done(
     cli = context(ctx)
     met_on = day(on, name="--on", today=cli.today) or cli.today
     with cli.store().session() as session:
-        complete_milestone(session, reference, milestone, met_on=met_on, today=cli.today, actor=cli.settings.user,
-                           expected_version=expect_version)
+        done = complete_milestone(session, reference, milestone, met_on=met_on, today=cli.today,
+                                  actor=cli.settings.user, expected_version=expect_version)
+        warning = award_warning(session, reference, step_kind=done.kind)
     typer.echo(f"milestone {milestone} of {reference} met on {met_on}")
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)

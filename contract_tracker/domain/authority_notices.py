@@ -35,6 +35,7 @@ from .dates import describe_span
 from .deadline_item import DeadlineItem
 from .durations import ONE_DAY, period_end
 from .finance import FinancialYear, financial_year_of
+from .kpis import kpis_required
 
 CITE_UK8 = "PA 2023 s.69"
 CITE_PAYMENTS = "PA 2023 s.70"
@@ -44,7 +45,6 @@ CITE_UK1 = "PA 2023 s.93"
 UK8_FROM = date(2025, 10, 1)  # s.69 came into force: the first reporting period began that day
 PAYMENTS_FROM = date(2025, 2, 24)  # the Act's commencement: no PA 2023 contract runs before it
 PAYMENT_OVER = Decimal("30000")
-KPI_OVER = Decimal("5000000")
 PIPELINE_OVER = Decimal("100000000")
 REPORT_DAYS = 30  # "the period of 30 days beginning with the last day" of the period (ss.69, 70)
 PIPELINE_DAYS = 56  # "within 56 days beginning with the first day" of the financial year (s.93)
@@ -226,9 +226,8 @@ def payments_over_notices(contracts: Iterable[RegisterContract], facts: Authorit
 def needs_kpis(contract: RegisterContract) -> bool:
     """A PA 2023 contract above £5 million that is not light-touch: it needs at least three KPIs and
     a yearly performance assessment (s.52, s.71)."""
-    value = contract.whole_life_value if contract.whole_life_value is not None else contract.annual_value
-    return (contract.regime == Regime.PA2023.value and not contract.light_touch
-            and value is not None and value > KPI_OVER)
+    return kpis_required(regime=contract.regime, light_touch=contract.light_touch,
+                         whole_life_value=contract.whole_life_value, annual_value=contract.annual_value)
 
 
 def kpi_assessments(contract: RegisterContract, today: date,

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from ..enums import ContractStatus, MilestoneKind, MilestoneStatus, Regime
 from .dates import describe_span
+from .kpis import CITE_KPIS, MIN_KPIS, KpiStanding
 from .lifecycle import current_end
 from .planning import meets, within
 from .snapshot import ContractSnapshot, MilestoneFacts
@@ -198,6 +199,19 @@ def _uk11(snapshot: ContractSnapshot, as_of: date) -> list[Finding]:
                     f"UK11 dated {_when(notice)}; due {window}.")]
 
 
+def _kpis(standing: KpiStanding | None) -> list[Finding]:
+    """At least three KPIs set before a contract over £5 million is entered into (s.52): broken once
+    it is awarded without them, a note while there is still time."""
+    if standing is None or not standing.required:
+        return []
+    if standing.short:
+        return [Finding("KPIs", CITE_KPIS, Outcome.BROKEN if standing.awarded else Outcome.NOTE,
+                        standing.problem() + ".")]
+    return [Finding("KPIs", CITE_KPIS, Outcome.OK,
+                    f"{standing.recorded} KPIs recorded; at least {MIN_KPIS} are set before a PA 2023 contract "
+                    "over £5 million (not light-touch) is entered into.")]
+
+
 def _covered_by_statute(snapshot: ContractSnapshot) -> set[MilestoneKind]:
     """Steps whose template minimum or maximum the statutory checks above already decide."""
     covered = set()
@@ -260,11 +274,12 @@ def _template(snapshot: ContractSnapshot, template: Template, calendar: WorkingD
 
 
 def check(snapshot: ContractSnapshot, template: Template | None, as_of: date,
-          calendar: WorkingDays | None = None) -> list[Finding]:
-    """Every finding for one contract: statute first, then the template."""
+          calendar: WorkingDays | None = None, kpis: KpiStanding | None = None) -> list[Finding]:
+    """Every finding for one contract: statute first (with its KPIs against s.52 when `kpis` is
+    given), then the template."""
     calendar = calendar or statutory_calendar()
     findings = [*_tendering(snapshot), *_standstill(snapshot, calendar), *_uk7(snapshot, as_of),
-                *_uk11(snapshot, as_of)]
+                *_uk11(snapshot, as_of), *_kpis(kpis)]
     if template is None:
         findings.append(Finding("order of steps", "none", Outcome.NOTE,
                                 "No schedule template fits this contract; give one to check the order of steps."))

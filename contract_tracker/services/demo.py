@@ -28,6 +28,7 @@ from . import (
     terminate,
 )
 from .finance import set_year_figures
+from .kpis import add_kpi, rate_kpi
 
 WARWICKSHIRE_REFERENCE = "WCC-SEND-MED-2025"
 WARWICKSHIRE_EXECUTIVE = "Executive Director for Children and Young People"
@@ -204,6 +205,7 @@ def _others(session: Session) -> None:
         annual_value=Decimal("2100000.00"), whole_life_value=Decimal("8400000.00"),
         suppliers=["Horizon Living Ltd"],
     )
+    _supported_living_kpis(session)
     _contract(  # an option declined: ends at the initial term
         session, reference="DEMO-LIB-2022", title="Library management system",
         buyer="Demo County Council", service_area="Communities", owner_role="Head of Libraries",
@@ -216,6 +218,26 @@ def _others(session: Session) -> None:
     _milestone(session, "DEMO-LIB-2022", MilestoneKind.MARKET_ENGAGEMENT,
                "Soft market testing for the regional library system", "15 Jan 2027",
                "Head of Libraries", met=False)
+
+
+# The largest PA 2023 contract of the demo (£8.4m whole life). Light-touch, so s.52 does not require
+# KPIs of it; the council sets three anyway, as Cabinet Office guidance encourages, and rates them.
+SUPPORTED_LIVING_KPIS = [
+    ("Support plans reviewed on time", "100% reviewed with the person within 6 months", None),
+    ("Personal outcomes achieved", "85% of agreed outcomes met or progressing at review",
+     ("approaching target", "79% at the six-month review; two new support workers in training")),
+    ("Staff turnover", "Below 25% a year", ("good", "18% over the first six months, annualised")),
+]
+
+
+def _supported_living_kpis(session: Session) -> None:
+    reference = "DEMO-SL-2026"
+    for name, target, rated in SUPPORTED_LIVING_KPIS:
+        add_kpi(session, reference, name=name, target=target, actor=DEMO_ACTOR)
+        if rated is not None:
+            rating, note = rated
+            rate_kpi(session, reference, name, rating=rating, on=date(2026, 10, 30), today=date(2026, 10, 30),
+                     note=note, actor=DEMO_ACTOR)
 
 
 def load_demo(session: Session) -> int:

@@ -19,7 +19,8 @@ from ..domain.deadlines import deadlines_for
 from ..domain.snapshot import ContractSnapshot
 from ..read.stream import is_open, is_overdue
 from ..store.database import current_revision, head_revision, register_session
-from ..store.models import BreakClause, Contract, Deadline, ExtensionOption, Milestone
+from ..store.models import BreakClause, Contract, ContractKpi, Deadline, ExtensionOption, Milestone
+from ..store.restore_checks import row_problem
 from ..store.snapshots import snapshot_of
 from .notices import notices_mismatch, refresh_authority_notices
 from .sync import SUPERSEDED, refresh_deadlines, wanted_content
@@ -73,6 +74,7 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
                     report.repaired += 1
                 else:
                     report.findings.append(f"{contract.reference}: deadlines not current: {problem}")
+        report.findings += _kpi_findings(session)
         problem = notices_mismatch(session)
         if problem:
             if repair:
@@ -86,6 +88,22 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
             report.open = session.exec(select(func.count()).select_from(Deadline).where(is_open(as_of))).one()
             report.overdue = session.exec(select(func.count()).select_from(Deadline).where(is_overdue(as_of))).one()
     return report
+
+
+def _kpi_findings(session: Session) -> list[str]:
+    """KPI rows the services would not have written (a rating not in the notice's words, a rating
+    with no day): written behind the services' back, they would mislead a UK9 assessment."""
+    findings = []
+    rows = session.exec(select(ContractKpi, Contract.reference)
+                        .join(Contract, col(Contract.id) == ContractKpi.contract_id)
+                        .order_by(Contract.reference, col(ContractKpi.id)))
+    for kpi, reference in rows:
+        problem = row_problem(ContractKpi, kpi.model_dump())
+        if problem:
+            findings.append(f"{reference}: KPI {kpi.name!r}: {problem}")
+            if len(findings) >= SHOWN:
+                break
+    return findings
 
 
 def _rewrite_deadlines(session: Session, contract: Contract) -> None:

@@ -35,7 +35,7 @@ BATCH = 2000
 # Checked row by row through their models; deadlines are derived, and checked against the facts.
 CHECKED_MODELS = (models.Contract, models.ContractSupplier, models.ExtensionOption, models.BreakClause,
                   models.Milestone, models.AuditEvent, models.ContractYearFigures, models.FeedSubscription,
-                  models.ImportedRecord)
+                  models.ImportedRecord, models.ContractKpi)
 
 Tables = Iterable[tuple[str, list[str], Iterator]]
 

@@ -23,6 +23,7 @@ from ..enums import MilestoneStatus
 from ..store.concurrency import check_version
 from ..store.models import Milestone
 from .audit import record
+from .kpis import kpi_standing
 from .lookup import get_contract, lock_contract
 from .milestones import add_milestone, edit_milestone, milestones_of
 from .sync import load_snapshot
@@ -99,4 +100,4 @@ def check_schedule(session: Session, reference: str, *, as_of: date,
     """Check a contract's milestones against statute and its template (reads only)."""
     contract = get_contract(session, reference)
     template = resolve_template(session, reference, template_key)
-    return template, check(load_snapshot(session, contract), template, as_of)
+    return template, check(load_snapshot(session, contract), template, as_of, kpis=kpi_standing(session, contract))

@@ -15,9 +15,9 @@ from ..domain.durations import ONE_DAY, Duration, parse_duration, period_end, su
 from ..domain.limits import MAX_OPTIONS, MAX_PERIOD_YEARS, clean_text
 from ..domain.money import parse_money
 from ..domain.statutory import assumed_regime
-from ..enums import BreakParty, ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
+from ..enums import BreakParty, ContractStatus, KpiRating, MilestoneKind, MilestoneStatus, Procedure, Regime
 from ..errors import InvalidInput
-from ..store.models import Contract, ContractSupplier
+from ..store.models import Contract, ContractKpi, ContractSupplier
 
 # More options than MAX_OPTIONS, or a period longer than MAX_PERIOD_YEARS (limits.py), is a typing
 # slip (a "99999 x 1y" cell), not a contract.
@@ -216,3 +216,28 @@ def milestone_name(name: str) -> str:
     if not name or not name.strip():
         raise InvalidInput("a milestone needs a name")
     return name.strip()
+
+
+KPI_NAME_LIMIT = ContractKpi.__table__.c.name.type.length
+KPI_TARGET_LIMIT = ContractKpi.__table__.c.target.type.length
+_RATINGS = {rating.value: rating.value for rating in KpiRating}
+
+
+def kpi_name(name: object) -> str:
+    """A KPI's name: required, one line, within its column."""
+    return clean_text(name, field="KPI name", max_length=KPI_NAME_LIMIT, required=True)
+
+
+def kpi_target(target: object) -> str:
+    """What the KPI aims at ("95% of journeys on time"): one line, within its column; may be empty."""
+    return clean_text(target, field="KPI target", max_length=KPI_TARGET_LIMIT)
+
+
+def kpi_rating(value: object) -> str:
+    """A rating as stored: one of KpiRating's words, in any case, with "-" or "_" for spaces."""
+    if isinstance(value, str):
+        words = " ".join(value.lower().replace("_", " ").replace("-", " ").split())
+        if words in _RATINGS:
+            return _RATINGS[words]
+    allowed = ", ".join(rating.value for rating in KpiRating)
+    raise InvalidInput(f"rating: {value!r:.60} is not one of: {allowed}")

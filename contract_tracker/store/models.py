@@ -320,3 +320,21 @@ class AuthorityNoticeDone(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     recorded_by: str = Field(default="", sa_type=String(200))
     recorded_at: datetime
+
+
+class ContractKpi(SQLModel, table=True):
+    """One key performance indicator of a contract (PA 2023 s.52), with its latest rating (s.71).
+
+    Earlier ratings are kept in the audit trail; the row holds the one a UK9 notice would report."""
+
+    __tablename__ = "contract_kpi"
+    __table_args__ = (UniqueConstraint("contract_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(sa_column=_fk("contract.id"))
+    name: str = Field(sa_type=String(200))
+    target: str = Field(default="", sa_type=String(1000))
+    rating: str | None = Field(default=None, sa_type=String(30))  # KpiRating; None: not rated yet
+    rated_on: date | None = None  # set with the rating
+    note: str = Field(default="", sa_type=Text)
+    updated_at: datetime

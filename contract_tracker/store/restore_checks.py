@@ -22,12 +22,22 @@ from sqlmodel import SQLModel
 from ..domain.durations import parse_duration
 from ..domain.finance import SpendBasis
 from ..domain.limits import BIGINT_MAX, INTEGER_MAX, text_problem
-from ..enums import BreakParty, ContractStatus, MilestoneKind, MilestoneStatus, OptionStatus, Procedure, Regime
+from ..enums import (
+    BreakParty,
+    ContractStatus,
+    KpiRating,
+    MilestoneKind,
+    MilestoneStatus,
+    OptionStatus,
+    Procedure,
+    Regime,
+)
 from ..errors import InvalidInput
 from ..files import loads_json
 from .models import (
     BreakClause,
     Contract,
+    ContractKpi,
     ContractSupplier,
     ContractYearFigures,
     ExtensionOption,
@@ -228,10 +238,18 @@ def _feed(row: FeedSubscription) -> str | None:
     return None if isinstance(filters, dict) else "its filters are not a JSON object"
 
 
+def _kpi(row: ContractKpi) -> str | None:
+    if not row.name.strip():
+        return "KPI name is empty"
+    if (row.rating is None) != (row.rated_on is None):
+        return "has a rating without the day it was rated, or a day without a rating"
+    return None if row.rating is None else _choice(row.rating, KpiRating, "rating")
+
+
 RULES: dict[type[SQLModel], Callable[[SQLModel], str | None]] = {
     Contract: _contract, ContractSupplier: lambda row: None if row.name.strip() else "supplier name is empty",
     ExtensionOption: _option, BreakClause: _break, Milestone: _milestone, ContractYearFigures: _figures,
-    FeedSubscription: _feed,
+    FeedSubscription: _feed, ContractKpi: _kpi,
 }
 
 
