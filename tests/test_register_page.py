@@ -93,3 +93,14 @@ def test_ties_within_a_contract_are_named_by_the_first_recorded_deadline(crowded
             assert row.next_deadline_title == due[0]
             checked += len(due) > 1
     assert checked >= 10  # the odd-numbered contracts have two deadlines that day
+
+
+def test_page_leaves_out_the_authoritys_own_notices(demo_store):
+    """The authority's notices are deadline rows of no contract: the page must not count them as
+    a contract (a NULL among the ids read once left the rest of the register out of the page)."""
+    from contract_tracker.services.notices import keep_notices_current
+
+    with demo_store.session() as session:
+        keep_notices_current(session, TODAY)
+        assert session.exec(select(Deadline).where(Deadline.contract_id.is_(None))).first() is not None
+    assert _assert_pages_match(demo_store, TODAY) == 10

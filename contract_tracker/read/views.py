@@ -8,7 +8,7 @@ from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..domain.durations import parse_duration, period_end
 from ..domain.lifecycle import (
@@ -225,7 +225,7 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
     while len(soonest) < limit:
         batch = session.exec(
             select(Deadline.contract_id, Deadline.due_date)
-            .where(is_open(as_of), Deadline.due_date >= since)
+            .where(is_open(as_of), Deadline.due_date >= since, col(Deadline.contract_id).is_not(None))
             .order_by(Deadline.due_date).limit(_PAGE_BATCH)
         ).all()
         for contract_id, due in batch:
@@ -236,7 +236,7 @@ def register_page(session: Session, *, as_of: date, limit: int = 200) -> Registe
         # by then is known, however many share that day.
         last = batch[-1][1]
         for contract_id in session.exec(select(Deadline.contract_id).where(
-                is_open(as_of), Deadline.due_date == last)):
+                is_open(as_of), Deadline.due_date == last, col(Deadline.contract_id).is_not(None))):
             soonest.setdefault(contract_id, last)
         since = last + timedelta(days=1)
     # Ties within a day go by reference as the database orders it, as register_rows does.
