@@ -222,9 +222,19 @@ class Backend:
                 _interrupt(dbapi)
 
     # Reads -----------------------------------------------------------------------------------
+    def _current(self) -> Store:
+        """The store, with the authority's own notices brought forward to the app's day first
+        (services.notices.bring_notices_current: on the first read of the day it works them out,
+        afterwards one primary-key read), so the app shows them as of its day whenever the
+        command line last ran, and follows the day if it changes."""
+        from contract_tracker.services.notices import bring_notices_current
+
+        bring_notices_current(self.store, self.today)
+        return self.store
+
     def register(self) -> list[RegisterRow]:
         """The whole register: seconds at national scale, so `interrupt_reads` can stop it."""
-        with self.store.session() as session, self._interruptible(session):
+        with self._current().session() as session, self._interruptible(session):
             return register_rows(session, as_of=self.today)
 
     def contract_index(self) -> list[tuple[str, str]]:
@@ -235,12 +245,12 @@ class Backend:
 
     def register_page(self, limit: int = 200) -> RegisterPage:
         """The register's first rows in its default order, quick at any size (views.register_page)."""
-        with self.store.session() as session:
+        with self._current().session() as session:
             return register_page(session, as_of=self.today, limit=limit)
 
     def contract(self, reference: str) -> dict:
         """The contract's detail (see views.contract_detail) with its audit history added."""
-        with self.store.session() as session:
+        with self._current().session() as session:
             contract = services.get_contract(session, reference)
             detail = contract_detail(session, contract, as_of=self.today)
             detail["history"] = [
@@ -270,12 +280,12 @@ class Backend:
         """Every procurement that must start in the next 24 months (forward_plan.forward_plan)."""
         from contract_tracker.domain.forward_plan import forward_plan, horizon_end
 
-        with self.store.session() as session:
+        with self._current().session() as session:
             starts = reprocurement_starts(session, as_of=self.today, until=horizon_end(self.today))
         return forward_plan(starts, self.today)
 
     def agenda(self, weeks: int | None = None) -> list[AgendaItem]:
-        with self.store.session() as session:
+        with self._current().session() as session:
             return agenda_items(session, as_of=self.today, weeks=weeks or self.agenda_weeks)
 
     def _planning_calendar(self):
@@ -327,7 +337,7 @@ class Backend:
         from contract_tracker.calendar.origin import origin_of
         from contract_tracker.files import open_atomically
 
-        with self.store.session() as session, open_atomically(path) as out:
+        with self._current().session() as session, open_atomically(path) as out:
             rows = calendar_rows(session, scope.wanted, as_of=self.today)
             if scope.only is not None:
                 rows = (r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only)
