@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from contract_tracker import services
 from contract_tracker.calendar.feeds import DeadlineFilter
+from contract_tracker.domain.deadline_item import AUTHORITY_KINDS
 from contract_tracker.errors import DomainError
 from contract_tracker.read.agenda import AgendaItem, agenda_items
 from contract_tracker.read.views import (
@@ -47,8 +48,11 @@ if TYPE_CHECKING:
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
 
-__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "Backend", "ContractFields", "RegisterRow", "describe_error",
-           "status_matches"]
+__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "OPT_OUT_KINDS", "Backend", "ContractFields", "RegisterRow",
+           "describe_error", "status_matches"]
+
+# The notices an authority may opt out of (services.authority), for the settings dialog's boxes.
+OPT_OUT_KINDS: tuple[str, ...] = tuple(sorted(AUTHORITY_KINDS))
 
 # What a change can fail with that a person should read: refusals, the database, files.
 CHANGE_ERRORS = (DomainError, DBAPIError, OSError)
@@ -122,6 +126,26 @@ class SchedulePreview:
     @property
     def ok(self) -> bool:
         return all(row.ok for row in self.rows)
+
+
+@dataclass(frozen=True)
+class AuthorityInput:
+    """The authority's settings as the dialog gives them (what `authority set` takes): the
+    expected spend as typed ("" unsets it), the nation a code or ""."""
+
+    name: str
+    nation: str
+    expected_spend: str
+    opt_outs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoticeDone:
+    """One of the authority's notices published: the day and a note (e.g. where)."""
+
+    key: str  # as `authority notices` names it, e.g. "UK8 2026/27-H1"
+    on: date
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -412,6 +436,33 @@ class Backend:
             value = "" if result.annual_value is None else f", £{result.annual_value:,.0f} a year as a first estimate"
             return (f"Planned {result.successor.reference} from {result.start:%-d %b %Y}: "
                     f"{len(result.applied.plan.steps)} milestones{value}")
+
+    # The authority ----------------------------------------------------------------------------
+    def authority(self) -> dict:
+        """The authority's settings as stored (services.authority.AuthorityView.as_dict)."""
+        from contract_tracker.services.authority import authority_settings
+
+        with self.store.session() as session:
+            return authority_settings(session).as_dict()
+
+    def set_authority(self, values: AuthorityInput) -> dict:
+        """Save the settings (audited, only what changed); the notices are worked out again."""
+        from contract_tracker.services.authority import set_authority
+
+        with self.store.session() as session:
+            view = set_authority(session, actor=self._actor, today=self.today, name=values.name,
+                                 nation=values.nation, expected_spend=values.expected_spend,
+                                 opt_outs=list(values.opt_outs))
+            return view.as_dict()
+
+    def notice_done(self, done: NoticeDone) -> str:
+        """Record one of the authority's notices published (services.notices); its title."""
+        from contract_tracker.services.notices import record_notice_done
+
+        with self.store.session() as session:
+            row = record_notice_done(session, done.key, done_on=done.on, today=self.today, note=done.note,
+                                     actor=self._actor)
+            return row.title
 
     def apply_schedule(self, reference: str, choice: ScheduleChoice, version: int | None = None) -> None:
         with self.store.session() as session:
