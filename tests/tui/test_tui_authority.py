@@ -10,7 +10,6 @@ import pytest
 from sqlmodel import select
 from textual.command import CommandPalette
 from textual.widgets import Checkbox, DataTable, Input, Select
-from tui_helpers import error_text, field_errors, notifications, text_of
 
 from contract_tracker.services import ContractFields, register_contract
 from contract_tracker.services.authority import authority_settings, set_authority
@@ -22,6 +21,7 @@ from contract_tracker.tui.screens.agenda import AgendaScreen
 from contract_tracker.tui.screens.authority import AuthorityScreen
 from contract_tracker.tui.screens.help import HelpScreen
 from contract_tracker.tui.screens.notice_done import NoticeDoneScreen
+from tui_helpers import error_text, field_errors, notifications, text_of
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 40)
@@ -63,7 +63,8 @@ async def test_the_app_opened_on_a_later_day_shows_the_new_notice_in_the_agenda(
     async with app.run_test(size=SIZE) as pilot:
         agenda = await to_agenda(app, pilot, settle)
         assert "UK1 2026/27" in notices_on_agenda(agenda)
-        shown = [str(agenda.query_one(DataTable).get_row_at(i)[3]) for i in range(agenda.query_one(DataTable).row_count)]
+        table = agenda.query_one(DataTable)
+        shown = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         assert "Publish the pipeline notice (UK1) for 2026/27" in shown
     with store.session() as session:
         assert notices_as_of(session) == date(2026, 4, 1)
