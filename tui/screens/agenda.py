@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -125,7 +126,7 @@ class AgendaScreen(Screen):
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return self.shown.get(str(row_key.value))
 
     def action_notice_done(self) -> None:
