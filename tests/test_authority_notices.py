@@ -224,3 +224,17 @@ def test_every_key_follows_from_the_identity():
     assert {n.item.kind for n in notices} == {DeadlineKind.UK8_DUE, DeadlineKind.PAYMENTS_DUE,
                                               DeadlineKind.UK9_DUE, DeadlineKind.UK1_DUE}
     assert all(notice_key(n.item.kind.value, n.item.ordinal, n.contract_reference) == n.key for n in notices)
+
+
+def test_the_pipeline_notice_names_what_to_publish():
+    facts = AuthorityFacts(expected_spend=Decimal("150000000"))
+    many = [f"REF-{n}" for n in range(1, 8)]
+    first, _ = of_kind(authority_notices([], facts, TODAY, pipeline=many), DeadlineKind.UK1_DUE)
+    assert ("7 contracts over £2 million to start in the next 18 months, REF-1, REF-2, REF-3, REF-4, REF-5 "
+            "and 2 more; the full list: `contract-tracker report pipeline --uk1`.") in first.item.action
+    none, _ = of_kind(authority_notices([], facts, TODAY, pipeline=[]), DeadlineKind.UK1_DUE)
+    assert "lists no contract over £2 million" in none.item.action
+    assert "`contract-tracker report pipeline --uk1`" in none.item.action
+    done = {"UK1 2026/27": NoticeDone(done_on=date(2026, 5, 1))}
+    published, coming = of_kind(authority_notices([], facts, TODAY, done, pipeline=many), DeadlineKind.UK1_DUE)
+    assert "REF-1" not in published.item.action and "REF-1" in coming.item.action

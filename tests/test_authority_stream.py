@@ -224,3 +224,39 @@ def test_db_check_finds_and_repairs_notices_edited_behind_its_back(register):
     assert check_store(register.engine).ok
     with register.session() as session:
         assert rows_of(session, UK8)[0].due_date == date(2026, 4, 29)
+
+
+def test_the_uk1_notice_says_what_to_publish_and_follows_any_contracts_change(register):
+    """The UK1 description lists what `report pipeline --uk1` lists (count, first references, the
+    command); a PCR 2015 contract's change alters it at once, so the store stays sound."""
+    from contract_tracker.domain.authority_notices import PIPELINE_COMMAND
+    from contract_tracker.read.reports import pipeline_report
+    from contract_tracker.read.reports.pipeline import UK1_THRESHOLD
+
+    uk1_kind = DeadlineKind.UK1_DUE.value
+    with register.session() as session:
+        add(session, "PCR-1", regime="PCR2015", start_date=date(2024, 1, 1), whole_life_value=Decimal("3000000"))
+        set_authority(session, actor="officer", today=TODAY, expected_spend="£150,000,000")
+        listed = pipeline_report(session, as_of=TODAY, win=window(TODAY, "18m"), filters=Filters(),
+                                 over=UK1_THRESHOLD).rows
+        assert [row["reference"] for row in listed] == ["PCR-1", "BIG-1"]
+        uk1 = rows_of(session, uk1_kind)
+        assert len(uk1) == 2
+        for row in uk1:
+            assert ("2 contracts over £2 million to start in the next 18 months, PCR-1, BIG-1; "
+                    f"the full list: `{PIPELINE_COMMAND}`.") in row.action
+        edit_contract(session, "PCR-1", {"whole_life_value": Decimal("1500000")}, actor="officer")
+        assert all("1 contract over £2 million to start in the next 18 months, BIG-1;" in row.action
+                   for row in rows_of(session, uk1_kind))
+        record_notice_done(session, "UK1 2026/27", done_on=date(2026, 5, 20), today=TODAY, actor="officer")
+        done, still_open = rows_of(session, uk1_kind)
+        assert "BIG-1" not in done.action and "Published 20 May 2026." in done.action
+        assert "BIG-1" in still_open.action
+    assert check_store(register.engine, as_of=TODAY).ok
+    with register.session() as session:  # what reaches calendars: the event's description
+        rows = list(calendar_rows(session, DeadlineFilter(kinds=(uk1_kind,)), as_of=TODAY))
+        chunks: list[bytes] = []
+        write_calendar(chunks.append, iter(rows), origin=origin_of(session), name="UK1", description="",
+                       alarms=AlarmPolicy())
+    descriptions = [str(event["DESCRIPTION"]) for event in Calendar.from_ical(b"".join(chunks)).walk("VEVENT")]
+    assert any("BIG-1" in text and PIPELINE_COMMAND in text for text in descriptions), descriptions

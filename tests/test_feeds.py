@@ -268,3 +268,75 @@ def test_migration_0004_creates_and_drops_the_feed_table(tmp_path):
         assert {"name", "filters", "alarms", "token_hash", "created_at", "revoked_at"} <= columns
     finally:
         store.close()
+
+
+# The authority's own notices, brought forward to the day a feed is served --------------------
+def _serve_on(store, clock: dict):
+    from contract_tracker.calendar.feed_server import create_app, start_app_in_thread
+
+    return start_app_in_thread(create_app(store, today=lambda: clock["day"]))
+
+
+def _notices_as_of(store):
+    from contract_tracker.services.notices import notices_as_of
+
+    with store.session() as session:
+        return notices_as_of(session)
+
+
+def _summaries(body: bytes) -> list[str]:
+    return sorted(str(event["SUMMARY"]) for event in parse(body).walk("VEVENT"))
+
+
+def test_a_feed_shows_the_authoritys_uk8_notices_though_no_command_worked_them_out(demo_store):
+    """The demo loaded without a day: no notice in the stream until a reader with a day asks."""
+    _, token = _create(demo_store, name="Notices", filters=DeadlineFilter(kinds=("UK8 due",)))
+    assert _notices_as_of(demo_store) is None
+    running = _serve_on(demo_store, {"day": date(2026, 11, 22)})
+    try:
+        served = httpx.get(f"{running.url}/feeds/{token}.ics")
+    finally:
+        running.stop()
+    assert served.status_code == 200
+    summaries = _summaries(served.content)
+    assert any("UK8) for 1 Oct 2026 – 31 Mar 2027" in summary for summary in summaries), summaries
+    assert _notices_as_of(demo_store) == date(2026, 11, 22)
+
+
+def test_a_feed_served_on_a_later_day_brings_the_notices_forward_and_304s_within_a_day(store):
+    """Notices last worked out on 31 Mar 2027 (a report run that day); a server left running serves
+    1 Apr 2027 with the next year's UK1 pipeline notice, and answers 304 while nothing changes."""
+    from contract_tracker.services import ContractFields, register_contract
+    from contract_tracker.services.authority import set_authority
+    from contract_tracker.store.change_marker import current_token
+
+    with store.session() as session:
+        register_contract(session, ContractFields(
+            reference="PA-1", title="Day services", start_date=date(2025, 10, 1), initial_term="5y",
+            regime="PA2023", annual_value=100000), actor="test officer")
+        set_authority(session, actor="test officer", today=date(2027, 3, 31), expected_spend="£120,000,000")
+    _, token = _create(store, name="Notices", filters=DeadlineFilter(kinds=("UK8 due", "UK1 due")))
+    clock = {"day": date(2027, 3, 31)}
+    running = _serve_on(store, clock)
+    url = f"{running.url}/feeds/{token}.ics"
+    try:
+        first = httpx.get(url)
+        assert first.status_code == 200
+        uk1 = [s for s in _summaries(first.content) if "UK1" in s]
+        assert [s.split(" for ")[1].split(",")[0] for s in uk1] == ["2026/27", "2027/28"]
+        assert any("UK8) for 1 Oct 2027 – 31 Mar 2028" in s for s in _summaries(first.content))
+        with store.session() as session:
+            token_before = current_token(session)
+        again = httpx.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+        with store.session() as session:  # the same day: checked, nothing written
+            assert current_token(session) == token_before
+
+        clock["day"] = date(2027, 4, 1)
+        later = httpx.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert later.status_code == 200 and later.headers["etag"] != first.headers["etag"]
+        assert any("UK1) for 2028/29" in s for s in _summaries(later.content)), _summaries(later.content)
+        assert _notices_as_of(store) == date(2027, 4, 1)
+        assert httpx.get(url, headers={"If-None-Match": later.headers["etag"]}).status_code == 304
+    finally:
+        running.stop()

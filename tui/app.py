@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 from contract_tracker.errors import StaleEdit
 
-from .backend import CHANGE_ERRORS, Backend, ExportScope, describe_error
+from .backend import CHANGE_ERRORS, AuthorityInput, Backend, ExportScope, describe_error
 from .commands import ContractCommands, TrackerCommands
 from .messages import Change, Changed, ChangeFailed
 from .screens.agenda import AgendaScreen
+from .screens.authority import AuthorityScreen
 from .screens.contract import ContractScreen
 from .screens.export_ics import ExportScreen
 from .screens.help import HelpScreen
@@ -51,6 +52,8 @@ class ContractTrackerApp(App[None]):
         Binding("f3", "go('agenda')", "Agenda", id="app.agenda"),
         Binding("f4", "go('plan')", "Plan", id="app.plan"),
         Binding("f5", "reload", "Refresh", id="app.refresh"),
+        # Not in the footer (it would crowd every screen's); the help and the palette list it.
+        Binding("f6", "authority", "Authority settings", id="app.authority", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -77,6 +80,25 @@ class ContractTrackerApp(App[None]):
         """The keys of the screen shown (a dialog's, when one is open)."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_authority(self) -> None:
+        """The authority's settings (name, nation, expected spend, opt-outs), read, then in a dialog."""
+        if not isinstance(self.screen, AuthorityScreen):
+            self._open_authority()
+
+    @work(thread=True, exclusive=True, group="authority-read")
+    def _open_authority(self) -> None:
+        try:
+            current = self.backend.authority()
+        except CHANGE_ERRORS as error:
+            self.call_from_thread(self.notify, f"Could not read the authority's settings: {describe_error(error)}",
+                                  severity="error")
+            return
+
+        def save(values: AuthorityInput) -> Change:
+            return Change("The authority's settings saved; its notices worked out again",
+                          lambda backend: backend.set_authority(values))
+        self.call_from_thread(self.push_screen, AuthorityScreen(current, save=save))
 
     def action_reload(self) -> None:
         """Re-read the store: shows changes other people made since the screens loaded."""

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from contract_tracker import services
 from contract_tracker.calendar.feeds import DeadlineFilter
+from contract_tracker.domain.deadline_item import AUTHORITY_KINDS
 from contract_tracker.errors import DomainError
 from contract_tracker.read.agenda import AgendaItem, agenda_items
 from contract_tracker.read.views import (
@@ -47,8 +48,11 @@ if TYPE_CHECKING:
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
 
-__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "Backend", "ContractFields", "RegisterRow", "describe_error",
-           "status_matches"]
+__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "OPT_OUT_KINDS", "Backend", "ContractFields", "RegisterRow",
+           "describe_error", "status_matches"]
+
+# The notices an authority may opt out of (services.authority), for the settings dialog's boxes.
+OPT_OUT_KINDS: tuple[str, ...] = tuple(sorted(AUTHORITY_KINDS))
 
 # What a change can fail with that a person should read: refusals, the database, files.
 CHANGE_ERRORS = (DomainError, DBAPIError, OSError)
@@ -122,6 +126,26 @@ class SchedulePreview:
     @property
     def ok(self) -> bool:
         return all(row.ok for row in self.rows)
+
+
+@dataclass(frozen=True)
+class AuthorityInput:
+    """The authority's settings as the dialog gives them (what `authority set` takes): the
+    expected spend as typed ("" unsets it), the nation a code or ""."""
+
+    name: str
+    nation: str
+    expected_spend: str
+    opt_outs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoticeDone:
+    """One of the authority's notices published: the day and a note (e.g. where)."""
+
+    key: str  # as `authority notices` names it, e.g. "UK8 2026/27-H1"
+    on: date
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,9 +246,19 @@ class Backend:
                 _interrupt(dbapi)
 
     # Reads -----------------------------------------------------------------------------------
+    def _current(self) -> Store:
+        """The store, with the authority's own notices brought forward to the app's day first
+        (services.notices.bring_notices_current: on the first read of the day it works them out,
+        afterwards one primary-key read), so the app shows them as of its day whenever the
+        command line last ran, and follows the day if it changes."""
+        from contract_tracker.services.notices import bring_notices_current
+
+        bring_notices_current(self.store, self.today)
+        return self.store
+
     def register(self) -> list[RegisterRow]:
         """The whole register: seconds at national scale, so `interrupt_reads` can stop it."""
-        with self.store.session() as session, self._interruptible(session):
+        with self._current().session() as session, self._interruptible(session):
             return register_rows(session, as_of=self.today)
 
     def contract_index(self) -> list[tuple[str, str]]:
@@ -235,12 +269,12 @@ class Backend:
 
     def register_page(self, limit: int = 200) -> RegisterPage:
         """The register's first rows in its default order, quick at any size (views.register_page)."""
-        with self.store.session() as session:
+        with self._current().session() as session:
             return register_page(session, as_of=self.today, limit=limit)
 
     def contract(self, reference: str) -> dict:
         """The contract's detail (see views.contract_detail) with its audit history added."""
-        with self.store.session() as session:
+        with self._current().session() as session:
             contract = services.get_contract(session, reference)
             detail = contract_detail(session, contract, as_of=self.today)
             detail["history"] = [
@@ -270,12 +304,12 @@ class Backend:
         """Every procurement that must start in the next 24 months (forward_plan.forward_plan)."""
         from contract_tracker.domain.forward_plan import forward_plan, horizon_end
 
-        with self.store.session() as session:
+        with self._current().session() as session:
             starts = reprocurement_starts(session, as_of=self.today, until=horizon_end(self.today))
         return forward_plan(starts, self.today)
 
     def agenda(self, weeks: int | None = None) -> list[AgendaItem]:
-        with self.store.session() as session:
+        with self._current().session() as session:
             return agenda_items(session, as_of=self.today, weeks=weeks or self.agenda_weeks)
 
     def _planning_calendar(self):
@@ -327,7 +361,7 @@ class Backend:
         from contract_tracker.calendar.origin import origin_of
         from contract_tracker.files import open_atomically
 
-        with self.store.session() as session, open_atomically(path) as out:
+        with self._current().session() as session, open_atomically(path) as out:
             rows = calendar_rows(session, scope.wanted, as_of=self.today)
             if scope.only is not None:
                 rows = (r for r in rows if (r.contract_reference, r.kind, r.due_date, r.title) in scope.only)
@@ -402,6 +436,33 @@ class Backend:
             value = "" if result.annual_value is None else f", £{result.annual_value:,.0f} a year as a first estimate"
             return (f"Planned {result.successor.reference} from {result.start:%-d %b %Y}: "
                     f"{len(result.applied.plan.steps)} milestones{value}")
+
+    # The authority ----------------------------------------------------------------------------
+    def authority(self) -> dict:
+        """The authority's settings as stored (services.authority.AuthorityView.as_dict)."""
+        from contract_tracker.services.authority import authority_settings
+
+        with self.store.session() as session:
+            return authority_settings(session).as_dict()
+
+    def set_authority(self, values: AuthorityInput) -> dict:
+        """Save the settings (audited, only what changed); the notices are worked out again."""
+        from contract_tracker.services.authority import set_authority
+
+        with self.store.session() as session:
+            view = set_authority(session, actor=self._actor, today=self.today, name=values.name,
+                                 nation=values.nation, expected_spend=values.expected_spend,
+                                 opt_outs=list(values.opt_outs))
+            return view.as_dict()
+
+    def notice_done(self, done: NoticeDone) -> str:
+        """Record one of the authority's notices published (services.notices); its title."""
+        from contract_tracker.services.notices import record_notice_done
+
+        with self.store.session() as session:
+            row = record_notice_done(session, done.key, done_on=done.on, today=self.today, note=done.note,
+                                     actor=self._actor)
+            return row.title
 
     def apply_schedule(self, reference: str, choice: ScheduleChoice, version: int | None = None) -> None:
         with self.store.session() as session:

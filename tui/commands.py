@@ -19,6 +19,8 @@ class TrackerCommands(Provider):
             ("Plan", "Procurements to start in the next 24 months, by financial year (F4)",
              partial(app.action_go, "plan")),
             ("Refresh", "Re-read the store to show other people's changes (F5)", app.action_reload),
+            ("Authority settings", "Name, nation, expected spend and the notices it opts out of (F6)",
+             app.action_authority),
             ("Help", "Keys and what each screen shows (F1)", app.action_help),
         ]
         screen_commands = getattr(self.screen, "palette_commands", None)

@@ -28,6 +28,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..services.feeds import FeedCache, RenderedFeed, feed_for_token
+from ..services.notices import bring_notices_current
 from ..store.database import Store
 from . import ics_writer  # noqa: F401 - loaded (with icalendar) when the server starts, not on the first request
 from .feed_guard import Guard, Limits, guarded_protocol
@@ -66,19 +67,25 @@ def create_app(store: Store, *, contract_url: str | None = None,
     """The ASGI app, reading feeds from `store` (one short session per request). `contract_url`
     (checked by calendar.contract_url_setting) links each event to its contract's page. Each feed
     shows its deadlines as they stand on `today()`, asked afresh for every request (a server runs
-    for days)."""
+    for days), with the authority's own notices brought forward to that day first (the first
+    request of a day works them out; the others find them current in one primary-key read)."""
     cache = FeedCache(contract_url=contract_url)
 
     # A plain function: Starlette runs it in its thread pool, so database work never blocks the loop.
     def feed(request: Request) -> Response:
         token = request.path_params["token"]
+        day = today()
+        try:
+            bring_notices_current(store, day)
+        except Exception as error:  # the feed as stored is still worth serving
+            log.warning("could not bring the authority's notices up to %s (%s)", day, type(error).__name__)
         try:
             with store.session() as session:
                 subscription = feed_for_token(session, token)
                 if subscription is None:
                     log.info("%s feed: unknown or revoked token -> 404", request.method)
                     return _not_found()
-                rendered = cache.render(session, subscription, as_of=today())
+                rendered = cache.render(session, subscription, as_of=day)
                 label = f"{subscription.id} ({subscription.name})"
         except Exception as error:
             log.error("%s feed: could not build the calendar (%s)", request.method, type(error).__name__)

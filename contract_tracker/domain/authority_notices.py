@@ -25,7 +25,7 @@ Ireland authorities) opts out by setting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -50,6 +50,8 @@ REPORT_DAYS = 30  # "the period of 30 days beginning with the last day" of the p
 PIPELINE_DAYS = 56  # "within 56 days beginning with the first day" of the financial year (s.93)
 
 UK9_ON_END = 0  # the ordinal of the assessment on the contract's end; yearly ones count from 1
+PIPELINE_COMMAND = "contract-tracker report pipeline --uk1"  # the full list a UK1 notice publishes
+PIPELINE_NAMED = 5  # references a UK1 notice's description names before "and N more"
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,24 @@ def _uk9(contract: RegisterContract, ordinal: int, first: date, last: date, what
     return AuthorityNotice(key=key, contract_id=contract.id, contract_reference=contract.reference, item=item)
 
 
-def pipeline_notices(facts: AuthorityFacts, today: date,
-                     done: Mapping[str, NoticeDone]) -> Iterable[AuthorityNotice]:
-    """UK1 for this financial year and the next, while the expected spend is over £100 million."""
+def pipeline_list(references: Sequence[str]) -> str:
+    """What a UK1 notice lists, in a sentence: how many contracts, the first few references and the
+    command that gives them all."""
+    if not references:
+        return (f" The register now lists no contract over £2 million to start in the next 18 months; "
+                f"check with `{PIPELINE_COMMAND}`.")
+    named = ", ".join(references[:PIPELINE_NAMED])
+    more = f" and {len(references) - PIPELINE_NAMED} more" if len(references) > PIPELINE_NAMED else ""
+    count = "1 contract" if len(references) == 1 else f"{len(references)} contracts"
+    return (f" To publish, as the register now stands: {count} over £2 million to start in the next 18 months, "
+            f"{named}{more}; the full list: `{PIPELINE_COMMAND}`.")
+
+
+def pipeline_notices(facts: AuthorityFacts, today: date, done: Mapping[str, NoticeDone],
+                     pipeline: Sequence[str] | None = None) -> Iterable[AuthorityNotice]:
+    """UK1 for this financial year and the next, while the expected spend is over £100 million.
+    `pipeline`: the references `report pipeline --uk1` lists as of `today`, named in each open
+    notice's description (one recorded done keeps the text it was published with, less the list)."""
     if (facts.expected_spend is None or facts.expected_spend <= PIPELINE_OVER
             or DeadlineKind.UK1_DUE.value in facts.opt_outs):
         return
@@ -279,19 +296,29 @@ def pipeline_notices(facts: AuthorityFacts, today: date,
             title=f"Publish the pipeline notice (UK1) for {year.label}",
             action=(f"The authority expects to spend over £100 million on public contracts in {year.label}: "
                     f"publish a pipeline notice within 56 days of 1 April, by {_day(due)} ({CITE_UK1}), listing "
-                    f"the contracts over £2 million it expects to advertise in the next 18 months "
-                    f"(`report pipeline --uk1`).{_done_text(record)}"),
+                    f"the contracts over £2 million it expects to advertise in the next 18 months."
+                    f"{_listed(pipeline, record)}{_done_text(record)}"),
             owner="", state=_state(record))
         yield AuthorityNotice(key=key, contract_id=None, contract_reference="", item=item)
 
 
+def _listed(pipeline: Sequence[str] | None, record: NoticeDone | None) -> str:
+    if record is not None:
+        return ""
+    if pipeline is None:
+        return f" The list: `{PIPELINE_COMMAND}`."
+    return pipeline_list(pipeline)
+
+
 def authority_notices(contracts: Iterable[RegisterContract], facts: AuthorityFacts, today: date,
-                      done: Mapping[str, NoticeDone] | None = None) -> list[AuthorityNotice]:
-    """Every notice of the authority, ordered by date then kind."""
+                      done: Mapping[str, NoticeDone] | None = None,
+                      pipeline: Sequence[str] | None = None) -> list[AuthorityNotice]:
+    """Every notice of the authority, ordered by date then kind. `pipeline`: the references of the
+    contracts a UK1 notice lists (see pipeline_notices)."""
     register = list(contracts)
     records: Mapping[str, NoticeDone] = done or {}
     notices = [*payments_compliance_notices(register, facts, today, records),
                *payments_over_notices(register, facts, today, records),
                *(notice for contract in register for notice in kpi_assessments(contract, today, records)),
-               *pipeline_notices(facts, today, records)]
+               *pipeline_notices(facts, today, records, pipeline)]
     return sorted(notices, key=lambda n: (n.item.due_date, n.item.kind, n.contract_reference, n.item.ordinal))

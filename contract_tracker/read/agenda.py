@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from ..domain.deadline_item import INFORMATIONAL
+from ..domain.authority_notices import notice_key
+from ..domain.deadline_item import AUTHORITY_KINDS, INFORMATIONAL
 from ..store.models import Deadline
 from .stream import is_open
 
@@ -54,6 +55,7 @@ class AgendaItem:
     due_date: date
     days_left: int
     overdue: bool
+    notice: str = ""  # one of the authority's own notices: its name, to record it done (e.g. "UK8 2026/27-H1")
 
 
 def agenda_items(session: Session, *, as_of: date, weeks: int = 12, owner: str | None = None) -> list[AgendaItem]:
@@ -70,6 +72,7 @@ def agenda_items(session: Session, *, as_of: date, weeks: int = 12, owner: str |
             reference=row.contract_reference, contract_title=row.contract_title, kind=row.kind,
             title=row.title, action=row.action, owner=row.owner, start_date=row.start_date,
             due_date=row.due_date, days_left=(row.due_date - as_of).days, overdue=overdue,
+            notice=notice_key(row.kind, row.ordinal, row.contract_reference) if row.kind in AUTHORITY_KINDS else "",
         ))
     return sorted(items, key=lambda item: (not item.overdue, item.due_date))
 

@@ -8,13 +8,21 @@ rows no longer called for kept as superseded). Every reader then finds them in t
 
 from __future__ import annotations
 
+import threading
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..domain.authority_notices import NoticeDone, RegisterContract, authority_notices, notice_key
+from ..domain.authority_notices import (
+    PIPELINE_OVER,
+    NoticeDone,
+    RegisterContract,
+    authority_notices,
+    notice_key,
+)
 from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.limits import clean_text
 from ..enums import ContractStatus, DeadlineKind, Regime
@@ -22,6 +30,9 @@ from ..errors import InvalidInput, NotFound
 from ..store.models import AuthorityNoticeDone, AuthoritySettings, Contract, Deadline
 from .audit import record_authority, utcnow
 from .sync import CONTENT, SUPERSEDED, reconcile, row_content
+
+if TYPE_CHECKING:
+    from ..store.database import Store
 
 AUTHORITY_TITLE = "The authority"  # the contract title of a notice about no one contract
 _END = DeadlineKind.CONTRACT_END.value
@@ -101,7 +112,8 @@ def wanted_notices(session: Session, today: date) -> dict[Identity, dict[str, An
 
     view = authority_settings(session)
     contracts, details = _register(session)
-    notices = authority_notices(contracts, view.facts(), today, _done(session))
+    pipeline = pipeline_references(session, today) if lists_pipeline(session) else None
+    notices = authority_notices(contracts, view.facts(), today, _done(session), pipeline)
     title = view.name or AUTHORITY_TITLE
     wanted: dict[Identity, dict[str, Any]] = {}
     for notice in notices:
@@ -109,6 +121,25 @@ def wanted_notices(session: Session, today: date) -> dict[Identity, dict[str, An
         wanted[notice.contract_id, notice.item.kind.value, notice.item.ordinal] = row_content(
             notice.item, reference=notice.contract_reference, title=contract_title, service_area=area)
     return wanted
+
+
+def lists_pipeline(session: Session) -> bool:
+    """Whether UK1 notices are due (an expected spend over £100 million, no opt-out): then each
+    one lists the register's pipeline, which any contract's change may alter."""
+    row = session.get(AuthoritySettings, 1)
+    return (row is not None and row.expected_spend is not None and row.expected_spend > PIPELINE_OVER
+            and DeadlineKind.UK1_DUE.value not in row.opt_outs.split(","))
+
+
+def pipeline_references(session: Session, today: date) -> list[str]:
+    """The references `report pipeline --uk1` lists as of `today`, in its order: what a UK1 notice
+    publishes (the report's own query, so the notice and the command always agree)."""
+    from ..read.reports import Filters, pipeline_report, window
+    from ..read.reports.pipeline import UK1_THRESHOLD, UK1_WITHIN
+
+    report = pipeline_report(session, as_of=today, win=window(today, UK1_WITHIN), filters=Filters(),
+                             over=UK1_THRESHOLD)
+    return [row["reference"] for row in report.rows]
 
 
 def notices_mismatch(session: Session) -> str:
@@ -139,10 +170,38 @@ def notices_mismatch(session: Session) -> str:
 def keep_notices_current(session: Session, today: date) -> int:
     """Work the notices out as of `today` when they were last worked out as of another day (so the
     notices with no other end move on with the calendar); 0 when nothing needed doing."""
-    row = session.get(AuthoritySettings, 1)
-    if row is not None and row.notices_as_of == today:
+    if notices_as_of(session) == today:
         return 0
     return refresh_authority_notices(session, today=today)
+
+
+def notices_as_of(session: Session) -> date | None:
+    """The day the notices were last worked out as of (None: never)."""
+    row = session.get(AuthoritySettings, 1)
+    return row.notices_as_of if row is not None else None
+
+
+_bringing = threading.Lock()  # one thread of a process works them out; the others wait and find them done
+
+
+def bring_notices_current(store: Store, today: date) -> int:
+    """`keep_notices_current` for readers that serve many days from one process (the feed server,
+    the app): the notices worked out as of `today`, in a transaction of their own that commits
+    before the reader reads. When they already are (every call of a day but the first) it costs one
+    primary-key read and writes nothing, so the deadline version, and with it every feed's ETag,
+    stays as it was. Another process working them out at the same moment is no error."""
+    with store.session() as session:
+        if notices_as_of(session) == today:
+            return 0
+    with _bringing:
+        try:
+            with store.session() as session:
+                return keep_notices_current(session, today)
+        except IntegrityError:  # the same rows inserted by another process first
+            with store.session() as session:
+                if notices_as_of(session) == today:
+                    return 0
+            raise
 
 
 def find_notice(session: Session, key: str) -> Deadline:

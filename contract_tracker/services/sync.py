@@ -97,7 +97,11 @@ def _content_of(row: Deadline) -> dict[str, Any]:
 def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
     """Rewrite `contract`'s deadlines (see `reconcile`); return the rows the facts now produce.
     Identity (kind, ordinal) is kept, so calendar UIDs hold."""
-    touches_authority = _touches_authority(contract)
+    from .notices import lists_pipeline  # notices reconciles with this module's rules
+
+    # Read before the flush, which forgets what the contract was. Any contract may enter or leave
+    # the pipeline a UK1 notice lists, so with UK1 due every change refreshes the notices.
+    touches_authority = _touches_authority(contract) or lists_pipeline(session)
     session.flush()
     assert contract.id is not None  # flushed above
     items = deadlines_for(load_snapshot(session, contract))
@@ -116,7 +120,7 @@ def refresh_deadlines(session: Session, contract: Contract) -> list[Deadline]:
             setattr(row, name, value)
         session.add(row)
     if touches_authority:
-        from .notices import refresh_authority_notices  # notices reconciles with this module's rules
+        from .notices import refresh_authority_notices
 
         refresh_authority_notices(session)
     return [stored[key] for key in wanted]

@@ -73,9 +73,12 @@ async def test_agenda_exports_exactly_what_it_shows(demo_store, demo_app, settle
         agenda = demo_app.screen
         await export_to(demo_app, pilot, settle, tmp_path / "agenda.ics")
         written = events(tmp_path / "agenda.ics")
-        shown = sorted((item.due_date, f"{item.title}, {item.contract_title}") for item in agenda.items)
+        # An event starts on the first day of its span (the authority's notices have one), else on its day.
+        shown = sorted((item.start_date or item.due_date, f"{item.title}, {item.contract_title}")
+                       for item in agenda.items)
         assert sorted((e.decoded("DTSTART"), str(e["SUMMARY"])) for e in written) == shown
-        assert len(shown) == 6 and f"6 events written to {tmp_path / 'agenda.ics'}" in notifications(demo_app)
+        # the contracts' 6 deadlines and the authority's own 9 notices (s.70, UK8)
+        assert len(shown) == 15 and f"15 events written to {tmp_path / 'agenda.ics'}" in notifications(demo_app)
 
 
 async def test_a_missing_folder_is_refused_in_the_dialog(demo_app, settle, tmp_path):

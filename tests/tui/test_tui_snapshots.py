@@ -86,8 +86,8 @@ def test_contract_screen(snap_compare, snapshot_app, size):
 
 @sizes
 def test_agenda_screen(snap_compare, snapshot_app, size):
-    """Twelve weeks from 22 Nov 2026: three overdue items first, then the weeks of 30 Nov 2026 and
-    11 Jan 2027."""
+    """Twelve weeks from 22 Nov 2026: twelve overdue items first (the contracts' and the authority's own
+    s.70 and UK8 notices, with no contract), then the weeks of 30 Nov 2026, 11 Jan 2027 and 25 Jan 2027."""
     async def run_before(pilot) -> None:
         await settled(pilot)
         await pilot.press("f3")
@@ -164,6 +164,12 @@ async def _stale(pilot) -> None:
         "bob at 2026-11-22 09:30 changed owner_role from 'Head of SEND' to 'Head of Commissioning'."))
 
 
+async def _authority(pilot) -> None:
+    await settled(pilot)
+    await pilot.press("f6")
+    await settled(pilot)
+
+
 DIALOGS = {
     "new_contract": (_new_contract, "The empty New contract form: reference first, Save and Cancel in view."),
     "edit_contract": (_on_contract("e"), "WCC-SEND-MED-2025's facts in the form; the fields scroll at 80x24."),
@@ -182,7 +188,9 @@ DIALOGS = {
     "schedule": (_on_contract("a"), "The template planned back from 1 Sep 2034 (the next service start)."),
     "export": (_on_contract("i", then=_export_here), "What goes in the file, and the file name."),
     "stale_edit": (_on_contract(then=_stale), "Not saved: changed by someone else; Reload and Not now."),
-    "help": (_on_contract("f1"), "The contract screen's keys, then those that work everywhere."),
+    "help": (_on_contract("f1"), "The contract screen's keys, then those that work everywhere (F6 among them)."),
+    "authority": (_authority, "The authority's settings, all unset: name, nation (not set), expected spend, "
+                              "the four opt-out boxes; Save and Cancel in view."),
 }
 
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -16,8 +17,10 @@ from textual.worker import get_current_worker
 from contract_tracker.calendar.feeds import DeadlineFilter
 from contract_tracker.read.agenda import AgendaItem, group_agenda, urgency
 
-from ..backend import ExportScope
+from ..backend import ExportScope, NoticeDone
+from ..messages import Change
 from ..widgets.register_lines import URGENCY_STYLE
+from .notice_done import NoticeDoneScreen
 
 HORIZONS = (4, 12, 26, 52)  # weeks
 
@@ -27,6 +30,7 @@ class AgendaScreen(Screen):
         Binding("g", "toggle_grouping", "Week/month", id="agenda.grouping"),
         Binding("w", "next_horizon", "Horizon", id="agenda.horizon"),
         Binding("i", "export_ics", "Export .ics", id="agenda.export_ics"),
+        Binding("d", "notice_done", "Notice done", id="agenda.notice_done"),
     ]
 
     class AgendaRead(Message):
@@ -41,6 +45,7 @@ class AgendaScreen(Screen):
         self.group_by = "week"
         self.weeks = 12
         self.items = []
+        self.shown: dict[str, AgendaItem] = {}  # row key -> the item on that row
         self.loaded_generation = -1
 
     def compose(self) -> ComposeResult:
@@ -80,6 +85,7 @@ class AgendaScreen(Screen):
     def _show(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self.shown = {}
         overdue = sum(item.overdue for item in self.items)
         for heading, items in group_agenda(self.items, self.group_by):
             style = "bold red" if heading == "Overdue" else "bold"
@@ -87,10 +93,11 @@ class AgendaScreen(Screen):
                           key=f"heading:{heading}")
             for index, item in enumerate(items):
                 colour = URGENCY_STYLE[urgency(item.days_left, int(item.overdue))]
+                key = f"item:{item.reference}:{item.kind}:{index}:{heading}"
+                self.shown[key] = item
                 table.add_row(
                     f"  {item.due_date:%a %-d %b %Y}", Text(str(item.days_left), style=colour, justify="right"),
-                    item.reference, Text(item.title, style=colour), item.owner,
-                    key=f"item:{item.reference}:{item.kind}:{index}:{heading}",
+                    item.reference, Text(item.title, style=colour), item.owner, key=key,
                 )
         self.query_one("#agenda-summary", Static).update(
             f"{self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines, "
@@ -111,9 +118,29 @@ class AgendaScreen(Screen):
         if key.startswith("item:"):
             reference = key.split(":")[1]
             if not reference:  # one of the authority's own notices: no contract to open
-                self.notify("The authority's own notice: see `contract-tracker authority notices`")
+                self.notify("The authority's own notice: d marks it done")
                 return
             self.app.open_contract(reference)
+
+    def _item_at_cursor(self) -> AgendaItem | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        return self.shown.get(str(row_key.value))
+
+    def action_notice_done(self) -> None:
+        """Record the authority's notice on the cursor's row as published, with the day and a note."""
+        item = self._item_at_cursor()
+        if item is None or not item.notice:
+            self.notify("Put the cursor on one of the authority's own notices (UK8, payments over £30,000, "
+                        "UK9, UK1): a contract's deadlines are met on its own screen", severity="warning")
+            return
+
+        def save(done: NoticeDone) -> Change:
+            return Change(lambda title: f"{done.key} published {done.on:%-d %b %Y}",
+                          lambda backend: backend.notice_done(done), title="Marked done")
+        self.app.push_screen(NoticeDoneScreen(item.notice, item.title, day=self.app.backend.today, save=save))
 
     def action_export_ics(self) -> None:
         """Exactly the deadlines the agenda shows (open ones, overdue and within the horizon)."""
@@ -132,4 +159,6 @@ class AgendaScreen(Screen):
             ("Export agenda to .ics", "The deadlines shown, as a calendar file (i)", self.action_export_ics),
             ("Group agenda by week or month", "Toggle the grouping (g)", self.action_toggle_grouping),
             ("Change agenda horizon", "4, 12, 26 or 52 weeks ahead (w)", self.action_next_horizon),
+            ("Mark notice done", "The authority's notice on the cursor's row, published: day and note (d)",
+             self.action_notice_done),
         ]

@@ -15,6 +15,8 @@ INTRO = (
     "heading or press s to sort); Enter opens a contract: its facts, a timeline of the term and "
     "options, milestones and history. The agenda lists the coming weeks' deadlines, overdue first. "
     "The plan charts the procurements that must start in the next 24 months, by financial year. "
+    "The authority's own notices (UK8, payments over £30,000, UK9, UK1) are on the agenda too: d marks "
+    "one done; F6 opens the authority's settings. "
     "Every change goes through the services and is written to the audit trail."
 )
 PACKAGE = __name__.rsplit(".", 2)[0]  # the app's own package: its widgets' keys are listed too
