@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from ..domain.authority_notices import notice_key
 from ..domain.dates import Span, parse_span
 from ..enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
 from ..errors import RuleViolation
@@ -29,11 +30,16 @@ from . import (
 )
 from .finance import set_year_figures
 from .kpis import add_kpi, rate_kpi
+from .notices import authority_rows, keep_notices_current, record_notice_done
 
 WARWICKSHIRE_REFERENCE = "WCC-SEND-MED-2025"
 WARWICKSHIRE_EXECUTIVE = "Executive Director for Children and Young People"
 WARWICKSHIRE_LEAD = "SEND Commissioning & Strategy Support Lead"
 DEMO_ACTOR = "demo loader"
+# The demo council published its own statutory notices (UK8, s.70) due up to here, as a council
+# keeping up would have, so the first screen shows what is open rather than a year of notices never
+# recorded; those due on 29 Oct 2026 are left open, three weeks late on the demo's day (22 Nov 2026).
+NOTICES_PUBLISHED_UNTIL = date(2026, 9, 30)
 
 # Table Two of the Cabinet report; dates before the report's own are recorded as met.
 WARWICKSHIRE_SCHEDULE = [
@@ -248,4 +254,15 @@ def load_demo(session: Session) -> int:
     _warwickshire_finance(session)
     _west_sussex(session)
     _others(session)
+    _published_notices(session)
     return len(session.exec(select(Contract.id)).all())
+
+
+def _published_notices(session: Session) -> None:
+    """Record each of the authority's notices due by NOTICES_PUBLISHED_UNTIL published on its due day."""
+    keep_notices_current(session, NOTICES_PUBLISHED_UNTIL)
+    for row in authority_rows(session):
+        if row.due_date <= NOTICES_PUBLISHED_UNTIL:
+            key = notice_key(row.kind, row.ordinal, row.contract_reference)
+            record_notice_done(session, key, done_on=row.due_date, today=NOTICES_PUBLISHED_UNTIL,
+                               note="Published (demo)", actor=DEMO_ACTOR)

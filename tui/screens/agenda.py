@@ -97,7 +97,8 @@ class AgendaScreen(Screen):
                 self.shown[key] = item
                 table.add_row(
                     f"  {item.due_date:%a %-d %b %Y}", Text(str(item.days_left), style=colour, justify="right"),
-                    item.reference, Text(item.title, style=colour), item.owner, key=key,
+                    item.reference or Text(item.notice, style="italic"),  # the authority's own: its name
+                    Text(item.title, style=colour), item.owner, key=key,
                 )
         self.query_one("#agenda-summary", Static).update(
             f"{self.weeks} weeks from {self.app.backend.today:%-d %b %Y} · {len(self.items)} deadlines, "
