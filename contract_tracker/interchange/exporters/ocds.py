@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -63,7 +64,7 @@ def ocid_for(reference: str, prefix: str) -> str:
     return reference if reference.startswith("ocds-") else f"{prefix}-{reference}"
 
 
-def _contract_status(status_as_of: str) -> str:
+def _contract_status(status_as_of: LifecycleStatus) -> str:
     """OCDS contractStatus on the export's day: "terminated" covers a contract that has come to a
     close, whether it ran its course or ended early; "pending" one signed but not yet started."""
     if status_as_of in (LifecycleStatus.EXPIRED, LifecycleStatus.TERMINATED):
@@ -108,7 +109,7 @@ def release_for(detail: ContractDetail, *, updated: datetime, prefix: str) -> di
     tags = ["contract"] if awarded else ["tender"]
     if terminated:
         tags.append("contractTermination")
-    release = {
+    release: dict[str, Any] = {
         "ocid": ocid,
         "id": f"{ocid}-{detail.version}",
         "date": updated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

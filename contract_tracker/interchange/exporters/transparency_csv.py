@@ -63,7 +63,7 @@ def row_for(detail: ContractDetail) -> dict[str, str]:
         "decision_notice": detail.decision_notice,
         "reprocurement_lead": detail.reprocurement_lead,
         "terminated_on": _uk(detail.terminated_on),
-        "termination_reason": detail.termination_reason,
+        "termination_reason": detail.termination_reason or "",
     }
 
 
