@@ -38,10 +38,10 @@ def _reprocurement_rows(session, reference):
 
 def test_the_successor_of_demo_lib_starts_the_day_after_its_final_possible_end(demo_store, today):
     with demo_store.session() as session:
-        final_end = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today).as_dict()["final_possible_end"]
+        final_end = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today).final_possible_end
         result = _reprocure(session, ["DEMO-LIB-2022"], reference="DEMO-LIB-2027", template_key="pa2023-call-off",
                             as_of=today)
-    assert final_end == "2027-06-30"  # 5 years from 1 July 2022; its one option was declined
+    assert final_end == date(2027, 6, 30)  # 5 years from 1 July 2022; its one option was declined
     assert result.start == date(2027, 7, 1) and not result.start_given
     with demo_store.session() as session:
         successor = get_contract(session, "DEMO-LIB-2027")
