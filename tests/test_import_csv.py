@@ -60,7 +60,7 @@ def test_council_register_with_aliases_uk_dates_and_pounds(store, encoding):
         assert cafe.service_area == "Communities"
         assert cafe.whole_life_value == Decimal("1250000.00")
         assert cafe.start_date == date(2024, 4, 1)
-        detail = contract_detail(session, cafe, as_of=TODAY)
+        detail = contract_detail(session, cafe, as_of=TODAY).as_dict()
         assert detail["initial_end"] == "2027-03-31" and cafe.initial_term == "3y"
         assert [o.length for o in options_of(session, cafe)] == ["12m"]  # a "months" column
         assert suppliers_of(session, cafe) == ["Brûlée Catering Ltd"]
@@ -218,8 +218,8 @@ def test_round_trip_export_then_import_gives_the_same_register(demo_store, tmp_p
                 "annual_value", "whole_life_value", "terminated_on", "termination_reason")
         with demo_store.session() as a, empty.session() as b:
             for contract in a.exec(select(Contract)):
-                left = contract_detail(a, contract, as_of=TODAY)
-                right = contract_detail(b, get_contract(b, contract.reference), as_of=TODAY)
+                left = contract_detail(a, contract, as_of=TODAY).as_dict()
+                right = contract_detail(b, get_contract(b, contract.reference), as_of=TODAY).as_dict()
                 assert {k: left[k] for k in keys} == {k: right[k] for k in keys}, contract.reference
                 assert [(o["length"], o["recorded_status"], o["decided_on"]) for o in left["options"]] == \
                        [(o["length"], o["recorded_status"], o["decided_on"]) for o in right["options"]]

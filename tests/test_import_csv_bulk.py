@@ -128,7 +128,7 @@ def test_wording_is_read_into_options_and_kept(store):
         assert [o.length for o in options_of(session, get_contract(session, "W-2"))] == ["1y", "1y"]
         own = get_contract(session, "W-3")
         assert own.extension_wording == ""  # the tracker's own form: the options say it all
-        assert not contract_detail(session, worded, as_of=TODAY)["needs_review"]
+        assert not contract_detail(session, worded, as_of=TODAY).needs_review
 
 
 def test_wording_that_cannot_be_read_is_imported_without_options_and_flagged(store):
@@ -142,7 +142,7 @@ def test_wording_that_cannot_be_read_is_imported_without_options_and_flagged(sto
         unread = get_contract(session, "U-1")
         assert options_of(session, unread) == []
         assert unread.extension_wording == "may be extended further at the council's discretion"
-        assert contract_detail(session, unread, as_of=TODAY)["needs_review"]
+        assert contract_detail(session, unread, as_of=TODAY).needs_review
         assert [row.reference for row in register_rows(session, as_of=TODAY, needs_review=True)] == ["U-1"]
         # once a person adds the options, it is no longer waiting for review
         edit_contract(session, "U-1", {"extension_wording": ""}, actor="officer")
@@ -244,10 +244,10 @@ def test_companies_house_and_charity_numbers_are_kept_and_shown(store):
     _import(store, _csv('S-1,Grit,"Grit & Salt Ltd; Winter Roads plc","1234567; SC123456",,01/04/2025,31/03/2028',
                         "S-2,Advice,Citizens Advice Avon,,1123456,01/04/2025,31/03/2028", header=header))
     with store.session() as session:
-        grit = contract_detail(session, get_contract(session, "S-1"), as_of=TODAY)
+        grit = contract_detail(session, get_contract(session, "S-1"), as_of=TODAY).as_dict()
         assert list(zip(grit["suppliers"], grit["supplier_identifiers"], strict=True)) == [
             ("Grit & Salt Ltd", "GB-COH-01234567"), ("Winter Roads plc", "GB-COH-SC123456")]
-        advice = contract_detail(session, get_contract(session, "S-2"), as_of=TODAY)
+        advice = contract_detail(session, get_contract(session, "S-2"), as_of=TODAY).as_dict()
         assert advice["supplier_identifiers"] == ["GB-CHC-1123456"]
 
 
@@ -350,4 +350,4 @@ def test_unreadable_wording_for_a_contract_with_options_keeps_them_and_says_so(s
         contract = get_contract(session, "P-1")
         assert [o.length for o in options_of(session, contract)] == ["1y", "1y"]
         assert contract.extension_wording == "renewal at the council's discretion"
-        assert not contract_detail(session, contract, as_of=TODAY)["needs_review"]
+        assert not contract_detail(session, contract, as_of=TODAY).needs_review

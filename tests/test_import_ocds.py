@@ -116,7 +116,7 @@ def test_contracts_finder_2025_counts_and_fields(cf2025_store):
                        and r["awards"][0].get("contractPeriod", {}).get("endDate", "").endswith("+01:00")
                        and len([x for x in data["releases"] if x["ocid"] == r["ocid"]]) == 1)
         period = release["awards"][0]["contractPeriod"]
-        detail = contract_detail(session, get_contract(session, release["ocid"]), as_of=TODAY)
+        detail = contract_detail(session, get_contract(session, release["ocid"]), as_of=TODAY).as_dict()
         assert detail["start_date"] == period["startDate"][:10]
         assert detail["initial_end"] == period["endDate"][:10]
         assert detail["title"] == clean(release["tender"]["title"])[:300]
@@ -188,7 +188,7 @@ def test_fictional_example_max_extent_becomes_an_option(sqlite_store):
     _import(sqlite_store, path)
     with sqlite_store.session() as session:
         contract = get_contract(session, "ocds-213czf-000-00001")
-        detail = contract_detail(session, contract, as_of=TODAY)
+        detail = contract_detail(session, contract, as_of=TODAY).as_dict()
         assert detail["start_date"] == "2010-07-01"
         assert detail["initial_end"] == "2011-06-30"
         assert [o.length for o in options_of(session, contract)] == ["6m"]
@@ -221,7 +221,7 @@ def test_uk_lots_scotland_and_wales(sqlite_store):
                         if lot.get("contractPeriod", {}).get("startDate")]
                 if starts and all(ends):
                     assert contract.start_date.isoformat() == min(starts)
-                    assert contract_detail(session, contract, as_of=TODAY)["initial_end"] == max(ends)
+                    assert contract_detail(session, contract, as_of=TODAY).as_dict()["initial_end"] == max(ends)
 
 
 def test_bare_releases_with_package_info_and_foreign_currency(sqlite_store):
@@ -250,7 +250,7 @@ def test_canada_compiled_releases_with_date_only_periods(sqlite_store):
         _import(sqlite_store, path)
         period = release["contracts"][0]["period"]
         with sqlite_store.session() as session:
-            detail = contract_detail(session, get_contract(session, release["ocid"]), as_of=TODAY)
+            detail = contract_detail(session, get_contract(session, release["ocid"]), as_of=TODAY).as_dict()
         assert detail["start_date"] == period["startDate"][:10]
         assert detail["initial_end"] == period["endDate"][:10]
 

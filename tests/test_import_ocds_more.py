@@ -73,7 +73,7 @@ def test_renewal_wording_of_the_lots_becomes_options_or_a_review(store, name):
             readings = {READS[text] for text in texts}
             if None in readings or len(readings) > 1:
                 assert options == [] and contract.reference in result.review
-                assert contract_detail(session, contract, as_of=TODAY)["needs_review"]
+                assert contract_detail(session, contract, as_of=TODAY).needs_review
                 review += 1
             else:
                 assert tuple(options) == readings.pop()

@@ -38,16 +38,16 @@ def _reprocurement_rows(session, reference):
 
 def test_the_successor_of_demo_lib_starts_the_day_after_its_final_possible_end(demo_store, today):
     with demo_store.session() as session:
-        final_end = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today)["final_possible_end"]
+        final_end = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today).final_possible_end
         result = _reprocure(session, ["DEMO-LIB-2022"], reference="DEMO-LIB-2027", template_key="pa2023-call-off",
                             as_of=today)
-    assert final_end == "2027-06-30"  # 5 years from 1 July 2022; its one option was declined
+    assert final_end == date(2027, 6, 30)  # 5 years from 1 July 2022; its one option was declined
     assert result.start == date(2027, 7, 1) and not result.start_given
     with demo_store.session() as session:
         successor = get_contract(session, "DEMO-LIB-2027")
         milestones = milestones_of(session, successor.id)
-        detail = contract_detail(session, successor, as_of=today)
-        predecessor = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today)
+        detail = contract_detail(session, successor, as_of=today).as_dict()
+        predecessor = contract_detail(session, get_contract(session, "DEMO-LIB-2022"), as_of=today).as_dict()
     assert (successor.status, successor.start_date, successor.initial_term) == ("planned", date(2027, 7, 1), "5y")
     assert (successor.regime, successor.procedure) == ("PA2023", "call-off")
     assert successor.annual_value == Decimal("95000.00")
@@ -109,7 +109,7 @@ def test_three_predecessors_one_successor_and_their_reprocurement_in_hand(store)
             assert [row.state for row in rows] == [DeadlineState.DONE.value]
             assert rows[0].action.endswith("In hand: SEND-MED-2025 replaces this contract.")
             assert standing_of(rows[0], as_of) == "done"
-        assert contract_detail(session, successor, as_of=as_of)["replaces"] == PROVIDERS
+        assert contract_detail(session, successor, as_of=as_of).as_dict()["replaces"] == PROVIDERS
         events = session.exec(select(AuditEvent).where(AuditEvent.contract_id == successor.id)).all()
         actions = {event.action for event in events}
         assert {"created", "reprocurement planned", "schedule applied"} <= actions

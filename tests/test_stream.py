@@ -145,7 +145,7 @@ def test_every_reader_gives_the_same_open_deadlines_weekly_for_two_years(demo_st
     with demo_store.session() as session:
         contracts = session.exec(select(Contract).order_by(Contract.reference)).all()
         for as_of in SWEEP:
-            details = {c.reference: contract_detail(session, c, as_of=as_of) for c in contracts}
+            details = {c.reference: contract_detail(session, c, as_of=as_of).as_dict() for c in contracts}
             shown = {(ref, d["kind"], d["ordinal"], date.fromisoformat(d["due_date"]))
                      for ref, detail in details.items() for d in detail["deadlines"] if d["standing"] in OPEN}
             forever = window(as_of, "30y")
@@ -175,7 +175,7 @@ def test_the_stream_agrees_with_the_lifecycle_engine_weekly(demo_store):
         terms = {c.reference: load_snapshot(session, c).terms for c in contracts}
         for as_of in SWEEP:
             for contract in contracts:
-                detail = contract_detail(session, contract, as_of=as_of)
+                detail = contract_detail(session, contract, as_of=as_of).as_dict()
                 engine = {w.ordinal: w.status for w in option_windows(terms[contract.reference], as_of)}
                 decisions = {d["ordinal"]: d["standing"] for d in detail["deadlines"]
                              if d["kind"] == DeadlineKind.EXTENSION_DECISION.value}
@@ -220,7 +220,7 @@ def test_1_lapsed_options_stay_closed_everywhere_on_the_demo(demo_store):
         row = next(r for r in register_rows(session, as_of=as_of) if r.reference == "DEMO-HST-2023")
         assert (row.status, row.next_deadline, row.overdue) == ("expired", None, 0)
         assert _open(session, "DEMO-HST-2023", as_of) == []
-        detail = contract_detail(session, get_contract(session, "DEMO-HST-2023"), as_of=as_of)
+        detail = contract_detail(session, get_contract(session, "DEMO-HST-2023"), as_of=as_of).as_dict()
         standing_of = {(d["kind"], d["ordinal"]): d["standing"] for d in detail["deadlines"]}
         assert standing_of[("extension decision", 1)] == "missed"  # fell due, never decided
         assert standing_of[("extension decision", 2)] == "lapsed"  # lapsed with option 1
@@ -304,13 +304,13 @@ def test_7_termination_cancels_later_milestones_and_passed_dates_read_passed(sto
         terminate(session, "T-TERM", on=date(2027, 3, 31), reason="Provider failure", actor="t")
     with store.session() as session:
         assert ("milestone" not in {k[0] for k in _open(session, "T-TERM", date(2027, 1, 1))})
-        detail = contract_detail(session, get_contract(session, "T-TERM"), as_of=date(2027, 4, 2))
+        detail = contract_detail(session, get_contract(session, "T-TERM"), as_of=date(2027, 4, 2)).as_dict()
     by_title = {d["title"]: d["standing"] for d in detail["deadlines"]}
     assert by_title["Annual review"] == "cancelled"
     assert by_title["Contract terminated"] == "done"
     with store.session() as session:
         _contract(session, "T-END", options=[])
-        detail = contract_detail(session, get_contract(session, "T-END"), as_of=date(2028, 9, 2))
+        detail = contract_detail(session, get_contract(session, "T-END"), as_of=date(2028, 9, 2)).as_dict()
     assert {d["title"]: d["standing"] for d in detail["deadlines"]}["Contract ends"] == "passed"
 
 

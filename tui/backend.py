@@ -23,12 +23,15 @@ from sqlmodel import Session, select
 from contract_tracker import services
 from contract_tracker.calendar.feeds import DeadlineFilter
 from contract_tracker.domain.deadline_item import AUTHORITY_KINDS
+from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
 from contract_tracker.read.agenda import AgendaItem, agenda_items
+from contract_tracker.read.detail import ChangeView, ContractDetail, MilestoneView, OptionView
 from contract_tracker.read.views import (
     NEEDS_REVIEW,
     RegisterPage,
     RegisterRow,
+    change_view,
     contract_detail,
     history,
     register_page,
@@ -48,8 +51,8 @@ if TYPE_CHECKING:
 # Screens and widgets reach the views only through here: the register's filter uses these too.
 
 
-__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "OPT_OUT_KINDS", "Backend", "ContractFields", "RegisterRow",
-           "describe_error", "status_matches"]
+__all__ = ["CHANGE_ERRORS", "NEEDS_REVIEW", "OPT_OUT_KINDS", "Backend", "ContractDetail", "ContractFields",
+           "ContractView", "MilestoneView", "OptionView", "RegisterRow", "describe_error", "status_matches"]
 
 # The notices an authority may opt out of (services.authority), for the settings dialog's boxes.
 OPT_OUT_KINDS: tuple[str, ...] = tuple(sorted(AUTHORITY_KINDS))
@@ -162,22 +165,30 @@ class ReadInterrupted(DomainError):
     """A long read stopped by `Backend.interrupt_reads` (a newer read replaced it, or the app is closing)."""
 
 
-def next_service_start(detail: dict) -> date | None:
+def next_service_start(detail: ContractDetail) -> date | None:
     """Where a schedule for this contract's next procurement most likely ends: a planned service
     start still ahead (the plan being worked on), else the contract's own start if it has not
     begun, else the day after the latest end still possible (when a successor must start; the
     re-procurement start is worked out back from the same end)."""
-    today = date.fromisoformat(detail["as_of"])
-    planned = sorted(m["due_date"] for m in detail.get("milestones", ())
-                     if m.get("kind") == "service start" and m.get("status") == "planned"
-                     and m.get("due_date") and m["due_date"] >= detail["as_of"])
+    planned = sorted(m.due_date for m in detail.milestones
+                     if m.kind == MilestoneKind.SERVICE_START and m.status == MilestoneStatus.PLANNED
+                     and m.due_date >= detail.as_of)
     if planned:
-        return date.fromisoformat(planned[0])
-    start = detail.get("start_date")
-    if start and date.fromisoformat(start) > today:
-        return date.fromisoformat(start)
-    end = detail.get("final_possible_end") or detail.get("current_end")
-    return date.fromisoformat(end) + timedelta(days=1) if end else None
+        return planned[0]
+    if detail.start_date and detail.start_date > detail.as_of:
+        return detail.start_date
+    end = detail.final_possible_end or detail.current_end
+    return end + timedelta(days=1) if end else None
+
+
+@dataclass(frozen=True)
+class ContractView:
+    """What the contract screen shows: the contract's detail, its history (oldest first) and its
+    money as text charts."""
+
+    detail: ContractDetail
+    history: tuple[ChangeView, ...]
+    money: tuple[str, ...]
 
 
 def _interrupt(dbapi_connection) -> None:
@@ -272,18 +283,15 @@ class Backend:
         with self._current().session() as session:
             return register_page(session, as_of=self.today, limit=limit)
 
-    def contract(self, reference: str) -> dict:
-        """The contract's detail (see views.contract_detail) with its audit history added."""
+    def contract(self, reference: str) -> ContractView:
+        """The contract's detail (see views.contract_detail) with its audit history and money."""
         with self._current().session() as session:
             contract = services.get_contract(session, reference)
-            detail = contract_detail(session, contract, as_of=self.today)
-            detail["history"] = [
-                {"at": event.at, "actor": event.actor, "entity": event.entity, "action": event.action,
-                 "field": event.field, "old": event.old_value, "new": event.new_value, "reason": event.reason}
-                for event in history(session, contract)
-            ]
-            detail["money"] = self._money(session, reference)
-            return detail
+            return ContractView(
+                detail=contract_detail(session, contract, as_of=self.today),
+                history=tuple(change_view(event) for event in history(session, contract)),
+                money=tuple(self._money(session, reference)),
+            )
 
     @staticmethod
     def _money(session: Session, reference: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,7 +58,8 @@ def console():
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
-def table(title: str | None, columns: list[str], rows: list[list[str]]):
+def table(title: str | None, columns: list[str], rows: Sequence[Sequence[object]]):
+    """A table for people; each cell is shown as str(cell), None as blank."""
     from rich import box
     from rich.table import Table
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +13,7 @@ import typer
 from ..domain.dates import describe_span
 from ..domain.statutory import assumed_regime
 from ..errors import InvalidInput
+from ..read.detail import ContractDetail, iso
 from ..read.views import contract_detail, register_rows
 from ..services import (
     BreakInput,
@@ -24,6 +26,7 @@ from ..services import (
 )
 from ..services.kpis import award_warning
 from .context import console, context, emit_json, table
+from .option_cmds import option_table
 from .parsing import day, money
 from .reprocure_cmds import reprocure
 
@@ -123,8 +126,8 @@ def add(
     with cli.store().session() as session:
         contract = register_contract(session, data, actor=cli.settings.user)
         detail = contract_detail(session, contract, as_of=cli.today)
-    typer.echo(f"registered {detail['reference']}: ends {detail['current_end'] or 'n/a'}, "
-               f"at most {detail['maximum_extent'] or 'n/a'}")
+    typer.echo(f"registered {detail.reference}: ends {iso(detail.current_end) or 'n/a'}, "
+               f"at most {iso(detail.maximum_extent) or 'n/a'}")
     if regime is None:
         typer.echo(f"regime: {assumed_regime(values.get('start_date'))[1]} (--regime to set it)", err=True)
 
@@ -173,53 +176,47 @@ def show(
     with cli.store().session() as session:
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
     if format != Format.table:
-        emit_json(detail)
+        emit_json(detail.as_dict())
         return
     _print_detail(detail)
 
 
-def _print_detail(d: dict) -> None:
+def _print_detail(d: ContractDetail) -> None:
     out = console()
-    out.print(f"[bold]{d['reference']}[/bold]  {d['title']}")
+    out.print(f"[bold]{d.reference}[/bold]  {d.title}")
     facts = [
-        ("Status", f"{d['status_as_of']} (as of {d['as_of']})"),
-        ("Buyer", d["buyer"]), ("Service area", d["service_area"]), ("Owner", d["owner_role"]),
+        ("Status", f"{d.status_as_of} (as of {d.as_of})"),
+        ("Buyer", d.buyer), ("Service area", d.service_area), ("Owner", d.owner_role),
         ("Suppliers", "; ".join(f"{name} ({identifier})" if identifier else name
-                                for name, identifier in zip(d["suppliers"], d["supplier_identifiers"], strict=True))),
-        ("Regime", f"{d['regime']}, {d['procedure']}{', light-touch' if d['light_touch'] else ''}"),
-        ("Start", d["start_date"]), ("Initial term", f"{d['initial_term']} to {d['initial_end']}"),
-        ("Current end", d["current_end"]), ("Maximum extent", d["maximum_extent"]),
-        ("Re-procure from", d["reprocurement_start"]),
-        ("Annual value", d["annual_value"] and f"£{float(d['annual_value']):,.2f}"),
-        ("Whole-life value", d["whole_life_value"] and f"£{float(d['whole_life_value']):,.2f}"),
-        ("Replaces", ", ".join(d["replaces"])), ("Replaced by", d["successor"]),
-        ("Terminated", d["terminated_on"] and f"{d['terminated_on']}: {d['termination_reason']}"),
-        ("Extension wording", d["extension_wording"]
+                                for name, identifier in zip(d.suppliers, d.supplier_identifiers, strict=True))),
+        ("Regime", f"{d.regime}, {d.procedure}{', light-touch' if d.light_touch else ''}"),
+        ("Start", iso(d.start_date)), ("Initial term", f"{d.initial_term} to {iso(d.initial_end)}"),
+        ("Current end", iso(d.current_end)), ("Maximum extent", iso(d.maximum_extent)),
+        ("Re-procure from", iso(d.reprocurement_start)),
+        ("Annual value", _pounds(d.annual_value)), ("Whole-life value", _pounds(d.whole_life_value)),
+        ("Replaces", ", ".join(d.replaces)), ("Replaced by", d.successor),
+        ("Terminated", d.terminated_on and f"{d.terminated_on}: {d.termination_reason}"),
+        ("Extension wording", d.extension_wording
          + ("\n(not read: no options taken from it; add them, or clear the wording, once reviewed)"
-            if d["needs_review"] else "")),
-        ("Version", d["version"]),
+            if d.needs_review else "")),
+        ("Version", d.version),
     ]
     out.print(table(None, ["Fact", "Value"], [[k, v] for k, v in facts if v]))
-    if d["options"]:
-        out.print(table("Extension options", ["Option", "Length", "Period", "Decide by", "Status"], [
-            [o["option"], o["length"], f"{o['period_start']} to {o['period_end']}", o["decide_by"], o["status_as_of"]]
-            for o in d["options"]]))
-    if d["breaks"]:
+    if d.options:
+        out.print(option_table("Extension options", d.options))
+    if d.breaks:
         out.print(table("Break clauses", ["Break date", "Serve notice by", "Notice"], [
-            [b["break_date"], b["serve_notice_by"], b["notice"]] for b in d["breaks"]]))
-    if d["milestones"]:
+            [b.break_date, b.serve_notice_by, b.notice] for b in d.breaks]))
+    if d.milestones:
         out.print(table("Milestones", ["Id", "Kind", "Milestone", "Due", "Status"], [
-            [m["id"], m["kind"], m["name"],
-             describe_span(_d(m["start_date"]), _d(m["due_date"])), m["status"]] for m in d["milestones"]]))
-    if d["deadlines"]:
-        out.print(table(f"Deadlines as of {d['as_of']}", ["Due", "Days", "Deadline", "Standing"], [
-            [x["due_date"], x["days_left"], x["title"], x["standing"]] for x in d["deadlines"]]))
+            [m.id, m.kind, m.name, describe_span(m.start_date, m.due_date), m.status] for m in d.milestones]))
+    if d.deadlines:
+        out.print(table(f"Deadlines as of {d.as_of}", ["Due", "Days", "Deadline", "Standing"], [
+            [x.due_date, x.days_left, x.title, x.standing] for x in d.deadlines]))
 
 
-def _d(text):
-    from datetime import date
-
-    return date.fromisoformat(text) if text else None
+def _pounds(value: Decimal | None) -> str | None:
+    return None if value is None else f"£{float(value):,.2f}"
 
 
 @app.command("edit")
@@ -259,7 +256,7 @@ def edit(
                                  expected_version=expect_version)
         detail = contract_detail(session, contract, as_of=cli.today)
         warning = award_warning(session, contract.reference) if "status" in changes else ""
-    typer.echo(f"updated {detail['reference']}: ends {detail['current_end'] or 'n/a'}")
+    typer.echo(f"updated {detail.reference}: ends {iso(detail.current_end) or 'n/a'}")
     if warning:
         typer.echo(f"warning: {warning}", err=True)
 
@@ -287,12 +284,12 @@ def history_(
     format: Annotated[Format, typer.Option("--format", help="table for people; json or csv for scripts.")] = Format.table,
 ) -> None:
     """Show who changed what and when: each field's old and new value, oldest first."""
-    from ..read.views import history, history_row
+    from ..read.views import change_view, history
 
     cli = context(ctx)
     with cli.store().session() as session:
         contract = get_contract(session, reference)
-        rows = [history_row(event) for event in history(session, contract)]
+        rows = [change_view(event).as_dict() for event in history(session, contract)]
     if format == Format.json:
         emit_json({"reference": contract.reference, "version": contract.version, "events": rows})
     elif format == Format.csv:

@@ -9,7 +9,7 @@ import typer
 from ..domain.dates import describe_span
 from ..enums import MilestoneKind
 from ..errors import InvalidInput
-from ..read.views import milestone_row
+from ..read.views import milestone_view
 from ..services import add_milestone, complete_milestone, edit_milestone, get_contract, milestones_of
 from ..services.kpis import award_warning
 from .context import console, context, emit_json, table
@@ -48,13 +48,13 @@ def list_(ctx: typer.Context, reference: Reference,
     """List a contract's milestones."""
     cli = context(ctx)
     with cli.store().session() as session:
-        rows = [milestone_row(m) for m in milestones_of(session, get_contract(session, reference).id)]
+        rows = [milestone_view(m) for m in milestones_of(session, get_contract(session, reference).id)]
     if format == "json":
-        emit_json(rows)
+        emit_json([row.as_dict() for row in rows])
         return
     console().print(table(f"Milestones of {reference}", ["Id", "Kind", "Milestone", "Due", "Status", "Met on", "Owner"], [
-        [m["id"], m["kind"], m["name"], (m["start_date"] and f"{m['start_date']} to {m['due_date']}") or m["due_date"],
-         m["status"], m["met_on"], m["owner"]] for m in rows]))
+        [m.id, m.kind, m.name, f"{m.start_date} to {m.due_date}" if m.start_date else m.due_date,
+         m.status, m.met_on, m.owner] for m in rows]))
 
 
 @app.command("edit")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from ..errors import InvalidInput
+from ..read.detail import OptionView, iso
 from ..read.views import contract_detail
 from ..services import decline_option, exercise_option, get_contract
 from .context import console, context, emit_json, table
@@ -41,7 +43,7 @@ def exercise(ctx: typer.Context, reference: Reference, option: Ordinal, on: On =
                         note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user,
                         expected_version=expect_version)
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
-    typer.echo(f"exercised option {option} of {reference}: now ends {detail['current_end']}")
+    typer.echo(f"exercised option {option} of {reference}: now ends {iso(detail.current_end)}")
 
 
 @app.command("decline")
@@ -54,7 +56,7 @@ def decline(ctx: typer.Context, reference: Reference, option: Ordinal, on: On = 
                        note=note, force_reason=_force_reason(force, reason), actor=cli.settings.user,
                         expected_version=expect_version)
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
-    typer.echo(f"declined option {option} of {reference}: ends {detail['current_end']}")
+    typer.echo(f"declined option {option} of {reference}: ends {iso(detail.current_end)}")
 
 
 @app.command("list")
@@ -65,8 +67,12 @@ def list_(ctx: typer.Context, reference: Reference,
     with cli.store().session() as session:
         detail = contract_detail(session, get_contract(session, reference), as_of=cli.today)
     if format == "json":
-        emit_json(detail["options"])
+        emit_json([option.as_dict() for option in detail.options])
         return
-    console().print(table(f"Options of {reference}", ["Option", "Length", "Period", "Decide by", "Status"], [
-        [o["option"], o["length"], f"{o['period_start']} to {o['period_end']}", o["decide_by"], o["status_as_of"]]
-        for o in detail["options"]]))
+    console().print(option_table(f"Options of {reference}", detail.options))
+
+
+def option_table(title: str, options: Sequence[OptionView]):
+    """A contract's options as `option list` and `contract show` print them."""
+    return table(title, ["Option", "Length", "Period", "Decide by", "Status"], [
+        [o.option, o.length, f"{o.period_start} to {o.period_end}", o.decide_by, o.status_as_of] for o in options])

@@ -1,5 +1,5 @@
-"""Read models: what the CLI, the TUI and JSON output show of contracts. Plain dicts and rows,
-built from the facts and the materialised deadlines; no rules of their own."""
+"""Read models: what the CLI, the TUI and JSON output show of contracts. Typed views (read/detail.py)
+and register rows, built from the facts and the materialised deadlines; no rules of their own."""
 
 from __future__ import annotations
 
@@ -21,12 +21,32 @@ from ..domain.lifecycle import (
     status_as_of,
     status_on,
 )
-from ..enums import ContractStatus, DeadlineKind, Standing
+from ..enums import (
+    ContractStatus,
+    DeadlineKind,
+    DeadlineState,
+    MilestoneKind,
+    MilestoneStatus,
+    OptionStatus,
+    Procedure,
+    Regime,
+    Standing,
+)
 from ..gc_pause import gc_paused
 from ..services.lookup import options_of
 from ..services.milestones import milestones_of
 from ..services.sync import load_snapshot
-from ..store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption
+from ..store.models import AuditEvent, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
+from .detail import (
+    BreakView,
+    ChangeView,
+    ContractDetail,
+    DeadlineView,
+    MilestoneView,
+    NextDecision,
+    OptionView,
+    iso,
+)
 from .final_end import final_end_of
 from .stream import in_force, is_open, is_overdue, standing_of, standing_sql
 
@@ -34,16 +54,8 @@ if TYPE_CHECKING:
     from ..domain.forward_plan import StartRow
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dict:
-    """Every fact of one contract and the dates derived from them, as JSON-ready values."""
+def contract_detail(session: Session, contract: Contract, *, as_of: date) -> ContractDetail:
+    """Every fact of one contract and the dates derived from them, as of `as_of`."""
     snapshot = load_snapshot(session, contract)
     terms = snapshot.terms
     options = {o.ordinal: o for o in options_of(session, contract)}
@@ -62,68 +74,42 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> dic
         select(ContractSupplier.name, ContractSupplier.identifier).where(ContractSupplier.contract_id == contract.id)
         .order_by(ContractSupplier.position)
     ).all()
-    return {
-        "reference": contract.reference,
-        "title": contract.title,
-        "description": contract.description,
-        "buyer": contract.buyer,
-        "service_area": contract.service_area,
-        "owner_role": contract.owner_role,
-        "owner_contact": contract.owner_contact,
-        "suppliers": [name for name, _ in suppliers],
-        "supplier_identifiers": [identifier for _, identifier in suppliers],  # "" where none is recorded
-        "status": contract.status,
-        "status_as_of": status_as_of(terms, as_of).value,
-        "as_of": as_of.isoformat(),
-        "regime": contract.regime,
-        "procedure": contract.procedure,
-        "light_touch": contract.light_touch,
-        "start_date": _iso(contract.start_date),
-        "initial_term": contract.initial_term,
-        "initial_end": _iso(initial_end(terms)),
-        "current_end": _iso(current_end(terms)),
-        "final_possible_end": _iso(final.ends_on),
-        "maximum_extent": _iso(maximum_extent(terms)),
-        "reprocurement_start": _iso(final.reprocure_from),
-        "decision_notice": contract.decision_notice,
-        "reprocurement_lead": contract.reprocurement_lead,
-        "currency": contract.currency,
-        "annual_value": _money(contract.annual_value),
-        "whole_life_value": _money(contract.whole_life_value),
-        "terminated_on": _iso(contract.terminated_on),
-        "termination_reason": contract.termination_reason,
-        "replaces": sorted(predecessors),
-        "successor": successor.reference if successor else None,
-        "next_decision": None if upcoming is None else {
-            "option": upcoming.ordinal, "decide_by": _iso(upcoming.decide_by),
-        },
-        "options": [
-            {
-                "option": window.ordinal,
-                "length": options[window.ordinal].length,
-                "notice": str(window.notice),
-                "period_start": _iso(window.period_start),
-                "period_end": _iso(window.period_end),
-                "window_opens": _iso(window.window_opens),
-                "decide_by": _iso(window.decide_by),
-                "recorded_status": options[window.ordinal].status,
-                "status_as_of": window.status.value,
-                "decided_on": _iso(options[window.ordinal].decided_on),
-                "decided_by": options[window.ordinal].decided_by,
-                "note": options[window.ordinal].note,
-            }
+    return ContractDetail(
+        reference=contract.reference, title=contract.title, description=contract.description,
+        buyer=contract.buyer, service_area=contract.service_area, owner_role=contract.owner_role,
+        owner_contact=contract.owner_contact,
+        suppliers=tuple(name for name, _ in suppliers),
+        supplier_identifiers=tuple(identifier for _, identifier in suppliers),
+        status=ContractStatus(contract.status), status_as_of=status_as_of(terms, as_of), as_of=as_of,
+        regime=Regime(contract.regime), procedure=Procedure(contract.procedure), light_touch=contract.light_touch,
+        start_date=contract.start_date, initial_term=contract.initial_term,
+        initial_end=initial_end(terms), current_end=current_end(terms),
+        final_possible_end=final.ends_on, maximum_extent=maximum_extent(terms),
+        reprocurement_start=final.reprocure_from,
+        decision_notice=contract.decision_notice, reprocurement_lead=contract.reprocurement_lead,
+        currency=contract.currency, annual_value=contract.annual_value,
+        whole_life_value=contract.whole_life_value,
+        terminated_on=contract.terminated_on, termination_reason=contract.termination_reason,
+        replaces=tuple(sorted(predecessors)), successor=successor.reference if successor else None,
+        next_decision=None if upcoming is None else NextDecision(upcoming.ordinal, upcoming.decide_by),
+        options=tuple(
+            OptionView(
+                option=window.ordinal, length=options[window.ordinal].length, notice=window.notice,
+                period_start=window.period_start, period_end=window.period_end,
+                window_opens=window.window_opens, decide_by=window.decide_by,
+                recorded_status=OptionStatus(options[window.ordinal].status), status_as_of=window.status,
+                decided_on=options[window.ordinal].decided_on, decided_by=options[window.ordinal].decided_by,
+                note=options[window.ordinal].note,
+            )
             for window in option_windows(terms, as_of)
-        ],
-        "extension_wording": contract.extension_wording,
-        "needs_review": needs_review(contract.extension_wording, len(options)),
-        "breaks": [
-            {"break_date": _iso(p.break_date), "serve_notice_by": _iso(p.serve_notice_by), "notice": str(p.notice)}
-            for p in break_points(terms)
-        ],
-        "milestones": [milestone_row(m) for m in milestones_of(session, contract.id)],
-        "deadlines": [deadline_row(d, as_of, value) for d, value in shown],
-        "version": contract.version,
-    }
+        ),
+        extension_wording=contract.extension_wording,
+        needs_review=needs_review(contract.extension_wording, len(options)),
+        breaks=tuple(BreakView(p.break_date, p.serve_notice_by, p.notice) for p in break_points(terms)),
+        milestones=tuple(milestone_view(m) for m in milestones_of(session, contract.id)),
+        deadlines=tuple(deadline_view(d, as_of, value) for d, value in shown),
+        version=contract.version,
+    )
 
 
 def needs_review(extension_wording: str, options: int) -> bool:
@@ -132,23 +118,20 @@ def needs_review(extension_wording: str, options: int) -> bool:
     return bool(extension_wording) and options == 0
 
 
-def milestone_row(m) -> dict:
-    return {
-        "id": m.id, "kind": m.kind, "name": m.name, "start_date": _iso(m.start_date),
-        "due_date": _iso(m.due_date), "status": m.status, "met_on": _iso(m.met_on),
-        "owner": m.owner, "notes": m.notes,
-    }
+def milestone_view(m: Milestone) -> MilestoneView:
+    return MilestoneView(
+        id=m.id, kind=MilestoneKind(m.kind), name=m.name, start_date=m.start_date, due_date=m.due_date,
+        status=MilestoneStatus(m.status), met_on=m.met_on, owner=m.owner, notes=m.notes,
+    )
 
 
-def deadline_row(d: Deadline, as_of: date, standing: Standing | None = None) -> dict:
-    """One deadline as JSON-ready values: `standing` is how it stands on `as_of` (stream.standing),
-    `state` what the facts record."""
-    standing = standing or standing_of(d, as_of)
-    return {
-        "kind": d.kind, "ordinal": d.ordinal, "start_date": _iso(d.start_date), "due_date": _iso(d.due_date),
-        "state": d.state, "standing": standing.value, "overdue": standing == Standing.OVERDUE,
-        "days_left": (d.due_date - as_of).days, "title": d.title, "action": d.action, "owner": d.owner,
-    }
+def deadline_view(d: Deadline, as_of: date, standing: Standing | None = None) -> DeadlineView:
+    """One deadline as it stands on `as_of` (stream.standing)."""
+    return DeadlineView(
+        kind=DeadlineKind(d.kind), ordinal=d.ordinal, start_date=d.start_date, due_date=d.due_date,
+        state=DeadlineState(d.state), standing=standing or standing_of(d, as_of),
+        days_left=(d.due_date - as_of).days, title=d.title, action=d.action, owner=d.owner,
+    )
 
 
 @dataclass(frozen=True)
@@ -335,7 +318,7 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
             reference=contract.reference, title=contract.title,
             suppliers="; ".join(suppliers.get(contract.id, [])), status=state,
             owner_role=contract.owner_role, service_area=contract.service_area,
-            current_end=_iso(end), next_deadline=_iso(due[1]) if due else None,
+            current_end=iso(end), next_deadline=iso(due[1]) if due else None,
             next_deadline_title=due[2] if due else None,
             days_left=(due[1] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
             needs_review=contract.id in review,
@@ -358,12 +341,11 @@ def history(session: Session, contract: Contract) -> list[AuditEvent]:
     ))
 
 
-def history_row(event: AuditEvent) -> dict:
-    """One audit event as JSON-ready values (the times are UTC)."""
+def change_view(event: AuditEvent) -> ChangeView:
+    """One audit event, its time in UTC."""
     at = event.at if event.at.tzinfo is None else event.at.astimezone(UTC).replace(tzinfo=None)
-    return {
-        "at": at.isoformat(timespec="seconds") + "Z", "actor": event.actor, "entity": event.entity,
-        "entity_id": event.entity_id, "action": event.action, "field": event.field,
-        "old_value": event.old_value, "new_value": event.new_value, "reason": event.reason,
-        "contract_version": event.contract_version,
-    }
+    return ChangeView(
+        at=at, actor=event.actor, entity=event.entity, entity_id=event.entity_id, action=event.action,
+        field=event.field, old_value=event.old_value, new_value=event.new_value, reason=event.reason,
+        contract_version=event.contract_version,
+    )

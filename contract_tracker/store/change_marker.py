@@ -1,9 +1,11 @@
-"""The deadline version: a token that changes whenever any deadline row is written.
+"""The deadline version: a random id that changes whenever any deadline row is written (kept in
+the one row of `deadline_version`, whose column is named `token` for history's sake; it is no
+secret, unlike a feed's token).
 
-Every ORM flush that adds, changes or deletes a Deadline replaces the token (a listener on every
+Every ORM flush that adds, changes or deletes a Deadline gives it a new version (a listener on every
 register session, installed by store.database, so no service can forget it); code that writes
 deadline rows without the ORM (the bulk load, a restore) calls `mark_changed` itself. Readers such
-as the feed server compare the token with the one they saw last: equal means no deadline changed,
+as the feed server compare the version with the one they saw last: equal means no deadline changed,
 in one primary-key read.
 """
 
@@ -21,15 +23,15 @@ _TABLE = DeadlineVersion.__table__
 
 
 def mark_changed(connection: Connection | Session) -> str:
-    """Give the deadline version a new token (inside the caller's transaction) and return it."""
-    token = uuid.uuid4().hex
-    if connection.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=token)).rowcount == 0:
-        connection.execute(_TABLE.insert().values(id=1, token=token))
-    return token
+    """Give the deadlines a new version (inside the caller's transaction) and return it."""
+    version = uuid.uuid4().hex
+    if connection.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=version)).rowcount == 0:
+        connection.execute(_TABLE.insert().values(id=1, token=version))
+    return version
 
 
-def current_token(connection: Connection | Session) -> str:
-    """The deadline version's token ("" in a store that has none yet)."""
+def deadline_version(connection: Connection | Session) -> str:
+    """The deadlines' current version ("" in a store that has none yet)."""
     return connection.execute(select(_TABLE.c.token).where(_TABLE.c.id == 1)).scalar() or ""
 
 
@@ -46,3 +48,8 @@ def _mark_deadline_writes(session: Session, flush_context, instances) -> None:
 
 # Installed on the store's sessions by store.database.install_listeners, not by importing this module.
 LISTENERS = (("before_flush", _mark_deadline_writes),)
+
+
+# The old name, kept while services/feeds.py still imports it (services/ was being changed elsewhere
+# when this was renamed); remove once that import reads deadline_version.
+current_token = deadline_version

@@ -110,7 +110,7 @@ async def test_edit_a_contract(demo_store, demo_app, settle):
         events = audit(demo_store, "DEMO-LIB-2022", "edited")
         assert [(e.field, e.old_value, e.new_value) for e in events] == [
             ("owner_role", "Head of Libraries", "Head of Culture")]
-        assert demo_app.screen.detail["owner_role"] == "Head of Culture"  # the screen reloaded
+        assert demo_app.screen.detail.owner_role == "Head of Culture"  # the screen reloaded
 
 
 async def test_exercise_an_option_with_a_reason(demo_store, demo_app, settle):
@@ -124,7 +124,7 @@ async def test_exercise_an_option_with_a_reason(demo_store, demo_app, settle):
         await pilot.press(*"Cabinet approved the extension", "enter")
         await settle(pilot)
         assert demo_app.screen is screen
-        assert screen.detail["current_end"] == "2031-08-31"
+        assert screen.detail.current_end == date(2031, 8, 31)
         events = audit(demo_store, "WCC-SEND-MED-2025", "exercised")
         assert events[0].reason == "Cabinet approved the extension"
         terms = screen.query_one("#table-terms", DataTable)
@@ -145,7 +145,7 @@ async def test_decline_an_option_can_be_cancelled_then_done(demo_store, demo_app
         assert isinstance(demo_app.screen, ConfirmScreen)  # declining asks first
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert [o["status_as_of"] for o in screen.detail["options"]] == ["declined", "lapsed"]
+        assert [o.status_as_of for o in screen.detail.options] == ["declined", "lapsed"]
         assert len(audit(demo_store, "WCC-SEND-MED-2025", "lapsed")) == 1
 
 
@@ -159,7 +159,7 @@ async def test_a_late_decision_needs_the_box_ticked(demo_store, demo_app, settle
         await pilot.click("#confirm")
         await settle(pilot)
         assert audit(demo_store, "DEMO-HST-2023", "exercised")[0].reason == "decided at committee"
-        assert screen.detail["options"][0]["status_as_of"] == "exercised"
+        assert screen.detail.options[0].status_as_of == "exercised"
 
 
 async def test_add_edit_and_mark_a_milestone_met(demo_store, demo_app, settle):
@@ -169,24 +169,24 @@ async def test_add_edit_and_mark_a_milestone_met(demo_store, demo_app, settle):
         fill(demo_app.screen, name="Contract review", due="March/April 2027")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        added = next(m for m in screen.detail["milestones"] if m["name"] == "Contract review")
-        assert (added["start_date"], added["due_date"]) == ("2027-03-01", "2027-04-30")
+        added = next(m for m in screen.detail.milestones if m.name == "Contract review")
+        assert (added.start_date, added.due_date) == (date(2027, 3, 1), date(2027, 4, 30))
         table = screen.query_one("#table-milestones", DataTable)
-        table.move_cursor(row=table.get_row_index(str(added["id"])))
+        table.move_cursor(row=table.get_row_index(str(added.id)))
         await pilot.press("u")
         fill(demo_app.screen, name="Annual contract review", due="2026-11-20")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        table.move_cursor(row=table.get_row_index(str(added["id"])))
+        table.move_cursor(row=table.get_row_index(str(added.id)))
         await pilot.press("d")
         assert demo_app.screen.query_one("#day", Input).value == "2026-11-22"  # today by default
         fill(demo_app.screen, day="2026-11-21")
         await pilot.press("enter")
         await settle(pilot)
     with demo_store.session() as session:
-        milestone = session.get(Milestone, added["id"])
+        milestone = session.get(Milestone, added.id)
     assert (milestone.name, milestone.status, milestone.met_on) == ("Annual contract review", "met", date(2026, 11, 21))
-    assert str(table.get_row(str(added["id"]))[3]) == "met"
+    assert str(table.get_row(str(added.id))[3]) == "met"
 
 
 async def test_terminate_needs_a_reason_and_a_confirmation(demo_store, demo_app, settle):
@@ -204,5 +204,5 @@ async def test_terminate_needs_a_reason_and_a_confirmation(demo_store, demo_app,
         assert "Wednesday 30 June 2027 as its last day" in str(question.query_one("#question").render())
         await pilot.click("#yes")
         await settle(pilot)
-        assert screen.detail["terminated_on"] == "2027-06-30"
+        assert screen.detail.terminated_on == date(2027, 6, 30)
         assert audit(demo_store, "DEMO-SL-2026", "terminated")[0].reason == "provider failure"

@@ -60,7 +60,7 @@ async def test_contract_screen_exports_its_deadlines(demo_store, demo_app, settl
         written = events(tmp_path / "hst.ics")
         # What the screen shows, but for deadlines that stopped applying long ago (HST's option 2 lapsed
         # when option 1 passed undecided on 1 Jun 2026): calendars drop those after 90 days.
-        assert len(written) == len([d for d in screen.detail["deadlines"] if d["standing"] != "lapsed"]) == 3
+        assert len(written) == len([d for d in screen.detail.deadlines if d.standing != "lapsed"]) == 3
         assert f"{len(written)} events written to {tmp_path / 'hst.ics'}" in notifications(demo_app)
     assert any("Extension decision" in str(e["SUMMARY"]) for e in written)
 

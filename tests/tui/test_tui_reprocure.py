@@ -35,7 +35,7 @@ async def test_r_plans_the_successor_from_the_day_after_the_latest_end(demo_stor
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is screen
-        assert screen.detail["successor"] == "DEMO-LIB-2027"  # the screen reloaded
+        assert screen.detail.successor == "DEMO-LIB-2027"  # the screen reloaded
         assert any("Planned DEMO-LIB-2027 from 1 Jul 2027" in note for note in notifications(demo_app))
     stored = contracts(demo_store)
     successor = stored["DEMO-LIB-2027"]

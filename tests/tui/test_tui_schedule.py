@@ -60,7 +60,7 @@ async def test_preview_then_apply(demo_store, demo_app, settle):
                                                          AuditEvent.action == "schedule applied")).one()
     assert (applied.actor, applied.new_value, applied.reason) == (
         "tui officer", "pa2023-light-touch", "service-start on 2025-09-01")
-    assert len(screen.detail["milestones"]) == len(after)  # the screen reloaded
+    assert len(screen.detail.milestones) == len(after)  # the screen reloaded
 
 
 async def test_a_bad_date_disables_apply_and_cancel_changes_nothing(demo_store, demo_app, settle):

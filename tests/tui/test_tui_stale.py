@@ -33,7 +33,7 @@ async def test_a_stale_edit_is_refused_then_saved_on_top_after_reload(demo_store
     in the form, on top of the other person's change (which is not put back)."""
     async with demo_app.run_test(size=SIZE) as pilot:
         screen = await open_contract(demo_app, pilot, settle, REF)
-        read = screen.detail["version"]
+        read = screen.detail.version
         bob_changes_the_owner(demo_store)  # someone else, while the screen is open
         await pilot.press("e")
         form = demo_app.screen
@@ -50,7 +50,7 @@ async def test_a_stale_edit_is_refused_then_saved_on_top_after_reload(demo_store
         await settle(pilot)
         assert demo_app.screen is form and form.query_one("#title", Input).value == "Libraries IT"
         assert form.query_one("#owner_role", Input).value == "Head of Libraries"  # as the form was opened
-        assert screen.detail["version"] == read + 1 and screen.detail["owner_role"] == "Head of Culture"
+        assert screen.detail.version == read + 1 and screen.detail.owner_role == "Head of Culture"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is screen
@@ -65,7 +65,7 @@ async def test_a_stale_edit_is_refused_then_saved_on_top_after_reload(demo_store
 async def test_not_now_keeps_the_screen_and_a_decision_is_refused_too(demo_store, demo_app, settle):
     async with demo_app.run_test(size=SIZE) as pilot:
         screen = await open_contract(demo_app, pilot, settle, "DEMO-SL-2026")
-        read = screen.detail["version"]
+        read = screen.detail.version
         with demo_store.session() as session:
             services.terminate(session, "DEMO-SL-2026", on=date(2027, 3, 31), reason="provider exit", actor="bob")
         await pilot.press("x", *"extend", "enter")
@@ -76,7 +76,7 @@ async def test_not_now_keeps_the_screen_and_a_decision_is_refused_too(demo_store
         await pilot.press("escape")  # not now: back to the dialog, as it was
         await settle(pilot)
         assert demo_app.screen.query_one("#reason", Input).value == "extend"
-        assert screen.detail["version"] == read  # still the old copy
+        assert screen.detail.version == read  # still the old copy
         await pilot.press("escape")
         assert demo_app.screen is screen
     with demo_store.session() as session:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,8 +13,19 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual.worker import get_current_worker
 
 from contract_tracker.calendar.feeds import DeadlineFilter
+from contract_tracker.enums import OptionStatus
 
-from ..backend import ContractFields, ExportScope, MilestoneInput, Reprocurement, Termination
+from ..backend import (
+    ContractDetail,
+    ContractFields,
+    ContractView,
+    ExportScope,
+    MilestoneInput,
+    MilestoneView,
+    OptionView,
+    Reprocurement,
+    Termination,
+)
 from ..messages import Change
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
@@ -51,16 +60,16 @@ class ContractScreen(Screen):
     ]
 
     class DetailRead(Message):
-        """The contract's detail (views.contract_detail, history and money added), or why not."""
+        """The contract as the screen shows it (its detail, history and money), or why not."""
 
-        def __init__(self, detail: dict | None, error: str | None = None) -> None:
-            self.detail, self.error = detail, error
+        def __init__(self, view: ContractView | None, error: str | None = None) -> None:
+            self.view, self.error = view, error
             super().__init__()
 
     def __init__(self, reference: str) -> None:
         super().__init__()
         self.reference = reference
-        self.detail: dict | None = None
+        self.detail: ContractDetail | None = None
 
     def title_text(self) -> str:
         return f"Contract {self.reference}"
@@ -101,16 +110,17 @@ class ContractScreen(Screen):
             self.post_message(message)
 
     def on_contract_screen_detail_read(self, message: DetailRead) -> None:
-        if message.error is not None:
+        view = message.view
+        if view is None:
             self.query_one("#facts", ContractFacts).update(f"Could not read {self.reference}: {message.error}")
             return
-        d = self.detail = message.detail
-        self.query_one("#contract-title", Static).update(Text.assemble((d["reference"], "bold"), "  ", d["title"]))
+        d = self.detail = view.detail
+        self.query_one("#contract-title", Static).update(Text.assemble((d.reference, "bold"), "  ", d.title))
         self.query_one("#facts", ContractFacts).show(d)
         self.query_one("#timeline", TimelineBar).show(d)
-        self.query_one("#gantt", MilestoneGantt).show(d["milestones"], date.fromisoformat(d["as_of"]))
-        self.query_one("#money", MoneyPanel).show(d.get("money", []))
-        for name, rows in table_rows(d).items():
+        self.query_one("#gantt", MilestoneGantt).show(d.milestones, d.as_of)
+        self.query_one("#money", MoneyPanel).show(list(view.money))
+        for name, rows in table_rows(view).items():
             self._fill(name, rows)
 
     def _fill(self, name: str, rows: list[tuple]) -> None:
@@ -127,7 +137,7 @@ class ContractScreen(Screen):
         """The contract version this screen read: a change made from it is refused if someone
         changed the contract since. Read when the form is submitted, so after a reload the form
         saves on top of the other person's change."""
-        return self.detail["version"] if self.detail else None
+        return self.detail.version if self.detail else None
 
     def action_edit(self) -> None:
         if self.detail is None:
@@ -139,13 +149,13 @@ class ContractScreen(Screen):
             return Change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, fields, version, was=was))
         self.app.push_screen(ContractFormScreen(was, editing=True, save=save))
 
-    def _selected_milestone(self) -> dict | None:
+    def _selected_milestone(self) -> MilestoneView | None:
         table = self.query_one("#table-milestones", DataTable)
         if self.detail is None or not table.row_count:
             self.notify("No milestone to choose: add one with m", severity="warning")
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return next(m for m in self.detail["milestones"] if str(m["id"]) == key)
+        return next(m for m in self.detail.milestones if str(m.id) == key)
 
     def action_add_milestone(self) -> None:
         ref = self.reference
@@ -163,7 +173,7 @@ class ContractScreen(Screen):
         def save(result: MilestoneInput) -> Change:
             version = self._version()
             return Change(f"Saved milestone {result.name}",
-                          lambda backend: backend.edit_milestone(ref, milestone["id"], result, version, was=was))
+                          lambda backend: backend.edit_milestone(ref, milestone.id, result, version, was=was))
         self.app.push_screen(MilestoneFormScreen(milestone, save=save))
 
     def action_milestone_met(self) -> None:
@@ -174,19 +184,19 @@ class ContractScreen(Screen):
 
         def save(result) -> Change:
             version = self._version()
-            return Change(f"Marked met: {milestone['name']}",
-                          lambda backend: backend.milestone_met(ref, milestone["id"], result.on, version))
+            return Change(f"Marked met: {milestone.name}",
+                          lambda backend: backend.milestone_met(ref, milestone.id, result.on, version))
         self.app.push_screen(MarkMetScreen(
-            f"Mark met: {milestone['name']}", f"Due {milestone['due_date']}. On which day was it met?",
+            f"Mark met: {milestone.name}", f"Due {milestone.due_date}. On which day was it met?",
             day=self.app.backend.today, save=save))
 
-    def _option_to_decide(self) -> dict | None:
+    def _option_to_decide(self) -> OptionView | None:
         d = self.detail
         if d is None:
             return None
-        wanted = d["next_decision"]["option"] if d.get("next_decision") else None
-        for option in d["options"]:
-            if option["option"] == wanted or (wanted is None and option.get("recorded_status") == "available"):
+        wanted = d.next_decision.option if d.next_decision else None
+        for option in d.options:
+            if option.option == wanted or (wanted is None and option.recorded_status == OptionStatus.AVAILABLE):
                 return option
         self.notify("No option is waiting for a decision", severity="warning")
         return None
@@ -195,7 +205,7 @@ class ContractScreen(Screen):
         option = self._option_to_decide()
         if option is None:
             return
-        ref, ordinal = self.reference, option["option"]
+        ref, ordinal = self.reference, option.option
 
         def save(decision) -> Change:
             version = self._version()

@@ -6,7 +6,6 @@ checks the rules. If the service refuses, the caller reopens the form with the d
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from textual import on
@@ -19,7 +18,7 @@ from contract_tracker.domain.money import parse_money
 from contract_tracker.enums import ContractStatus, Procedure, Regime
 from contract_tracker.errors import DomainError
 
-from ..backend import ContractFields
+from ..backend import ContractDetail, ContractFields
 from ..widgets.form_field import FormField
 from .form import FormScreen
 
@@ -71,17 +70,15 @@ def _parse(field_id: str, text: str):
     return text
 
 
-def draft_from_detail(d: dict) -> ContractFields:
+def draft_from_detail(d: ContractDetail) -> ContractFields:
     """The form's starting values from a contract's detail (views.contract_detail)."""
     return ContractFields(
-        reference=d["reference"], title=d["title"], description=d["description"], buyer=d["buyer"],
-        service_area=d["service_area"], owner_role=d["owner_role"], owner_contact=d["owner_contact"],
-        status=d["status"], regime=d["regime"], procedure=d["procedure"], light_touch=d["light_touch"],
-        start_date=date.fromisoformat(d["start_date"]) if d["start_date"] else None,
-        initial_term=d["initial_term"], decision_notice=d["decision_notice"],
-        reprocurement_lead=d["reprocurement_lead"], suppliers=list(d["suppliers"]),
-        annual_value=Decimal(d["annual_value"]) if d["annual_value"] else None,
-        whole_life_value=Decimal(d["whole_life_value"]) if d["whole_life_value"] else None,
+        reference=d.reference, title=d.title, description=d.description, buyer=d.buyer,
+        service_area=d.service_area, owner_role=d.owner_role, owner_contact=d.owner_contact,
+        status=d.status.value, regime=d.regime.value, procedure=d.procedure.value, light_touch=d.light_touch,
+        start_date=d.start_date, initial_term=d.initial_term, decision_notice=d.decision_notice,
+        reprocurement_lead=d.reprocurement_lead, suppliers=list(d.suppliers),
+        annual_value=d.annual_value, whole_life_value=d.whole_life_value,
     )
 
 

@@ -6,30 +6,29 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from contract_tracker.domain.dates import parse_span
+from contract_tracker.domain.dates import Span, parse_span
 from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
 
-from ..backend import MilestoneInput
+from ..backend import MilestoneInput, MilestoneView
 from ..widgets.form_field import FormField
 from .form import FormScreen
 
 
-def input_from_milestone(milestone: dict) -> MilestoneInput:
-    """What the edit form starts from (views.milestone_row), to save only what is changed."""
-    start, due = milestone["start_date"], milestone["due_date"]
-    return MilestoneInput.spanning(parse_span(f"{start} to {due}" if start else due),
-                                   kind=milestone["kind"], name=milestone["name"],
-                          owner=milestone["owner"] or "", notes=milestone["notes"] or "", status=milestone["status"])
+def input_from_milestone(milestone: MilestoneView) -> MilestoneInput:
+    """What the edit form starts from, to save only what is changed."""
+    return MilestoneInput.spanning(Span(milestone.start_date or milestone.due_date, milestone.due_date),
+                                   kind=milestone.kind.value, name=milestone.name, owner=milestone.owner,
+                                   notes=milestone.notes, status=milestone.status.value)
 
 
 class MilestoneFormScreen(FormScreen[MilestoneInput]):
     DIALOG_CLASSES = "form-dialog small"
 
-    def __init__(self, milestone: dict | None = None, *, error: str | None = None,
+    def __init__(self, milestone: MilestoneView | None = None, *, error: str | None = None,
                  draft: MilestoneInput | None = None, save=None) -> None:
         super().__init__(save=save, error=error)
-        self.milestone = milestone  # a views.milestone_row when editing
+        self.milestone = milestone  # the milestone being edited, if any
         self.draft = draft
 
     def title_text(self) -> str:
@@ -44,9 +43,9 @@ class MilestoneFormScreen(FormScreen[MilestoneInput]):
         if self.milestone is None:
             return default
         if name == "due":
-            start, due = self.milestone["start_date"], self.milestone["due_date"]
-            return f"{start} to {due}" if start else due
-        return self.milestone[name] or default
+            start, due = self.milestone.start_date, self.milestone.due_date
+            return f"{start} to {due}" if start else due.isoformat()
+        return str(getattr(self.milestone, name)) or default
 
     def compose_fields(self) -> ComposeResult:
         yield FormField("Kind", Select([(k.value, k.value) for k in MilestoneKind], value=self._value("kind", "other"),
@@ -60,7 +59,7 @@ class MilestoneFormScreen(FormScreen[MilestoneInput]):
         yield FormField("Notes", Input(self._value("notes"), id="notes", compact=True), id="field-notes")
         if self.milestone:
             yield FormField("Status", Select([(s.value, s.value) for s in MilestoneStatus],
-                                             value=self.milestone["status"], allow_blank=False, id="status",
+                                             value=self.milestone.status.value, allow_blank=False, id="status",
                                              compact=True), id="field-status")
 
     def on_mount(self) -> None:

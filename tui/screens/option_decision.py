@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Static
 
-from ..backend import Decision
+from contract_tracker.enums import OptionStatus
+
+from ..backend import Decision, OptionView
 from ..widgets.form_field import FormField
 from .form import FormScreen
-
-
-def _day(text: str) -> str:
-    return f"{date.fromisoformat(text):%-d %b %Y}"
 
 
 class OptionDecisionScreen(FormScreen[Decision]):
@@ -24,30 +20,30 @@ class OptionDecisionScreen(FormScreen[Decision]):
 
     DIALOG_CLASSES = "form-dialog small"
 
-    def __init__(self, reference: str, option: dict, *, exercise: bool, save=None) -> None:
+    def __init__(self, reference: str, option: OptionView, *, exercise: bool, save=None) -> None:
         super().__init__(save=save)
         self.reference, self.option, self.exercise = reference, option, exercise
         # Past its decide-by day but before the term it extends ends: it can be taken only late.
-        self.late = option.get("recorded_status") == "available" and option.get("status_as_of") == "overdue"
+        self.late = option.recorded_status == OptionStatus.AVAILABLE and option.status_as_of == OptionStatus.OVERDUE
         self.CONFIRM = "Exercise" if exercise else "Decline"
         self.DANGER = not exercise
 
     def title_text(self) -> str:
-        return f"{self.CONFIRM} option {self.option['option']} of {self.reference}?"
+        return f"{self.CONFIRM} option {self.option.option} of {self.reference}?"
 
     def effect(self) -> str:
         o = self.option
         if self.exercise:
-            return (f"The contract will run on from {_day(o['period_start'])} to {_day(o['period_end'])} "
-                    f"({o['length']}).")
+            return (f"The contract will run on from {o.period_start:%-d %b %Y} to {o.period_end:%-d %b %Y} "
+                    f"({o.length}).")
         return "The contract will end at its current end; this option and every later one lapse."
 
     def compose_fields(self) -> ComposeResult:
         o = self.option
-        yield Static(f"{self.effect()}\nDecide and give notice by {_day(o['decide_by'])} ({o['notice']} notice).",
+        yield Static(f"{self.effect()}\nDecide and give notice by {o.decide_by:%-d %b %Y} ({o.notice} notice).",
                      classes="dialog-text")
         if self.late:
-            yield Static(f"The decision date passed on {_day(o['decide_by'])}. Recording it now needs a reason.",
+            yield Static(f"The decision date passed on {o.decide_by:%-d %b %Y}. Recording it now needs a reason.",
                          classes="warning")
         yield FormField("Reason", Input(placeholder="recorded in the audit trail", id="reason", compact=True),
                         words=("note", "force"), id="field-reason")
@@ -77,19 +73,19 @@ class OptionDecisionScreen(FormScreen[Decision]):
     def question(self, value: Decision) -> str | None:
         if self.exercise:
             return None
-        return (f"Decline option {self.option['option']} of {self.reference}? {self.effect()} "
+        return (f"Decline option {self.option.option} of {self.reference}? {self.effect()} "
                 f"Reason: {value.reason}")
 
 
 class ExerciseScreen(OptionDecisionScreen):
     BINDINGS = [Binding("ctrl+s", "submit", "Exercise", id="form.save")]
 
-    def __init__(self, reference: str, option: dict, save=None) -> None:
+    def __init__(self, reference: str, option: OptionView, save=None) -> None:
         super().__init__(reference, option, exercise=True, save=save)
 
 
 class DeclineScreen(OptionDecisionScreen):
     BINDINGS = [Binding("ctrl+s", "submit", "Decline", id="form.save")]
 
-    def __init__(self, reference: str, option: dict, save=None) -> None:
+    def __init__(self, reference: str, option: OptionView, save=None) -> None:
         super().__init__(reference, option, exercise=False, save=save)

@@ -7,7 +7,7 @@ carried over as a first estimate and its re-procurement marked in hand.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from contract_tracker.domain.dates import parse_date
 from contract_tracker.domain.templates import load_templates, template_for
 from contract_tracker.errors import DomainError
 
-from ..backend import Reprocurement
+from ..backend import ContractDetail, Reprocurement
 from ..widgets.form_field import FormField
 from .form import FormScreen
 
@@ -29,16 +29,16 @@ class ReprocureScreen(FormScreen[Reprocurement]):
     BINDINGS = [Binding("ctrl+s", "submit", "Plan successor", id="form.save")]
     CONFIRM = "Plan successor"
 
-    def __init__(self, detail: dict, save=None) -> None:
+    def __init__(self, detail: ContractDetail, save=None) -> None:
         super().__init__(save=save)
-        self.reference = detail["reference"]
-        end = detail.get("final_possible_end")
-        self.follows = date.fromisoformat(end) + timedelta(days=1) if end else None
+        self.reference = detail.reference
+        end = detail.final_possible_end
+        self.follows = end + timedelta(days=1) if end else None
         self.templates = load_templates()
         # The successor is procured under the Act now in force, by the contract's own procedure if it can be.
-        best = template_for("PA2023", detail["procedure"], detail["light_touch"])
+        best = template_for("PA2023", detail.procedure, detail.light_touch)
         self.initial = best.key if best else next(iter(self.templates))
-        self.title = detail["title"]
+        self.title = detail.title
 
     def title_text(self) -> str:
         return f"Re-procure {self.reference}"

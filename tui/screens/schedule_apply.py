@@ -22,7 +22,7 @@ from contract_tracker.domain.dates import parse_date
 from contract_tracker.domain.templates import load_templates, template_for
 from contract_tracker.errors import DomainError
 
-from ..backend import PreviewRow, ScheduleChoice, SchedulePreview, next_service_start
+from ..backend import ContractDetail, PreviewRow, ScheduleChoice, SchedulePreview, next_service_start
 from ..widgets.form_field import FormField
 from .form import FormScreen
 
@@ -57,13 +57,13 @@ class ScheduleApplyScreen(FormScreen[ScheduleChoice]):
             self.choice, self.preview, self.error = choice, preview, error
             super().__init__()
 
-    def __init__(self, detail: dict, save=None) -> None:
+    def __init__(self, detail: ContractDetail, save=None) -> None:
         super().__init__(save=save)
-        self.reference = detail["reference"]
+        self.reference = detail.reference
         anchor = next_service_start(detail)
         self.anchor_date = anchor.isoformat() if anchor else ""
         self.templates = load_templates()
-        best = template_for(detail["regime"], detail["procedure"], detail["light_touch"])
+        best = template_for(detail.regime, detail.procedure, detail.light_touch)
         self.initial = best.key if best else next(iter(self.templates))
         self.preview: SchedulePreview | None = None
 

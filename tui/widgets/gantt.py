@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
 
+if TYPE_CHECKING:
+    from contract_tracker.read.detail import MilestoneView
+
 STATUS_STYLE = {"met": "green", "planned": "yellow", "missed": "bold red", "cancelled": "dim"}
 NAME_WIDTH = 30
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 class MilestoneGantt(Widget):
@@ -22,10 +23,10 @@ class MilestoneGantt(Widget):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.milestones: list[dict] = []
+        self.milestones: Sequence[MilestoneView] = ()
         self.today: date | None = None
 
-    def show(self, milestones: list[dict], today: date) -> None:
+    def show(self, milestones: Sequence[MilestoneView], today: date) -> None:
         self.milestones = milestones
         self.today = today
         self.refresh(layout=True)
@@ -36,8 +37,8 @@ class MilestoneGantt(Widget):
     def render(self) -> Text:
         if not self.milestones or self.today is None:
             return Text("No milestones yet: press m to add one.", style="dim")
-        starts = [_day(m["start_date"]) or _day(m["due_date"]) for m in self.milestones]
-        ends = [_day(m["due_date"]) for m in self.milestones]
+        starts = [m.start_date or m.due_date for m in self.milestones]
+        ends = [m.due_date for m in self.milestones]
         first, last = min([*starts, self.today]), max([*ends, self.today])
         width = max(self.size.width - NAME_WIDTH - 3, 10)
         span = max((last - first).days, 1)
@@ -62,8 +63,8 @@ class MilestoneGantt(Widget):
                 row[left:right + 1] = "━" * (right - left + 1)
             if row[today_at] == " ":
                 row[today_at] = "│"
-            line = Text(milestone["name"][:NAME_WIDTH].ljust(NAME_WIDTH) + " ")
-            bar = Text("".join(row), style=STATUS_STYLE.get(milestone["status"], ""))
+            line = Text(milestone.name[:NAME_WIDTH].ljust(NAME_WIDTH) + " ")
+            bar = Text("".join(row), style=STATUS_STYLE.get(milestone.status, ""))
             if row[today_at] == "│":
                 bar.stylize("dim", today_at, today_at + 1)
             lines.append(line + bar)

@@ -10,10 +10,15 @@ decision dates and breaks below), and the widget is as tall as that takes.
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual.widget import Widget
+
+from contract_tracker.enums import OptionStatus
+
+if TYPE_CHECKING:
+    from contract_tracker.read.detail import ContractDetail
 
 # (fill character, style): readable without colour too
 SEGMENT_STYLE = {
@@ -23,10 +28,6 @@ SEGMENT_STYLE = {
     "declined": ("·", "grey42"),
     "lapsed": ("·", "grey42"),
 }
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 class Label(NamedTuple):
@@ -60,7 +61,7 @@ def _render_line(labels: list[Label], width: int) -> Text:
 
 
 class TimelineBar(Widget):
-    """Give it a contract detail dict with `show()`; it redraws to fit its width. Blank until then."""
+    """Give it a contract's detail with `show()`; it redraws to fit its width. Blank until then."""
 
     DEFAULT_CSS = """
     TimelineBar { height: auto; padding: 0 1; }
@@ -68,9 +69,9 @@ class TimelineBar(Widget):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.detail: dict | None = None
+        self.detail: ContractDetail | None = None
 
-    def show(self, detail: dict) -> None:
+    def show(self, detail: ContractDetail) -> None:
         self.detail = detail
         self.refresh(layout=True)
 
@@ -84,14 +85,14 @@ class TimelineBar(Widget):
         detail = self.detail
         if detail is None:
             return [Text("")]  # still loading: nothing rather than a wrong message
-        start = _day(detail.get("start_date"))
-        if start is None or detail.get("initial_end") is None:
+        start, initial_end = detail.start_date, detail.initial_end
+        if start is None or initial_end is None:
             return [Text("No term to draw: the contract has no start date yet.", style="dim")]
-        today = _day(detail["as_of"])
-        segments = [("Initial " + (detail.get("initial_term") or ""), start, _day(detail["initial_end"]), "initial")]
-        segments += [(f"Option {o['option']} {o['length']}", _day(o["period_start"]), _day(o["period_end"]),
-                      o["status_as_of"]) for o in detail.get("options", [])]
-        terminated = _day(detail.get("terminated_on"))
+        today = detail.as_of
+        segments = [("Initial " + (detail.initial_term or ""), start, initial_end, "initial")]
+        segments += [(f"Option {o.option} {o.length}", o.period_start, o.period_end, o.status_as_of.value)
+                     for o in detail.options]
+        terminated = detail.terminated_on
         if terminated:  # the contract stopped there: nothing of it is drawn after that day
             segments = [(label, seg_start, min(seg_end, terminated), status)
                         for label, seg_start, seg_end, status in segments if seg_start <= terminated]
@@ -113,23 +114,21 @@ class TimelineBar(Widget):
         if terminated:
             bar = bar[:column(terminated)] + Text("✕", style="bold red") + bar[column(terminated) + 1:]
             above.append(Label(column(terminated), f"✕ terminated {terminated:%-d %b %Y}", "bold red"))
-        for option in detail.get("options", []):
-            if option["status_as_of"] == "available":
-                decide_by = _day(option["decide_by"])
-                below.append(Label(column(decide_by), f"◆ decide opt {option['option']} by {decide_by:%-d %b %Y}",
-                                   "yellow"))
-        for point in detail.get("breaks", []):
-            if terminated and _day(point["break_date"]) > terminated:
+        for option in detail.options:
+            if option.status_as_of == OptionStatus.AVAILABLE:
+                below.append(Label(column(option.decide_by),
+                                   f"◆ decide opt {option.option} by {option.decide_by:%-d %b %Y}", "yellow"))
+        for point in detail.breaks:
+            if terminated and point.break_date > terminated:
                 continue
-            below.append(Label(column(_day(point["break_date"])), f"B break {_day(point['break_date']):%-d %b %Y}",
-                               "magenta"))
+            below.append(Label(column(point.break_date), f"B break {point.break_date:%-d %b %Y}", "magenta"))
         today_at = column(today)
         bar = bar[:today_at] + Text("┃", style="bold") + bar[today_at + 1:]
         ends = Text(f"{start:%-d %b %Y}", style="dim")
         if terminated:
             tail = f"ended {terminated:%-d %b %Y}"
         else:
-            tail = f"latest end {_day(detail['maximum_extent']):%-d %b %Y}" if detail.get("maximum_extent") else ""
+            tail = f"latest end {detail.maximum_extent:%-d %b %Y}" if detail.maximum_extent else ""
         ends.append(" " * max(1, width - len(ends) - len(tail)) + tail, style="dim")
         above_lines = [_render_line(line, width) for line in reversed(lay_out(above, width))]
         below_lines = [_render_line(line, width) for line in lay_out(below, width)]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
 from ...domain.supplier_ids import split
-from ...enums import LifecycleStatus, MilestoneKind, Procedure
+from ...enums import ContractStatus, LifecycleStatus, MilestoneKind, MilestoneStatus, Procedure
+from ...read.detail import ContractDetail
 from ...read.views import contract_detail
 from ...store.models import Contract
 
@@ -33,18 +35,18 @@ _MILESTONE_TYPES = {
 _MILESTONE_STATUS = {"planned": "scheduled", "met": "met", "missed": "notMet"}
 
 
-def _start(iso: str | None) -> str | None:
-    return f"{iso}T00:00:00Z" if iso else None
+def _start(day: date | None) -> str | None:
+    return f"{day.isoformat()}T00:00:00Z" if day else None
 
 
-def _end(iso: str | None) -> str | None:
-    return f"{iso}T23:59:59Z" if iso else None
+def _end(day: date | None) -> str | None:
+    return f"{day.isoformat()}T23:59:59Z" if day else None
 
 
-def _value(amount: str | None, currency: str) -> dict | None:
+def _value(amount: Decimal | None, currency: str) -> dict | None:
     if amount is None:
         return None
-    number = Decimal(amount)
+    number = Decimal(f"{amount:.2f}")  # in pounds and pence, as the register keeps it
     return {"amount": int(number) if number == number.to_integral_value() else float(number), "currency": currency}
 
 
@@ -62,7 +64,7 @@ def ocid_for(reference: str, prefix: str) -> str:
     return reference if reference.startswith("ocds-") else f"{prefix}-{reference}"
 
 
-def _contract_status(status_as_of: str) -> str:
+def _contract_status(status_as_of: LifecycleStatus) -> str:
     """OCDS contractStatus on the export's day: "terminated" covers a contract that has come to a
     close, whether it ran its course or ended early; "pending" one signed but not yet started."""
     if status_as_of in (LifecycleStatus.EXPIRED, LifecycleStatus.TERMINATED):
@@ -72,20 +74,20 @@ def _contract_status(status_as_of: str) -> str:
     return "active"
 
 
-def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
+def release_for(detail: ContractDetail, *, updated: datetime, prefix: str) -> dict:
     """One contract as an OCDS release."""
-    ocid = ocid_for(detail["reference"], prefix)
-    awarded = detail["status"] != "planned" and detail["start_date"] is not None
-    terminated = detail["terminated_on"] is not None
+    ocid = ocid_for(detail.reference, prefix)
+    awarded = detail.status != ContractStatus.PLANNED and detail.start_date is not None
+    terminated = detail.terminated_on is not None
     period = {
-        "startDate": _start(detail["start_date"]),
-        "endDate": _end(detail["current_end"]),
-        "maxExtentDate": _end(detail["maximum_extent"]) if detail["options"] else None,
+        "startDate": _start(detail.start_date),
+        "endDate": _end(detail.current_end),
+        "maxExtentDate": _end(detail.maximum_extent) if detail.options else None,
     }
-    value = _value(detail["whole_life_value"], detail["currency"])
-    buyer = {"id": f"{ocid}-buyer", "name": detail["buyer"]} if detail["buyer"] else None
+    value = _value(detail.whole_life_value, detail.currency)
+    buyer = {"id": f"{ocid}-buyer", "name": detail.buyer} if detail.buyer else None
     suppliers, supplier_parties = [], []
-    for n, (name, identifier) in enumerate(zip(detail["suppliers"], detail["supplier_identifiers"], strict=True),
+    for n, (name, identifier) in enumerate(zip(detail.suppliers, detail.supplier_identifiers, strict=True),
                                            start=1):
         # A registered supplier is named by its identifier, as OCDS advises ({scheme}-{id}).
         reference = {"id": identifier or f"{ocid}-supplier-{n}", "name": name}
@@ -96,32 +98,32 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
     parties = ([{**buyer, "roles": ["buyer"]}] if buyer else []) + supplier_parties
     milestones = [
         {
-            "id": str(m["id"]), "title": m["name"], "type": _MILESTONE_TYPES.get(m["kind"]),
-            "code": m["kind"],  # the tracker's kind, so that importing this package finds the milestone
-            "description": m["notes"], "dueDate": _end(m["due_date"]),
-            "dateMet": _end(m["met_on"]) if m["status"] == "met" else None,
-            "status": _MILESTONE_STATUS.get(m["status"]),
+            "id": str(m.id), "title": m.name, "type": _MILESTONE_TYPES.get(m.kind.value),
+            "code": m.kind.value,  # the tracker's kind, so that importing this package finds the milestone
+            "description": m.notes, "dueDate": _end(m.due_date),
+            "dateMet": _end(m.met_on) if m.status == MilestoneStatus.MET else None,
+            "status": _MILESTONE_STATUS.get(m.status.value),
         }
-        for m in detail["milestones"]
+        for m in detail.milestones
     ]
     tags = ["contract"] if awarded else ["tender"]
     if terminated:
         tags.append("contractTermination")
-    release = {
+    release: dict[str, Any] = {
         "ocid": ocid,
-        "id": f"{ocid}-{detail['version']}",
+        "id": f"{ocid}-{detail.version}",
         "date": updated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "tag": tags,
         "initiationType": "tender",
         "parties": parties,
         "buyer": buyer,
         "tender": {
-            "id": detail["reference"],
-            "title": detail["title"],
-            "description": detail["description"],
+            "id": detail.reference,
+            "title": detail.title,
+            "description": detail.description,
             "status": "complete" if awarded else "planned",
-            "procurementMethod": _METHODS.get(detail["procedure"]),
-            "procurementMethodDetails": f"{detail['procedure']} ({detail['regime']})",
+            "procurementMethod": _METHODS.get(detail.procedure.value),
+            "procurementMethodDetails": f"{detail.procedure.value} ({detail.regime.value})",
             "value": value,
             "milestones": milestones,
             "contractPeriod": period if not awarded else None,
@@ -129,12 +131,12 @@ def release_for(detail: dict, *, updated: datetime, prefix: str) -> dict:
     }
     if awarded:
         release["awards"] = [{
-            "id": f"{ocid}-award", "status": "active", "title": detail["title"], "value": value,
+            "id": f"{ocid}-award", "status": "active", "title": detail.title, "value": value,
             "suppliers": suppliers, "contractPeriod": period,
         }]
         release["contracts"] = [{
-            "id": f"{ocid}-contract", "awardID": f"{ocid}-award", "title": detail["title"],
-            "status": _contract_status(detail["status_as_of"]), "value": value, "period": period,
+            "id": f"{ocid}-contract", "awardID": f"{ocid}-award", "title": detail.title,
+            "status": _contract_status(detail.status_as_of), "value": value, "period": period,
         }]
     return _prune(release)
 
