@@ -72,7 +72,7 @@ def _kpi_finding(store, reference=BIG):
     ("PA2023", False, None, None, False),
 ])
 def test_which_contracts_need_kpis(regime, light_touch, whole_life, annual, required):
-    assert kpis_required(regime=regime, light_touch=light_touch,
+    assert kpis_required(regime=regime, light_touch=light_touch, contract_type="public contract",
                          whole_life_value=Decimal(whole_life) if whole_life else None,
                          annual_value=Decimal(annual) if annual else None) is required
 
