@@ -235,7 +235,8 @@ def needs_kpis(contract: RegisterContract) -> bool:
     """A PA 2023 contract above £5 million that is not light-touch, a framework or a concession: it
     needs at least three KPIs and a yearly performance assessment (s.52, s.71)."""
     return kpis_required(regime=contract.regime, light_touch=contract.light_touch,
-                         contract_type=contract.contract_type, whole_life_value=contract.whole_life_value, annual_value=contract.annual_value)
+                         contract_type=contract.contract_type, whole_life_value=contract.whole_life_value,
+                         annual_value=contract.annual_value)
 
 
 def kpi_assessments(contract: RegisterContract, today: date,

@@ -83,9 +83,9 @@ class KpiStanding:
             return ""
         kpis = "no KPIs" if self.recorded == 0 else f"{self.recorded} KPI{'s' if self.recorded != 1 else ''}"
         if self.awarded:
-            return (f"{self.reference} is a PA 2023 public contract over £5 million, not light-touch, awarded with {kpis}; "
-                    f"{CITE_KPIS} asks for at least {MIN_KPIS}, set before it is entered into: add {self.missing} "
-                    f"more with `kpi add` ({EXCEPTIONS})")
+            return (f"{self.reference} is a PA 2023 public contract over £5 million, not light-touch, awarded with "
+                    f"{kpis}; {CITE_KPIS} asks for at least {MIN_KPIS}, set before it is entered into: "
+                    f"add {self.missing} more with `kpi add` ({EXCEPTIONS})")
         return (f"{self.reference} is a PA 2023 public contract over £5 million, not light-touch: {CITE_KPIS} asks for "
                 f"at least {MIN_KPIS} KPIs, set before it is entered into; it has {kpis}: add {self.missing} more "
                 f"with `kpi add`")
