@@ -202,6 +202,24 @@ def test_the_bulk_path_stores_the_type_and_refuses_a_bad_one_alike(store):
     assert table_rows(store.engine) == before
 
 
+@pytest.mark.parametrize("kind, template, successor", [
+    ("concession", "pa2023-open", "concession"),
+    ("framework", "pa2023-competitive-flexible", "framework"),
+    ("public contract", "pa2023-call-off", "call-off"),  # awarded under a framework
+    ("call-off", "pa2023-open", "public contract"),  # re-procured by an open procedure of its own
+])
+def test_a_successor_takes_the_type_of_the_contract_it_follows(store, kind, template, successor):
+    from contract_tracker.domain.workdays import statutory_calendar
+    from contract_tracker.services.reprocurement import reprocure
+
+    with store.session() as session:
+        add(session, "OLD-1", contract_type=kind)
+        result = reprocure(session, ["OLD-1"], reference="NEW-1", template_key=template, as_of=TODAY,
+                           calendar=statutory_calendar(), actor="officer")
+        assert result.successor.contract_type == successor
+        assert get_contract(session, "NEW-1").contract_type == successor
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 def test_contract_add_and_edit_take_a_type(cli):
