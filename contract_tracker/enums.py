@@ -29,6 +29,22 @@ class Regime(StrEnum):
     OTHER = "other"  # earlier regimes, grants and arrangements outside procurement law
 
 
+class ContractType(StrEnum):
+    """What kind of contract the Procurement Act 2023 sees, for the rules that differ by kind.
+
+    The Act's own words, as the register shows them: a concession is outside the payments
+    compliance notice (UK8, s.69) and the payments-over-£30,000 publication (s.70); a framework or
+    a concession needs no KPIs (s.52) and so no contract performance notices (UK9, s.71). A call-off
+    (a contract awarded under a framework) is a public contract like any other; it is recorded as
+    such so the register can say which contracts came from a framework.
+    """
+
+    PUBLIC_CONTRACT = "public contract"  # the default: every contract the rules were written for
+    CONCESSION = "concession"
+    FRAMEWORK = "framework"
+    CALL_OFF = "call-off"
+
+
 class Procedure(StrEnum):
     OPEN = "open"
     COMPETITIVE_FLEXIBLE = "competitive flexible"

@@ -87,7 +87,7 @@ def test_marking_the_signature_met_warns_and_check_lists_the_shortfall(cli, big)
 
     done = cli("milestone", "done", big, "1", "--on", "2026-11-01")
     assert done.exit_code == 0  # the signature is recorded: it happened
-    assert done.stderr.startswith("warning: BIG-PA-2026 is a PA 2023 contract over £5 million, not light-touch, "
+    assert done.stderr.startswith("warning: BIG-PA-2026 is a PA 2023 public contract over £5 million, not light-touch, "
                                   "awarded with 2 KPIs; PA 2023 s.52 asks for at least 3")
     schedule = cli("schedule", "check", big, "--format", "json")
     assert schedule.exit_code == 1

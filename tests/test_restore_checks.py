@@ -105,6 +105,9 @@ def _damaged_dumps(good: Dump) -> dict[str, tuple[callable, str]]:
                                   "created_at is not a date and time"),
         "status unknown": (edit(lambda d: d.set_value("contract", "status", "zombie")),
                            "status 'zombie' is not one of"),
+        "contract type unknown": (edit(lambda d: d.set_value("contract", "contract_type", "lease")),
+                                  "contract type 'lease' is not one of: public contract, concession, framework, "
+                                  "call-off"),
         "term absurd": (edit(lambda d: d.set_value("contract", "initial_term", "9999999999y")),
                         "initial term: a period can be at most 50 years"),
         "money negative": (edit(lambda d: d.set_value("contract", "annual_value", -5)), "annual_value is negative"),
@@ -159,6 +162,7 @@ def _refused(store, path: Path, message: str) -> None:
 
 @pytest.mark.parametrize("case", [
     "options table dropped", "milestone of a missing contract", "cut off half-way", "unknown revision",
+    "contract type unknown",
 ])
 def test_the_named_damaged_dumps_are_refused_on_both_databases(demo_store, good_dump, tmp_path, case):
     change, message = _damaged_dumps(good_dump)[case]

@@ -53,6 +53,9 @@ OwnerContact = Annotated[Opt, typer.Option("--owner-contact", help="Team or shar
 Status = Annotated[Opt, typer.Option(help="planned or live (use terminate to end a contract).")]
 RegimeOpt = Annotated[Opt, typer.Option("--regime", help="PA2023, PCR2015 or other.")]
 ProcedureOpt = Annotated[Opt, typer.Option("--procedure", help="open, competitive flexible, restricted, call-off, direct award, ...")]
+TypeOpt = Annotated[Opt, typer.Option("--type", help=(
+    "public contract (the default), concession, framework or call-off: concessions need no UK8 or s.70 "
+    "payments notices, frameworks and concessions no KPIs or UK9 (PA 2023 ss.52, 69, 70)."))]
 AnnualValue = Annotated[Opt, typer.Option("--annual-value", help="Estimated annual value in pounds.")]
 WholeLife = Annotated[Opt, typer.Option("--whole-life-value", help="Estimated whole-life value in pounds, all options included.")]
 Notice = Annotated[Opt, typer.Option("--decision-notice", help="Notice needed before an extension, e.g. 6m (default 6m).")]
@@ -99,7 +102,7 @@ def add(
     supplier: Suppliers = None,
     description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
     owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
-    regime: RegimeOpt = None, procedure: ProcedureOpt = None,
+    regime: RegimeOpt = None, procedure: ProcedureOpt = None, contract_type: TypeOpt = None,
     light_touch: Annotated[bool, typer.Option("--light-touch", help="Light-touch services (social, health, education).")] = False,
     annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
     decision_notice: Notice = None, reprocurement_lead: Lead = None,
@@ -113,7 +116,7 @@ def add(
     cli = context(ctx)
     values = _fields(today=cli.today, start_date=start, description=description, buyer=buyer,
                      service_area=service_area, owner_role=owner, owner_contact=owner_contact, status=status,
-                     regime=regime, procedure=procedure, annual_value=annual_value,
+                     regime=regime, procedure=procedure, contract_type=contract_type, annual_value=annual_value,
                      whole_life_value=whole_life_value, decision_notice=decision_notice,
                      reprocurement_lead=reprocurement_lead)
     values["initial_term"] = _term(values.get("start_date"), term, end, cli.today)
@@ -228,7 +231,7 @@ def edit(
     supplier: Suppliers = None,
     description: Description = None, buyer: Buyer = None, service_area: ServiceArea = None,
     owner: Owner = None, owner_contact: OwnerContact = None, status: Status = None,
-    regime: RegimeOpt = None, procedure: ProcedureOpt = None,
+    regime: RegimeOpt = None, procedure: ProcedureOpt = None, contract_type: TypeOpt = None,
     light_touch: Annotated[bool | None, typer.Option("--light-touch/--not-light-touch", help="Light-touch services or not.", show_default=False)] = None,
     annual_value: AnnualValue = None, whole_life_value: WholeLife = None,
     decision_notice: Notice = None, reprocurement_lead: Lead = None,
@@ -242,7 +245,7 @@ def edit(
     changes = _fields(today=cli.today, reference=new_reference, title=title, start_date=start,
                       description=description, buyer=buyer, service_area=service_area, owner_role=owner,
                       owner_contact=owner_contact, status=status, regime=regime, procedure=procedure,
-                      light_touch=light_touch, annual_value=annual_value, whole_life_value=whole_life_value,
+                      contract_type=contract_type, light_touch=light_touch, annual_value=annual_value, whole_life_value=whole_life_value,
                       decision_notice=decision_notice, reprocurement_lead=reprocurement_lead,
                       extension_wording=extension_wording)
     with cli.store().session() as session:
@@ -255,7 +258,8 @@ def edit(
         contract = edit_contract(session, reference, changes, suppliers=supplier, actor=cli.settings.user,
                                  expected_version=expect_version)
         detail = contract_detail(session, contract, as_of=cli.today)
-        warning = award_warning(session, contract.reference) if "status" in changes else ""
+        # Awarded, or now a kind of contract that needs KPIs: say so if it has too few.
+        warning = award_warning(session, contract.reference) if changes.keys() & {"status", "contract_type"} else ""
     typer.echo(f"updated {detail.reference}: ends {iso(detail.current_end) or 'n/a'}")
     if warning:
         typer.echo(f"warning: {warning}", err=True)

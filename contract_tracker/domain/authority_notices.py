@@ -6,21 +6,22 @@ have no other end (an open-ended contract, the yearly pipeline notice). Each not
 item with a stable identity, so calendars keep its UID:
 
 - payments compliance notice (UK8, s.69): for each reporting period (1 April-30 September,
-  1 October-31 March; the first began 1 October 2025) in which a live PA 2023 contract runs, due
-  within 30 days beginning with the period's last day: 29 April and 29 October;
-- payments over £30,000 (s.70): for each quarter in which a live PA 2023 contract whose annual
-  value exceeds £30,000 runs, due within 30 days beginning with the quarter's last day: 29 April,
-  29 July, 29 October and 29 January;
+  1 October-31 March; the first began 1 October 2025) in which a live PA 2023 contract that is not
+  a concession runs, due within 30 days beginning with the period's last day: 29 April and 29 October;
+- payments over £30,000 (s.70): for each quarter in which a live PA 2023 contract, not a concession,
+  whose annual value exceeds £30,000 runs, due within 30 days beginning with the quarter's last day:
+  29 April, 29 July, 29 October and 29 January;
 - KPI assessment and contract performance notice (UK9, s.71): for each PA 2023 contract above
-  £5 million that is not light-touch, at least once in every 12 months from its start (due on the
-  last day of each contract year) and on its end;
+  £5 million that needs KPIs (s.52: not light-touch, a framework or a concession), at least once in
+  every 12 months from its start (due on the last day of each contract year) and on its end;
 - pipeline notice (UK1, s.93): for each financial year in which the authority expects to spend over
   £100 million, within 56 days of its first day: 1 April to 26 May.
 
 A live contract is one awarded (not planned) that runs in the period: from its start to its current
-end (its termination day, if terminated early). The register has no concessions field, so every
-PA 2023 contract counts as a public contract; an authority outside UK8 (schools, transferred Northern
-Ireland authorities) opts out by setting.
+end (its termination day, if terminated early). Each contract's type (enums.ContractType) says
+whether it is a concession, outside ss.69 and 70, or a framework; a call-off counts as the public
+contract it is. An authority outside UK8 (schools, transferred Northern Ireland authorities) opts
+out by setting.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..enums import ContractStatus, DeadlineKind, DeadlineState, Regime
+from ..enums import ContractStatus, ContractType, DeadlineKind, DeadlineState, Regime
 from .dates import describe_span
 from .deadline_item import DeadlineItem
 from .durations import ONE_DAY, period_end
@@ -68,6 +69,7 @@ class RegisterContract:
     annual_value: Decimal | None = None
     whole_life_value: Decimal | None = None
     owner: str = ""
+    contract_type: str = ContractType.PUBLIC_CONTRACT.value  # enums.ContractType
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,11 @@ def _is_live_pa2023(contract: RegisterContract) -> bool:
             and contract.start is not None)
 
 
+def _pays_under(contract: RegisterContract) -> bool:
+    """A live PA 2023 contract under which the authority pays as ss.69 and 70 count it: not a concession."""
+    return _is_live_pa2023(contract) and contract.contract_type != ContractType.CONCESSION.value
+
+
 def _runs_in(contract: RegisterContract, first: date, last: date) -> bool:
     assert contract.start is not None
     return contract.start <= last and (contract.end is None or contract.end >= first)
@@ -180,8 +187,8 @@ def _last_needed(contracts: list[RegisterContract], today: date) -> date:
 
 def payments_compliance_notices(contracts: Iterable[RegisterContract], facts: AuthorityFacts, today: date,
                                 done: Mapping[str, NoticeDone]) -> Iterable[AuthorityNotice]:
-    """UK8 for each reporting period in which a live PA 2023 contract runs."""
-    live = [c for c in contracts if _is_live_pa2023(c)]
+    """UK8 for each reporting period in which a live PA 2023 contract, not a concession, runs."""
+    live = [c for c in contracts if _pays_under(c)]
     if not live or DeadlineKind.UK8_DUE.value in facts.opt_outs:
         return
     for ordinal, first, last in _half_years(_last_needed(live, today)):
@@ -203,8 +210,9 @@ def payments_compliance_notices(contracts: Iterable[RegisterContract], facts: Au
 
 def payments_over_notices(contracts: Iterable[RegisterContract], facts: AuthorityFacts, today: date,
                           done: Mapping[str, NoticeDone]) -> Iterable[AuthorityNotice]:
-    """s.70 for each quarter in which a live PA 2023 contract worth over £30,000 a year runs."""
-    paying = [c for c in contracts if _is_live_pa2023(c) and c.annual_value is not None
+    """s.70 for each quarter in which a live PA 2023 contract, not a concession, worth over £30,000
+    a year runs."""
+    paying = [c for c in contracts if _pays_under(c) and c.annual_value is not None
               and c.annual_value > PAYMENT_OVER]
     if not paying or DeadlineKind.PAYMENTS_DUE.value in facts.opt_outs:
         return
@@ -226,10 +234,11 @@ def payments_over_notices(contracts: Iterable[RegisterContract], facts: Authorit
 
 
 def needs_kpis(contract: RegisterContract) -> bool:
-    """A PA 2023 contract above £5 million that is not light-touch: it needs at least three KPIs and
-    a yearly performance assessment (s.52, s.71)."""
+    """A PA 2023 contract above £5 million that is not light-touch, a framework or a concession: it
+    needs at least three KPIs and a yearly performance assessment (s.52, s.71)."""
     return kpis_required(regime=contract.regime, light_touch=contract.light_touch,
-                         whole_life_value=contract.whole_life_value, annual_value=contract.annual_value)
+                         contract_type=contract.contract_type, whole_life_value=contract.whole_life_value,
+                         annual_value=contract.annual_value)
 
 
 def kpi_assessments(contract: RegisterContract, today: date,

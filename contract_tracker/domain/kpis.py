@@ -3,9 +3,11 @@
 Pure. Before entering into a public contract with an estimated value over £5 million, the authority
 sets at least three KPIs (s.52(1)) and publishes them; it then assesses performance against them at
 least once in every 12 months and on the contract's end (s.71, the UK9 notice: authority_notices).
-Light-touch contracts are outside the duty, and so, by s.52, are frameworks, concessions and contracts
-whose performance KPIs could not appropriately assess: the register has no field for those three, so
-the check says so in its words instead of deciding for the user.
+Light-touch contracts, frameworks and concessions are outside the duty (s.52), and the register
+records each (`light_touch`, `contract_type`); a call-off under a framework is a public contract and
+needs KPIs like any other. So, by s.52, are contracts whose performance KPIs could not appropriately
+assess: the register has no field for that judgement, so the check says so in its words instead of
+deciding for the user.
 
 The value compared is the whole-life value (an estimated value includes every extension option),
 else the annual value when that is all the register holds.
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..enums import ContractStatus, MilestoneKind, Regime
+from ..enums import ContractStatus, ContractType, MilestoneKind, Regime
 
 CITE_KPIS = "PA 2023 s.52"
 KPI_OVER = Decimal("5000000")
@@ -26,15 +28,19 @@ MIN_KPIS = 3
 # KPIs should already be set (services.kpis.award_warning).
 AWARD_STEPS = frozenset({MilestoneKind.AWARD_DECISION.value, MilestoneKind.AWARD_NOTICE.value,
                          MilestoneKind.SIGNATURE.value})
-EXCEPTIONS = "unless it is a framework or a concession, or KPIs could not appropriately assess its performance"
+EXCEPTIONS = "unless KPIs could not appropriately assess its performance"
+# The kinds of contract s.52 leaves out, whatever their value.
+NO_KPIS = frozenset({ContractType.FRAMEWORK.value, ContractType.CONCESSION.value})
 
 
-def kpis_required(*, regime: str, light_touch: bool, whole_life_value: Decimal | None,
+def kpis_required(*, regime: str, light_touch: bool, contract_type: str, whole_life_value: Decimal | None,
                   annual_value: Decimal | None) -> bool:
-    """A PA 2023 contract above £5 million that is not light-touch: it needs at least three KPIs
-    (s.52) and a yearly performance assessment (s.71)."""
+    """A PA 2023 contract above £5 million that is not light-touch, a framework or a concession (a
+    public contract or a call-off): it needs at least three KPIs (s.52) and a yearly performance
+    assessment (s.71)."""
     value = whole_life_value if whole_life_value is not None else annual_value
-    return regime == Regime.PA2023.value and not light_touch and value is not None and value > KPI_OVER
+    return (regime == Regime.PA2023.value and not light_touch and contract_type not in NO_KPIS
+            and value is not None and value > KPI_OVER)
 
 
 def award_step_met(milestones: Iterable[tuple[str, bool]]) -> bool:
@@ -77,10 +83,10 @@ class KpiStanding:
             return ""
         kpis = "no KPIs" if self.recorded == 0 else f"{self.recorded} KPI{'s' if self.recorded != 1 else ''}"
         if self.awarded:
-            return (f"{self.reference} is a PA 2023 contract over £5 million, not light-touch, awarded with {kpis}; "
-                    f"{CITE_KPIS} asks for at least {MIN_KPIS}, set before it is entered into: add {self.missing} "
-                    f"more with `kpi add` ({EXCEPTIONS})")
-        return (f"{self.reference} is a PA 2023 contract over £5 million, not light-touch: {CITE_KPIS} asks for "
+            return (f"{self.reference} is a PA 2023 public contract over £5 million, not light-touch, awarded with "
+                    f"{kpis}; {CITE_KPIS} asks for at least {MIN_KPIS}, set before it is entered into: "
+                    f"add {self.missing} more with `kpi add` ({EXCEPTIONS})")
+        return (f"{self.reference} is a PA 2023 public contract over £5 million, not light-touch: {CITE_KPIS} asks for "
                 f"at least {MIN_KPIS} KPIs, set before it is entered into; it has {kpis}: add {self.missing} more "
                 f"with `kpi add`")
 

@@ -38,7 +38,7 @@ def kpi_shortfalls(session: Session) -> list[KpiStanding]:
     reference. Three queries whatever the register's size."""
     contracts = [c for c in session.exec(select(Contract).where(Contract.regime == Regime.PA2023.value,
                                                                 col(Contract.light_touch).is_(False)))
-                 if kpis_required(regime=c.regime, light_touch=c.light_touch,
+                 if kpis_required(regime=c.regime, light_touch=c.light_touch, contract_type=c.contract_type,
                                   whole_life_value=c.whole_life_value, annual_value=c.annual_value)]
     if not contracts:
         return []

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from ..domain.durations import period_end
 from ..domain.lifecycle import current_end
 from ..domain.limits import clean_text, computed_dates
-from ..enums import BreakParty, ContractStatus, OptionStatus, Procedure
+from ..enums import BreakParty, ContractStatus, ContractType, OptionStatus, Procedure
 from ..errors import InvalidInput, RuleViolation
 from ..store.concurrency import check_version
 from ..store.models import BreakClause, Contract, ContractSupplier, ExtensionOption
@@ -59,6 +59,9 @@ class ContractFields:
     regime: str | None = None  # None: assumed from the start date (statutory.assumed_regime)
     procedure: str = Procedure.OPEN.value
     light_touch: bool = False
+    # enums.ContractType: concessions and frameworks are outside some of the Act's duties (UK8,
+    # s.70; KPIs and UK9), so the register must know them from public contracts and call-offs.
+    contract_type: str = ContractType.PUBLIC_CONTRACT.value
     annual_value: Decimal | None = None
     whole_life_value: Decimal | None = None
     decision_notice: str = "6m"
@@ -80,8 +83,9 @@ EDITABLE = (
     "whole_life_value", "decision_notice", "reprocurement_lead",
 )
 # Editable too, but only when a change names them: forms that fill in every field of EDITABLE
-# (the app's contract form) cannot blank them by not showing them.
-KEPT_UNLESS_NAMED = ("extension_wording",)
+# (the app's contract form) cannot blank them by not showing them (nor turn a concession back
+# into a public contract).
+KEPT_UNLESS_NAMED = ("extension_wording", "contract_type")
 
 
 def register_contract(session: Session, data: ContractFields, *, actor: str) -> Contract:

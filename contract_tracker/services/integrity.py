@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.deadlines import deadlines_for
 from ..domain.snapshot import ContractSnapshot
+from ..enums import ContractType
 from ..read.stream import is_open, is_overdue
 from ..store.database import current_revision, head_revision, register_session
 from ..store.models import BreakClause, Contract, ContractKpi, Deadline, ExtensionOption, Milestone
@@ -63,6 +64,8 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
         successors = dict(session.exec(select(Contract.id, Contract.reference)).all())
         for contract in session.exec(select(Contract).order_by(Contract.reference)):
             report.contracts += 1
+            if contract.contract_type not in _TYPES:
+                report.findings.append(_type_finding(contract))
             options, breaks, milestones, stored = (group.get(contract.id, []) for group in facts)
             report.deadlines += len(stored)
             successor = successors.get(contract.successor_id, "") if contract.successor_id is not None else ""
@@ -88,6 +91,17 @@ def check_store(engine: Engine, *, repair: bool = False, as_of: date | None = No
             report.open = session.exec(select(func.count()).select_from(Deadline).where(is_open(as_of))).one()
             report.overdue = session.exec(select(func.count()).select_from(Deadline).where(is_overdue(as_of))).one()
     return report
+
+
+_TYPES = frozenset(kind.value for kind in ContractType)
+
+
+def _type_finding(contract: Contract) -> str:
+    """A contract type the services would not have written: the notices would count the contract
+    as a public contract, whatever it is (UK8, s.70, KPIs and UK9 depend on it)."""
+    allowed = ", ".join(kind.value for kind in ContractType)
+    return (f"{contract.reference}: contract type {contract.contract_type!r:.40} is not one of: {allowed} "
+            "(the notices count it as a public contract; set it with `contract edit --type`)")
 
 
 def _kpi_findings(session: Session) -> list[str]:

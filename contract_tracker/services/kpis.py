@@ -144,7 +144,8 @@ def kpi_standing(session: Session, contract: Contract) -> KpiStanding:
     return KpiStanding(
         reference=contract.reference,
         required=kpis_required(regime=contract.regime, light_touch=contract.light_touch,
-                               whole_life_value=contract.whole_life_value, annual_value=contract.annual_value),
+                               contract_type=contract.contract_type, whole_life_value=contract.whole_life_value,
+                               annual_value=contract.annual_value),
         recorded=recorded,
         awarded=entered_into(contract.status, award_met),
     )

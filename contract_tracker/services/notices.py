@@ -50,8 +50,9 @@ def _register(session: Session) -> tuple[list[RegisterContract], dict[int, tuple
                col(Contract.start_date).is_not(None))
     ).all()
     contracts = [RegisterContract(id=c.id or 0, reference=c.reference, owner=c.owner_role, regime=c.regime,
-                                  status=c.status, light_touch=c.light_touch, start=c.start_date,
-                                  annual_value=c.annual_value, whole_life_value=c.whole_life_value, end=end)
+                                  status=c.status, light_touch=c.light_touch, contract_type=c.contract_type,
+                                  start=c.start_date, annual_value=c.annual_value,
+                                  whole_life_value=c.whole_life_value, end=end)
                  for c, end in rows]
     return contracts, {c.id or 0: (c.title, c.service_area) for c, _end in rows}
 

@@ -19,7 +19,7 @@ from ..domain.durations import ONE_DAY
 from ..domain.schedule_check import Finding
 from ..domain.templates import Template, get_template
 from ..domain.workdays import WorkingDays
-from ..enums import ContractStatus, MilestoneKind
+from ..enums import ContractStatus, ContractType, MilestoneKind, Procedure
 from ..errors import InvalidInput, RuleViolation
 from ..read.final_end import final_end_of
 from ..store.models import Contract
@@ -91,6 +91,7 @@ def reprocure(session: Session, references: list[str], *, reference: str, templa
     if term is None:
         raise InvalidInput(f"{lead.reference} has no initial term to carry over: give the successor's term")
     successor = register_contract(session, ContractFields(
+        contract_type=_successor_type(lead.contract_type, template),
         reference=reference, title=title or lead.title, status=ContractStatus.PLANNED.value,
         start_date=begins, initial_term=term, description=f"Re-procurement of {', '.join(wanted)}.",
         buyer=lead.buyer, service_area=lead.service_area, owner_role=lead.owner_role,
@@ -110,6 +111,15 @@ def reprocure(session: Session, references: list[str], *, reference: str, templa
     return ReprocureResult(successor=successor, template=template, start=begins, start_given=start is not None,
                            predecessors=predecessors, follows=follows, annual_value=annual_value,
                            applied=applied, findings=findings)
+
+
+def _successor_type(kind: str, template: Template) -> str:
+    """The successor's type: a call-off when the template awards one under a framework; else the
+    type of the contract it follows on from (a concession re-procured is a concession, a framework a
+    framework), except that a call-off re-procured by its own procedure is a public contract."""
+    if template.procedure == Procedure.CALL_OFF:
+        return ContractType.CALL_OFF.value
+    return ContractType.PUBLIC_CONTRACT.value if kind == ContractType.CALL_OFF.value else kind
 
 
 __all__ = ["Predecessor", "ReprocureResult", "reprocure"]

@@ -15,7 +15,16 @@ from ..domain.durations import ONE_DAY, Duration, parse_duration, period_end, su
 from ..domain.limits import MAX_OPTIONS, MAX_PERIOD_YEARS, clean_text
 from ..domain.money import parse_money
 from ..domain.statutory import assumed_regime
-from ..enums import BreakParty, ContractStatus, KpiRating, MilestoneKind, MilestoneStatus, Procedure, Regime
+from ..enums import (
+    BreakParty,
+    ContractStatus,
+    ContractType,
+    KpiRating,
+    MilestoneKind,
+    MilestoneStatus,
+    Procedure,
+    Regime,
+)
 from ..errors import InvalidInput
 from ..store.models import Contract, ContractKpi, ContractSupplier
 
@@ -99,6 +108,8 @@ def clean_contract_fields(values: dict) -> dict:
         out["regime"] = choice(out["regime"], Regime, "regime")
     if "procedure" in out:
         out["procedure"] = choice(out["procedure"], Procedure, "procedure")
+    if "contract_type" in out:
+        out["contract_type"] = contract_type(out["contract_type"])
     for name in _PERIOD_FIELDS:
         # None clears a term (a planned contract); an empty text is a mistake, not "no term".
         if out.get(name) is not None:
@@ -107,6 +118,31 @@ def clean_contract_fields(values: dict) -> dict:
         if out.get(name) is not None:
             out[name] = parse_money(out[name], field=name)
     return out
+
+
+# A contract's type as people write it: any case, "-", "_" or spaces between the words, and the
+# Act's longer names ("concession contract", "framework agreement", "call-off contract").
+_CONTRACT_TYPES = {kind.value: kind.value for kind in ContractType}
+_TYPE_WORDS = {
+    **{" ".join(kind.value.replace("-", " ").split()): kind.value for kind in ContractType},
+    "public": ContractType.PUBLIC_CONTRACT.value,
+    "concession contract": ContractType.CONCESSION.value,
+    "framework agreement": ContractType.FRAMEWORK.value,
+    "call off contract": ContractType.CALL_OFF.value,
+}
+
+
+def contract_type(value: object) -> str:
+    """A contract's type as stored (enums.ContractType), or InvalidInput naming the allowed ones."""
+    if isinstance(value, str):
+        known = _CONTRACT_TYPES.get(value)
+        if known is not None:
+            return known
+        words = " ".join(value.lower().replace("_", " ").replace("-", " ").split())
+        if words in _TYPE_WORDS:
+            return _TYPE_WORDS[words]
+    allowed = ", ".join(kind.value for kind in ContractType)
+    raise InvalidInput(f"contract type: {value!r:.60} is not one of: {allowed}")
 
 
 def check_contract_dates(contract) -> None:

@@ -48,6 +48,10 @@ class Contract(SQLModel, table=True):
     regime: str = Field(default="PA2023", sa_type=String(20))
     procedure: str = Field(default="open", sa_type=String(40))
     light_touch: bool = False
+    # enums.ContractType: a public contract, a concession, a framework or a call-off (the rules on
+    # UK8, s.70, KPIs and UK9 differ); rows written before the column read as public contracts.
+    contract_type: str = Field(default="public contract", sa_column=Column(
+        String(20), nullable=False, server_default="public contract"))
     start_date: date | None = None
     initial_term: str | None = Field(default=None, sa_type=String(20))
     annual_value: Decimal | None = Field(default=None, sa_type=Pence)

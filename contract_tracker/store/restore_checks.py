@@ -25,6 +25,7 @@ from ..domain.limits import BIGINT_MAX, INTEGER_MAX, text_problem
 from ..enums import (
     BreakParty,
     ContractStatus,
+    ContractType,
     KpiRating,
     MilestoneKind,
     MilestoneStatus,
@@ -197,6 +198,7 @@ def _contract(row: Contract) -> str | None:
         return "is terminated but has no date it ended"
     return (_choice(row.status, ContractStatus, "status") or _choice(row.regime, Regime, "regime")
             or _choice(row.procedure, Procedure, "procedure")
+            or _choice(row.contract_type, ContractType, "contract type")
             or _period(row.initial_term, "initial term", optional=True)
             or _period(row.decision_notice, "decision notice") or _period(row.reprocurement_lead, "re-procurement lead")
             or _money(row, ("annual_value", "whole_life_value")))

@@ -15,7 +15,7 @@ from ...domain.extension_wording import read_extension_wording
 from ...domain.money import MAX_POUNDS, PENNY
 from ...domain.statutory import PA2023_FROM
 from ...domain.supplier_ids import from_ocds
-from ...enums import ContractStatus, MilestoneKind, MilestoneStatus, Procedure, Regime
+from ...enums import ContractStatus, ContractType, MilestoneKind, MilestoneStatus, Procedure, Regime
 from ...errors import InvalidInput
 from ...services import ContractFields, term_between
 from .common import Incoming, IncomingMilestone
@@ -267,6 +267,34 @@ def _regime(ocid: str, release: dict) -> str:
     return Regime.PA2023.value if min(days) >= PA2023_FROM else Regime.PCR2015.value
 
 
+CONCESSIONS_DIRECTIVE = "32014L0023"  # Directive 2014/23/EU (the Concession Contracts Regulations 2016), by CELEX
+# Contracts Finder's words for a contract awarded under a framework ("Call-off from a framework
+# agreement", "Other - Further Competition - Framework", "Other - Direct Award from a Framework Contract").
+_CALL_OFF_WORDS = ("call-off", "call off", "further competition", "direct award", "from a framework")
+
+
+def _contract_type(release: dict) -> ContractType | None:
+    """What the release says the contract is, or None when it does not say: a framework when the
+    tender sets one up (`tender.techniques.hasFrameworkAgreement`), a call-off when the process is
+    a stage of a framework (`relatedProcesses` with relationship "framework") or its method says so
+    (`tender.procurementMethodDetails`), a concession when its legal basis is the concessions
+    directive (`tender.legalBasis`). Nothing here tells a public contract: that is never provided."""
+    tender = _obj(release.get("tender"))
+    if _obj(tender.get("techniques")).get("hasFrameworkAgreement") is True:
+        return ContractType.FRAMEWORK
+    if any("framework" in (process.get("relationship") or []) for process in _dicts(release.get("relatedProcesses"))
+           if isinstance(process.get("relationship"), list)):
+        return ContractType.CALL_OFF
+    details = tender.get("procurementMethodDetails")
+    if isinstance(details, str) and "framework" in details.lower() and any(
+            words in details.lower() for words in _CALL_OFF_WORDS):
+        return ContractType.CALL_OFF
+    basis = _obj(tender.get("legalBasis"))
+    if basis.get("scheme") == "CELEX" and basis.get("id") == CONCESSIONS_DIRECTIVE:
+        return ContractType.CONCESSION
+    return None
+
+
 class _Milestones:
     """Milestones named uniquely within one contract (the name is how a re-import finds them)."""
 
@@ -395,11 +423,15 @@ def to_incoming(release: dict, *, source: str, warnings: list[str]) -> Incoming:
         provided.add("procedure")
     if wording.text:
         provided.add("extension_wording")
+    kind = _contract_type(release)
+    if kind is not None:
+        provided.add("contract_type")
     suppliers = _suppliers(release)
     fields = ContractFields(
         reference=ocid, title=title, description=description, buyer=buyer, status=status.value,
         start_date=start, initial_term=term if start else None, regime=_regime(ocid, release),
         procedure=(method or Procedure.OPEN).value, whole_life_value=value,
+        contract_type=(kind or ContractType.PUBLIC_CONTRACT).value,
         suppliers=[name for name, _ in suppliers],
         supplier_identifiers=[identifier for _, identifier in suppliers] if any(i for _, i in suppliers) else [],
         options=options, extension_wording=wording.text,
