@@ -108,3 +108,12 @@ def test_contract_show_prints_what_it_printed_before_the_detail_was_typed(cli):
         assert shown.exit_code == 0, shown.output
         assert shown.stdout == (GOLDEN / f"{reference}.json").read_text(), reference
         assert cli("contract", "show", reference).stdout == (GOLDEN / f"{reference}.table").read_text(), reference
+
+
+def test_a_contracts_type_is_shown_where_it_sets_the_contract_apart(cli):
+    """A plain public contract goes without saying; a concession is said, in the table and the JSON."""
+    assert cli("demo").exit_code == 0
+    assert "Regime            PCR2015, call-off " in cli("contract", "show", "DEMO-LIB-2022").stdout
+    assert cli("contract", "edit", "DEMO-LIB-2022", "--type", "concession").exit_code == 0
+    assert "PCR2015, call-off, concession" in cli("contract", "show", "DEMO-LIB-2022").stdout
+    assert '"contract_type": "concession"' in cli("contract", "show", "DEMO-LIB-2022", "--format", "json").stdout

@@ -308,7 +308,7 @@ def test_a_feed_served_on_a_later_day_brings_the_notices_forward_and_304s_within
     1 Apr 2027 with the next year's UK1 pipeline notice, and answers 304 while nothing changes."""
     from contract_tracker.services import ContractFields, register_contract
     from contract_tracker.services.authority import set_authority
-    from contract_tracker.store.change_marker import current_token
+    from contract_tracker.store.change_marker import deadline_version
 
     with store.session() as session:
         register_contract(session, ContractFields(
@@ -326,11 +326,11 @@ def test_a_feed_served_on_a_later_day_brings_the_notices_forward_and_304s_within
         assert [s.split(" for ")[1].split(",")[0] for s in uk1] == ["2026/27", "2027/28"]
         assert any("UK8) for 1 Oct 2027 – 31 Mar 2028" in s for s in _summaries(first.content))
         with store.session() as session:
-            token_before = current_token(session)
+            version_before = deadline_version(session)
         again = httpx.get(url, headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
         with store.session() as session:  # the same day: checked, nothing written
-            assert current_token(session) == token_before
+            assert deadline_version(session) == version_before
 
         clock["day"] = date(2027, 4, 1)
         later = httpx.get(url, headers={"If-None-Match": first.headers["etag"]})

@@ -192,7 +192,7 @@ def _print_detail(d: ContractDetail) -> None:
         ("Buyer", d.buyer), ("Service area", d.service_area), ("Owner", d.owner_role),
         ("Suppliers", "; ".join(f"{name} ({identifier})" if identifier else name
                                 for name, identifier in zip(d.suppliers, d.supplier_identifiers, strict=True))),
-        ("Regime", f"{d.regime}, {d.procedure}{', light-touch' if d.light_touch else ''}"),
+        ("Regime", ", ".join(d.regime_parts())),
         ("Start", iso(d.start_date)), ("Initial term", f"{d.initial_term} to {iso(d.initial_end)}"),
         ("Current end", iso(d.current_end)), ("Maximum extent", iso(d.maximum_extent)),
         ("Re-procure from", iso(d.reprocurement_start)),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..domain.durations import Duration
 from ..enums import (
     ContractStatus,
+    ContractType,
     DeadlineKind,
     DeadlineState,
     LifecycleStatus,
@@ -183,6 +184,7 @@ class ContractDetail:
     regime: Regime
     procedure: Procedure
     light_touch: bool
+    contract_type: ContractType  # a public contract, a concession, a framework or a call-off
     start_date: date | None
     initial_term: str | None  # as recorded, e.g. "3y"
     initial_end: date | None
@@ -208,6 +210,16 @@ class ContractDetail:
     deadlines: tuple[DeadlineView, ...]  # shown on `as_of`: neither pending nor superseded
     version: int
 
+    def regime_parts(self) -> list[str]:
+        """How the contract was procured, as the screens show it: regime, procedure, and what sets
+        it apart (light-touch; a type other than a plain public contract)."""
+        parts = [self.regime.value, self.procedure.value]
+        if self.light_touch:
+            parts.append("light-touch")
+        if self.contract_type != ContractType.PUBLIC_CONTRACT:
+            parts.append(self.contract_type.value)
+        return parts
+
     def as_dict(self) -> dict:
         """JSON-ready values, in the order and the form `contract show --format json` prints."""
         return {
@@ -217,6 +229,7 @@ class ContractDetail:
             "supplier_identifiers": list(self.supplier_identifiers), "status": self.status.value,
             "status_as_of": self.status_as_of.value, "as_of": iso(self.as_of), "regime": self.regime.value,
             "procedure": self.procedure.value, "light_touch": self.light_touch,
+            "contract_type": self.contract_type.value,
             "start_date": iso(self.start_date), "initial_term": self.initial_term,
             "initial_end": iso(self.initial_end), "current_end": iso(self.current_end),
             "final_possible_end": iso(self.final_possible_end), "maximum_extent": iso(self.maximum_extent),

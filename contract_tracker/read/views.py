@@ -23,6 +23,7 @@ from ..domain.lifecycle import (
 )
 from ..enums import (
     ContractStatus,
+    ContractType,
     DeadlineKind,
     DeadlineState,
     MilestoneKind,
@@ -82,6 +83,7 @@ def contract_detail(session: Session, contract: Contract, *, as_of: date) -> Con
         supplier_identifiers=tuple(identifier for _, identifier in suppliers),
         status=ContractStatus(contract.status), status_as_of=status_as_of(terms, as_of), as_of=as_of,
         regime=Regime(contract.regime), procedure=Procedure(contract.procedure), light_touch=contract.light_touch,
+        contract_type=ContractType(contract.contract_type),
         start_date=contract.start_date, initial_term=contract.initial_term,
         initial_end=initial_end(terms), current_end=current_end(terms),
         final_possible_end=final.ends_on, maximum_extent=maximum_extent(terms),

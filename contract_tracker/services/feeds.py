@@ -171,10 +171,10 @@ class FeedCache:
         self._lock = threading.Lock()
 
     def render(self, session: Session, feed: FeedSubscription, *, as_of: date) -> RenderedFeed:
-        from ..store.change_marker import current_token
+        from ..store.change_marker import deadline_version
 
         # The day is part of the key: deadlines lapse and fall overdue as days pass, with no write.
-        key = (feed.name, feed.filters, feed.alarms, current_token(session), as_of)
+        key = (feed.name, feed.filters, feed.alarms, deadline_version(session), as_of)
         with self._lock:
             hit = self._entries.get(feed.id)
             if hit is not None and hit[0] == key:

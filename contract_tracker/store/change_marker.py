@@ -49,7 +49,3 @@ def _mark_deadline_writes(session: Session, flush_context, instances) -> None:
 # Installed on the store's sessions by store.database.install_listeners, not by importing this module.
 LISTENERS = (("before_flush", _mark_deadline_writes),)
 
-
-# The old name, kept while services/feeds.py still imports it (services/ was being changed elsewhere
-# when this was renamed); remove once that import reads deadline_version.
-current_token = deadline_version

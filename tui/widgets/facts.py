@@ -39,7 +39,7 @@ class ContractFacts(Static):
             ("Suppliers", "; ".join(d.suppliers) or "none recorded"),
             ("Owner", d.owner_role or "—"),
             ("Service area", d.service_area or "—"),
-            ("Regime", f"{d.regime} · {d.procedure}" + (" · light-touch" if d.light_touch else "")),
+            ("Regime", " · ".join(d.regime_parts())),
             ("Value", f"{_pounds(d.annual_value)} a year · {_pounds(d.whole_life_value)} whole life"),
         ]
         right = [
