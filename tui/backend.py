@@ -25,7 +25,7 @@ from contract_tracker.calendar.feeds import DeadlineFilter
 from contract_tracker.domain.deadline_item import AUTHORITY_KINDS
 from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
-from contract_tracker.read.agenda import AgendaItem, agenda_items
+from contract_tracker.read.agenda import AgendaItem, NoticesStanding, agenda_items, notices_standing
 from contract_tracker.read.detail import ChangeView, ContractDetail, MilestoneView, OptionView
 from contract_tracker.read.views import (
     NEEDS_REVIEW,
@@ -300,6 +300,11 @@ class Backend:
 
         _, figures = contract_figures(session, reference)
         return [*spend_chart(figures), "", *unit_cost_chart(figures)]
+
+    def notices_standing(self) -> NoticesStanding:
+        """The authority's own notices open today, in brief (agenda.notices_standing)."""
+        with self._current().session() as session:
+            return notices_standing(session, as_of=self.today)
 
     def finance_summary(self) -> dict:
         """This financial year's total budget, spend and variance (finance_views.year_summary)."""

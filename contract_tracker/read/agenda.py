@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..domain.authority_notices import notice_key
 from ..domain.deadline_item import AUTHORITY_KINDS, INFORMATIONAL
@@ -75,6 +75,40 @@ def agenda_items(session: Session, *, as_of: date, weeks: int = 12, owner: str |
             notice=notice_key(row.kind, row.ordinal, row.contract_reference) if row.kind in AUTHORITY_KINDS else "",
         ))
     return sorted(items, key=lambda item: (not item.overdue, item.due_date))
+
+
+@dataclass(frozen=True)
+class NoticesStanding:
+    """The authority's own notices on a day: those open and past their day, and the next to come."""
+
+    overdue: tuple[str, ...] = ()  # their names, soonest first ("UK8 2026/27-H1")
+    next_name: str = ""
+    next_due: date | None = None
+
+    def describe(self) -> str:
+        """One line for a screen's header; empty when the register calls for no notice at all."""
+        parts = []
+        if self.overdue:
+            more = len(self.overdue) - 3
+            named = ", ".join(self.overdue[:3]) + (f" and {more} more" if more > 0 else "")
+            parts.append(f"{len(self.overdue)} overdue ({named})")
+        if self.next_due is not None:
+            parts.append(f"next {self.next_name} by {self.next_due:%-d %b %Y}")
+        # Overdue first: on a narrow screen the line is cut from the end.
+        return f"Authority's notices: {' · '.join(parts)}" if parts else ""
+
+
+def notices_standing(session: Session, *, as_of: date) -> NoticesStanding:
+    """The authority's notices open on `as_of` (stream.is_open, as every reader asks), in brief."""
+    rows = session.exec(
+        select(col(Deadline.kind), col(Deadline.ordinal), col(Deadline.contract_reference), col(Deadline.due_date))
+        .where(is_open(as_of), col(Deadline.kind).in_(AUTHORITY_KINDS))
+        .order_by(Deadline.due_date, Deadline.kind, Deadline.ordinal)
+    ).all()
+    overdue = tuple(notice_key(kind, ordinal, reference) for kind, ordinal, reference, due in rows if due < as_of)
+    coming = next(((notice_key(kind, ordinal, reference), due)
+                   for kind, ordinal, reference, due in rows if due >= as_of), None)
+    return NoticesStanding(overdue, *(coming or ("", None)))
 
 
 def group_agenda(items: list[AgendaItem], by: str = "week") -> list[tuple[str, list[AgendaItem]]]:

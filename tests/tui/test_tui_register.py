@@ -174,3 +174,24 @@ async def test_the_next_deadline_is_coloured_by_its_own_date_not_the_contracts_o
         lib = shown(demo_app).index("DEMO-LIB-2022")  # 54 days away, one overdue: coming, not overdue
         assert colour_of(lib, table.cell_texts("DEMO-LIB-2022")["next_deadline"]) == "yellow"
         assert colour_of(lib, "1") == "red"
+
+
+@pytest.mark.asyncio
+async def test_the_register_says_which_of_the_authoritys_notices_are_late(demo_app, settle):
+    from textual.widgets import Static
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = demo_app.screen.query_one("#register-notices", Static)
+        assert line.display
+        assert str(line.render()).startswith("Authority's notices: 2 overdue (UK8 2026/27-H1, s.70 2026/27-Q2)")
+
+
+@pytest.mark.asyncio
+async def test_a_register_that_calls_for_no_notice_has_no_notices_line(store, make_app, settle):
+    from textual.widgets import Static
+
+    app = make_app(store)  # no PA 2023 contract: no notice, no line
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#register-notices", Static).display

@@ -65,6 +65,13 @@ class RegisterScreen(Screen):
             self.summary, self.error = summary, error
             super().__init__()
 
+    class NoticesRead(Message):
+        """The authority's own notices in brief (or why they could not be read)."""
+
+        def __init__(self, text: str, error: str | None = None) -> None:
+            self.text, self.error = text, error
+            super().__init__()
+
     def __init__(self) -> None:
         super().__init__()
         self.loaded_generation = -1
@@ -79,6 +86,7 @@ class RegisterScreen(Screen):
             yield Select([], prompt="Any service area", id="filter-area", compact=True)
         yield RegisterTable(id="register-table")
         yield FinanceSummary(id="register-finance")
+        yield Static("", id="register-notices")
         yield Static("Loading the register…", id="register-count")
         yield Footer()
 
@@ -98,6 +106,7 @@ class RegisterScreen(Screen):
     def reload(self) -> None:
         self.loaded_generation = getattr(self.app, "generation", 0)
         self._read_finance()
+        self._read_notices()
         if self.query_one(RegisterTable).total == 0:
             # The first time, the first screenful first: the whole register takes seconds at
             # national scale. A reload keeps the rows shown until the new ones are in.
@@ -112,6 +121,15 @@ class RegisterScreen(Screen):
             message = self.FinanceRead(self.app.backend.finance_summary())
         except Exception as error:
             message = self.FinanceRead(None, str(error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, exclusive=True, group="notices-read")
+    def _read_notices(self) -> None:
+        try:
+            message = self.NoticesRead(self.app.backend.notices_standing().describe())
+        except Exception as error:
+            message = self.NoticesRead("", str(error))
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
@@ -149,6 +167,12 @@ class RegisterScreen(Screen):
             finance.update(f"Could not read this year's figures: {message.error}")
         else:
             finance.show(message.summary)
+
+    def on_register_screen_notices_read(self, message: NoticesRead) -> None:
+        line = self.query_one("#register-notices", Static)
+        text = f"Could not read the authority's notices: {message.error}" if message.error else message.text
+        line.update(text)
+        line.display = bool(text)  # no line at all where the register calls for no notice
 
     def on_register_screen_page_read(self, message: PageRead) -> None:
         if message.error is not None:  # try the whole register, which says what is wrong if it fails too
