@@ -122,3 +122,26 @@ def test_every_revision_upgrades_downgrades_and_upgrades_again(db_url):
         engine.dispose()
     assert current_revision(build_engine(db_url)) == head_revision()
 
+
+
+def test_a_downgrade_keeps_every_row_that_refers_to_a_contract(demo_store):
+    """SQLite alters a table by copying it and dropping the old one: with foreign keys on, taking the
+    contract table's new columns away (0018, 0015) deleted every option, milestone and deadline."""
+    engine = demo_store.engine
+    counted = ("extension_option", "milestone", "contract_supplier", "break_clause")
+    def counts() -> dict[str, int]:
+        with engine.connect() as connection:
+            return {name: connection.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() for name in counted}
+
+    before = counts()
+    assert all(before.values())
+    config = _alembic_config(engine)
+    try:
+        command.downgrade(config, "0014")
+        assert counts() == before
+        if engine.dialect.name == "sqlite":  # and the store's connections check links again afterwards
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        command.upgrade(config, "head")
+    assert counts() == before

@@ -30,8 +30,26 @@ def run_migrations_online() -> None:
         from contract_tracker.store.database import build_engine
 
         engine = build_engine(config.get_main_option("sqlalchemy.url") or resolve().database_url)
-    with engine.begin() as connection:
-        _run(connection)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            _run(connection)
+        return
+    with engine.connect() as connection:
+        # SQLite alters a table by copying it and dropping the old one (batch mode); with foreign
+        # keys on, dropping the contract table deletes every row that refers to it. So they are off
+        # while the migration runs (the pragma only takes effect outside a transaction), and every
+        # link is checked before it commits.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                _run(connection)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"the migration left rows of {broken[0]} pointing at rows that do not exist")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection is used again
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -2,7 +2,7 @@
 
 Revision ID: 0018
 Revises: 0017
-Create Date: 2026-12-05
+Create Date: 2026-12-03
 
 The Procurement Act 2023's rules differ by type: concessions are outside the payments compliance
 notice (UK8, s.69) and the payments-over-£30,000 publication (s.70); frameworks and concessions need
