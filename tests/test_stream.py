@@ -27,7 +27,7 @@ from contract_tracker.domain.deadline_item import INFORMATIONAL, OPPORTUNITIES
 from contract_tracker.domain.lifecycle import option_windows, reprocurement_start
 from contract_tracker.enums import DeadlineKind, DeadlineState, OptionStatus, Standing
 from contract_tracker.errors import RuleViolation
-from contract_tracker.read.agenda import agenda_items
+from contract_tracker.read.agenda import agenda_items, notices_standing
 from contract_tracker.read.reports import Filters, overdue_report, upcoming_report, window
 from contract_tracker.read.stream import is_open, is_overdue, standing, standing_sql
 from contract_tracker.read.views import contract_detail, register_rows
@@ -151,15 +151,24 @@ def test_every_reader_gives_the_same_open_deadlines_weekly_for_two_years(demo_st
             forever = window(as_of, "30y")
             upcoming = upcoming_report(session, as_of=as_of, win=forever, filters=Filters()).rows
             overdue = overdue_report(session, as_of=as_of, filters=Filters()).rows
-            reported = {(r["reference"], r["kind"], r["ordinal"], date.fromisoformat(r["due_date"]))
-                        for r in upcoming + overdue}
+            everything = {(r["reference"], r["kind"], r["ordinal"], date.fromisoformat(r["due_date"]))
+                          for r in upcoming + overdue}
+            reported = {row for row in everything if row[0]}  # the authority's own notices name no contract
             assert reported == shown, as_of
-            agenda = {(i.reference, i.kind, i.title, i.due_date)
-                      for i in agenda_items(session, as_of=as_of, weeks=52 * 30)}
+            agenda_all = {(i.reference, i.kind, i.title, i.due_date)
+                          for i in agenda_items(session, as_of=as_of, weeks=52 * 30)}
+            agenda = {item for item in agenda_all if item[0]}
             titled = {(ref, d["kind"], d["title"], date.fromisoformat(d["due_date"]))
                       for ref, detail in details.items() for d in detail["deadlines"] if d["standing"] in OPEN}
             assert agenda == titled, as_of
-            assert _feed_open(session, as_of) == shown, as_of
+            feed = _feed_open(session, as_of)
+            assert {row for row in feed if row[0]} == shown, as_of
+            # The authority's notices: the same open ones in the reports, the agenda and the feed.
+            notices = everything - reported
+            assert {row for row in feed if not row[0]} == notices, as_of
+            assert {(kind, due) for _, kind, _, due in agenda_all - agenda} == {
+                (kind, due) for _, kind, _, due in notices}, as_of
+            assert len(notices_standing(session, as_of=as_of).overdue) == sum(due < as_of for *_, due in notices)
             for row in register_rows(session, as_of=as_of):
                 mine = sorted((due, d) for (ref, _, _, due), d in
                               ((key, key) for key in shown) if ref == row.reference)

@@ -36,4 +36,4 @@ class ContractSnapshot:
     terms: ContractTerms
     milestones: tuple[MilestoneFacts, ...] = ()
     procedure: str = "open"
-    successor: str = ""  # the successor's reference, when one is linked (see services.sync.successor_references)
+    successor: str = ""  # the successor's reference, when one is linked (see store.snapshots.successor_references)

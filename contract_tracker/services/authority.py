@@ -6,13 +6,11 @@ audited (entity "authority", no contract) and rewrites the authority's notices i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session
 
-from ..domain.authority_notices import AuthorityFacts
 from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.limits import clean_text, column_length
 from ..domain.money import parse_money
@@ -20,42 +18,17 @@ from ..domain.workdays import NATION_NAMES, NATIONS
 from ..errors import InvalidInput
 from ..store.models import AuthoritySettings
 from .audit import record_authority, utcnow
+from .authority_settings import AuthorityView, authority_settings
+from .notices import refresh_authority_notices
+
+__all__ = ["OPT_OUT_KINDS", "AuthorityView", "authority_settings", "parse_nation", "parse_opt_outs",
+           "set_authority"]
 
 # Kinds an authority may opt out of: the s.69 exemptions (schools, transferred Northern Ireland
 # authorities), and the rest for authorities outside the Act's scope for them.
 OPT_OUT_KINDS = tuple(sorted(AUTHORITY_KINDS))
 _NATION_WORDS = {**{code.lower(): code for code in NATIONS},
                  **{name.lower(): code for code, name in NATION_NAMES.items()}}
-
-
-@dataclass(frozen=True)
-class AuthorityView:
-    name: str
-    nation: str  # a code (ENG, WLS, SCT, NIR) or ""
-    expected_spend: Decimal | None
-    opt_outs: tuple[str, ...]
-
-    def facts(self) -> AuthorityFacts:
-        return AuthorityFacts(expected_spend=self.expected_spend, opt_outs=frozenset(self.opt_outs))
-
-    def as_dict(self) -> dict:
-        return {"name": self.name, "nation": self.nation,
-                "nation_name": NATION_NAMES.get(self.nation, ""),
-                "expected_spend": None if self.expected_spend is None else str(self.expected_spend),
-                "opt_outs": list(self.opt_outs)}
-
-
-def _opt_outs_of(text: str) -> tuple[str, ...]:
-    return tuple(part for part in (piece.strip() for piece in text.split(",")) if part)
-
-
-def authority_settings(session: Session) -> AuthorityView:
-    """The settings as stored, or all unset."""
-    row = session.get(AuthoritySettings, 1)
-    if row is None:
-        return AuthorityView(name="", nation="", expected_spend=None, opt_outs=())
-    return AuthorityView(name=row.name, nation=row.nation, expected_spend=row.expected_spend,
-                         opt_outs=_opt_outs_of(row.opt_outs))
 
 
 def parse_nation(text: str) -> str:
@@ -114,7 +87,5 @@ def set_authority(session: Session, *, actor: str, today: date, name: str | None
         row.updated_at = now
         session.add(row)
         session.flush()
-    from .notices import refresh_authority_notices  # the notices read these settings back
-
     refresh_authority_notices(session, today=today)
     return authority_settings(session)

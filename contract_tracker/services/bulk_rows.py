@@ -22,8 +22,8 @@ from ..errors import InvalidInput
 from ..store.models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
 from ..store.snapshots import snapshot_of
 from .contracts import EDITABLE, KEPT_UNLESS_NAMED, BreakInput, ContractFields
+from .deadline_rows import CONTENT, content_values
 from .milestones import MilestoneInput
-from .sync import CONTENT, content_values
 from .validation import (
     check_contract_dates,
     check_dates_fit,

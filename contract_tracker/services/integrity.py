@@ -23,8 +23,9 @@ from ..store.database import current_revision, head_revision, register_session
 from ..store.models import BreakClause, Contract, ContractKpi, Deadline, ExtensionOption, Milestone
 from ..store.restore_checks import row_problem
 from ..store.snapshots import snapshot_of
+from .deadline_rows import SUPERSEDED, wanted_content
 from .notices import notices_mismatch, refresh_authority_notices
-from .sync import SUPERSEDED, refresh_deadlines, wanted_content
+from .sync import refresh_deadlines
 
 SHOWN = 20
 

@@ -29,7 +29,8 @@ from ..enums import ContractStatus, DeadlineKind, Regime
 from ..errors import InvalidInput, NotFound
 from ..store.models import AuthorityNoticeDone, AuthoritySettings, Contract, Deadline
 from .audit import record_authority, utcnow
-from .sync import CONTENT, SUPERSEDED, reconcile, row_content
+from .authority_settings import authority_settings
+from .deadline_rows import CONTENT, SUPERSEDED, reconcile, row_content
 
 if TYPE_CHECKING:
     from ..store.database import Store
@@ -109,7 +110,6 @@ Identity = tuple[int | None, str, int]  # (contract or None, kind, ordinal)
 
 def wanted_notices(session: Session, today: date) -> dict[Identity, dict[str, Any]]:
     """The stored content (services.sync.CONTENT) of every notice the register calls for as of `today`."""
-    from .authority import authority_settings  # settings <-> notices call each other
 
     view = authority_settings(session)
     contracts, details = _register(session)

@@ -22,9 +22,9 @@ from ..domain.deadline_item import AUTHORITY_KINDS
 from ..domain.deadlines import RULES, deadlines_for
 from ..store.change_marker import mark_changed
 from ..store.models import BreakClause, Contract, Deadline, DeadlineVersion, ExtensionOption, Milestone
-from ..store.snapshots import snapshot_of
+from ..store.snapshots import snapshot_of, successor_references
 from .audit import utcnow
-from .sync import CONTENT, reconcile, successor_references, wanted_content
+from .deadline_rows import CONTENT, reconcile, wanted_content
 
 _VERSION = SQLModel.metadata.tables[DeadlineVersion.__tablename__]
 _DEADLINE = SQLModel.metadata.tables[Deadline.__tablename__]

@@ -4,6 +4,11 @@ Reads attributes only, so the bulk path's plain rows can stand in for model inst
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
 from ..domain.durations import parse_duration
 from ..domain.lifecycle import BreakTerms, ContractTerms, OptionTerms, parse_optional
 from ..domain.snapshot import ContractSnapshot, MilestoneFacts
@@ -69,3 +74,12 @@ def snapshot_of(
         procedure=contract.procedure,
         successor=successor if contract.successor_id is not None else "",
     )
+
+
+def successor_references(connection: Any, ids: list[int]) -> dict[int, str]:
+    """The reference of each successor of the contracts `ids`, by the predecessor's id (a Session or
+    a Core connection): what `snapshot_of` names in a predecessor's re-procurement deadlines."""
+    successor = aliased(Contract)
+    query = (select(Contract.id, successor.reference)
+             .join(successor, col(successor.id) == col(Contract.successor_id)).where(col(Contract.id).in_(ids)))
+    return {row[0]: row[1] for row in connection.execute(query)}
