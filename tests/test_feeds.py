@@ -289,9 +289,12 @@ def _summaries(body: bytes) -> list[str]:
 
 
 def test_a_feed_shows_the_authoritys_uk8_notices_though_no_command_worked_them_out(demo_store):
-    """The demo loaded without a day: no notice in the stream until a reader with a day asks."""
+    """The demo's notices were worked out as of 30 Sep 2026 (what its council had published): the
+    UK8 for Oct 2026 to Mar 2027 is not in the stream until a reader with a later day asks."""
+    from contract_tracker.services.demo import NOTICES_PUBLISHED_UNTIL
+
     _, token = _create(demo_store, name="Notices", filters=DeadlineFilter(kinds=("UK8 due",)))
-    assert _notices_as_of(demo_store) is None
+    assert _notices_as_of(demo_store) == NOTICES_PUBLISHED_UNTIL
     running = _serve_on(demo_store, {"day": date(2026, 11, 22)})
     try:
         served = httpx.get(f"{running.url}/feeds/{token}.ics")

@@ -139,7 +139,8 @@ def test_overdue_lists_missed_decisions_and_unstarted_reprocurements(demo_db):
     data = report_json(demo_db, "overdue", "--as-of", "2026-11-22")
     assert data["window"] is None
     contracts = [r for r in data["rows"] if r["reference"]]  # the authority's own notices: test_authority_stream
-    assert len(data["rows"]) - len(contracts) == 8  # s.70 since April 2025, UK8 since October 2025, none done
+    # The demo council published its notices due by 30 Sep 2026; the UK8 and s.70 of 29 Oct are late.
+    assert len(data["rows"]) - len(contracts) == 2
     assert [(r["due_date"], r["reference"], r["kind"], r["days_overdue"]) for r in contracts] == [
         ("2025-10-01", "DEMO-CARERS-2021", "reprocurement start", 417),  # 18 months before 31 Mar 2027
         # Option 1 passed undecided on 1 Jun 2026, so the contract ends on 30 Nov 2026: re-procuring
@@ -257,11 +258,11 @@ def test_table_for_people_has_no_colour_when_piped(demo_db):
 def test_markdown_is_a_pipe_table(demo_db):
     result = run(demo_db, "report", "overdue", "--as-of", "2026-11-22", "--format", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 12"  # 4 of contracts, 8 of the authority
+    assert lines[0] == "### Overdue deadlines (as of 2026-11-22): 6"  # 4 of contracts, 2 of the authority
     table = [line for line in lines if line.startswith("|")]
     assert [cell.strip() for cell in table[0].strip("|").split("|")][:3] == ["Was due", "Days over", "Reference"]
-    assert len(table) == 2 + 12  # header, rule, twelve rows
-    assert "DEMO-HST-2023" in table[5]
+    assert len(table) == 2 + 6  # header, rule, six rows
+    assert "DEMO-HST-2023" in table[3]
 
 
 def test_fail_if_any_exits_1_only_when_the_report_has_rows(demo_db):
@@ -334,10 +335,10 @@ def test_obligations_list_every_notice_of_the_year_with_its_state(demo_db):
     data = report_json(demo_db, "obligations", "--fy", "2026/27", "--as-of", "2026-11-22")
     assert (data["financial_year"], data["window"]) == ("2026/27", {"start": "2026-04-01", "end": "2027-03-31"})
     assert [(r["due_date"], r["notice"], r["state"], r["reference"], r["citation"]) for r in data["rows"]] == [
-        ("2026-04-29", "UK8", "overdue", "", "PA 2023 s.69"),
-        ("2026-04-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-04-29", "UK8", "done", "", "PA 2023 s.69"),  # the demo council published them to 30 Sep
+        ("2026-04-29", "Payments over £30,000", "done", "", "PA 2023 s.70"),
         ("2026-07-14", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the milestone, met
-        ("2026-07-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
+        ("2026-07-29", "Payments over £30,000", "done", "", "PA 2023 s.70"),
         ("2026-07-29", "UK11", "done", "DEMO-YOUTH-2024", "PA 2023 s.80"),  # the statutory row it settles
         ("2026-10-29", "UK8", "overdue", "", "PA 2023 s.69"),
         ("2026-10-29", "Payments over £30,000", "overdue", "", "PA 2023 s.70"),
