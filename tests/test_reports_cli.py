@@ -354,3 +354,23 @@ def test_obligations_refuse_a_year_that_is_not_one(demo_db):
     result = run(demo_db, "report", "obligations", "--fy", "2026/28")
     assert result.returncode == 2 and "not a financial year" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "upcoming", "--format", "xml"], "'xml' is not one of 'table', 'csv', 'json', 'markdown'"),
+    (["report", "upcoming", "--bogus"], "No such option: --bogus"),
+    (["contract", "show"], "Missing argument"),
+    (["nosuch"], "No such command 'nosuch'"),
+])
+def test_the_command_lines_own_refusals_are_one_line_too(demo_db, args, message):
+    """An unknown option, a missing argument or a choice not offered: one line, where to look, exit 2."""
+    result = run(demo_db, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr and " -h)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Usage:" not in result.stderr
+
+
+def test_an_unknown_option_before_the_command_is_one_line(demo_db):
+    result = run(demo_db, "--no-such", "report", "upcoming")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("error: No such option: --no-such") and "(see contract-tracker -h)" in result.stderr

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from functools import cache
 from importlib import import_module
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -63,6 +63,16 @@ def _is_database_error(error: Exception) -> bool:
     return exc is not None and isinstance(error, exc.DBAPIError)
 
 
+def _refuse(error: typer.TyperException) -> NoReturn:
+    """Typer's own refusals (an unknown option, a missing argument, a value not among the choices)
+    in one line like every other, with where to read how the command goes."""
+    where = getattr(error, "ctx", None)
+    hint = f" (see {where.command_path} -h)" if where is not None else ""
+    message = error.format_message().replace("Value error, ", "")
+    typer.echo(f"error: {message}{hint}", err=True)
+    raise typer.Exit(getattr(error, "exit_code", 2)) from None
+
+
 class _Group(TyperGroup):
     """Loads command groups on first use; turns domain and database errors into one line on
     stderr and exit code 2."""
@@ -98,9 +108,17 @@ class _Group(TyperGroup):
                 sys.exit(2)
         return super().main(args, *more, **options)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:  # the options before the command (--db, --today, ...) are read here
+            return super().make_context(info_name, args, parent, **extra)
+        except typer.TyperException as error:
+            _refuse(error)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except typer.TyperException as error:
+            _refuse(error)
         except DomainError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
