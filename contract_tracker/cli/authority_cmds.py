@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -27,12 +28,17 @@ def _print(view: AuthorityView) -> None:
     ]))
 
 
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="table for people; json for scripts.")]
+
+
 @app.command("show")
-def show(ctx: typer.Context,
-         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+def show(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     """Show the authority's settings."""
-    if format not in ("table", "json"):
-        raise InvalidInput(f"--format: {format!r} is not one of: table, json")
     cli = context(ctx)
     with cli.store().session() as session:
         view = authority_settings(session)
@@ -78,15 +84,12 @@ NoticeKey = Annotated[str, typer.Argument(help="The notice's name as `authority 
 
 
 @app.command("notices")
-def notices(ctx: typer.Context,
-            format: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+def notices(ctx: typer.Context, format: FormatOpt = Format.table) -> None:
     """List the authority's own notices (UK8, payments over £30,000, UK9, UK1) and how each stands today."""
     from ..domain.authority_notices import notice_key
     from ..read.stream import standing_of
     from ..services.notices import authority_rows
 
-    if format not in ("table", "json"):
-        raise InvalidInput(f"--format: {format!r} is not one of: table, json")
     cli = context(ctx)
     with cli.current_store().session() as session:
         rows: list[dict[str, str | None]] = [{"notice": notice_key(row.kind, row.ordinal, row.contract_reference), "kind": row.kind,
