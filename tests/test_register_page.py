@@ -104,3 +104,18 @@ def test_page_leaves_out_the_authoritys_own_notices(demo_store):
         keep_notices_current(session, TODAY)
         assert session.exec(select(Deadline).where(Deadline.contract_id.is_(None))).first() is not None
     assert _assert_pages_match(demo_store, TODAY) == 10
+
+
+def test_the_register_shows_the_re_procurement_chain(demo_store):
+    """The seed's story: three 2014 arrangements replaced by one contract, read alike by the whole
+    register and by its first page."""
+    with demo_store.session() as session:
+        rows = {row.reference: row for row in register_rows(session, as_of=TODAY)}
+        page = {row.reference: row for row in register_page(session, as_of=TODAY, limit=10).rows}
+    for old in ("WCC-SEND-MED-2014-A", "WCC-SEND-MED-2014-B", "WCC-SEND-MED-2014-C"):
+        assert (rows[old].successor, rows[old].replaces) == ("WCC-SEND-MED-2025", 0)
+        assert rows[old].title_with_chain().endswith("(→ WCC-SEND-MED-2025)")
+    new = rows["WCC-SEND-MED-2025"]
+    assert (new.successor, new.replaces, new.chain()) == ("", 3, "replaces 3")
+    assert page["WCC-SEND-MED-2025"] == new
+    assert rows["DEMO-LIB-2022"].title_with_chain() == "Library management system"

@@ -162,7 +162,7 @@ def list_(
         console().print(table(
             f"{len(rows)} contracts as of {cli.today.isoformat()}",
             ["Reference", "Title", "Suppliers", "Status", "Ends", "Next deadline", "Days", "Overdue"],
-            [[r.reference, r.title, r.suppliers, r.status, r.current_end,
+            [[r.reference, r.title_with_chain(), r.suppliers, r.status, r.current_end,
               r.next_deadline and f"{r.next_deadline} {r.next_deadline_title}", r.days_left, r.overdue or ""]
              for r in rows],
         ))

@@ -8,6 +8,7 @@ from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..domain.durations import parse_duration, period_end
@@ -152,9 +153,23 @@ class RegisterRow:
     days_left: int | None
     overdue: int
     needs_review: bool = False  # extension wording kept but not read (see needs_review)
+    successor: str = ""  # the reference of the contract that replaces this one, if any
+    replaces: int = 0  # how many contracts this one replaces
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def chain(self) -> str:
+        """Where the contract stands in a re-procurement chain, in a few words ("" if nowhere)."""
+        parts = [f"→ {self.successor}"] if self.successor else []
+        if self.replaces:
+            parts.append(f"replaces {self.replaces}")
+        return ", ".join(parts)
+
+    def title_with_chain(self) -> str:
+        """The title as the register lists it: with its place in a chain, if it has one."""
+        chain = self.chain()
+        return f"{self.title} ({chain})" if chain else self.title
 
 
 # A choice beside the statuses in a register's status filter: contracts whose extension wording
@@ -306,6 +321,15 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
         Contract.extension_wording != "",
         ~select(ExtensionOption.id).where(ExtensionOption.contract_id == Contract.id).exists(),
     ), Contract.id)))
+    # The re-procurement chain: each contract's successor by reference, and how many each replaces.
+    later = aliased(Contract)
+    successors: dict[int, str] = dict(session.exec(among(
+        select(Contract.id, later.reference).join(later, col(later.id) == col(Contract.successor_id)), Contract.id,
+    )).all())
+    predecessors = dict(session.exec(among(
+        select(Contract.successor_id, func.count()).where(col(Contract.successor_id).is_not(None)),
+        Contract.successor_id,
+    ).group_by(Contract.successor_id)).all())
     overdue = dict(session.exec(among(
         select(Deadline.contract_id, func.count()).where(is_overdue(as_of)), Deadline.contract_id,
     ).group_by(Deadline.contract_id)).all())
@@ -324,6 +348,8 @@ def _register(session: Session, *, as_of: date, ids: list[int] | None = None, st
             next_deadline_title=due[2] if due else None,
             days_left=(due[1] - as_of).days if due else None, overdue=overdue.get(contract.id, 0),
             needs_review=contract.id in review,
+            successor=successors.get(contract.id, ""),
+            replaces=predecessors.get(contract.id, 0),
         ))
     return rows
 

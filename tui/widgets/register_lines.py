@@ -72,10 +72,11 @@ class Line(NamedTuple):
 
 def line(row: RegisterRow) -> Line:
     deadline = f"{row.next_deadline} {row.next_deadline_title}" if row.next_deadline else ""
-    texts = (row.reference, row.title, row.suppliers or "none recorded", row.status, row.current_end or "",
+    title = row.title_with_chain()
+    texts = (row.reference, title, row.suppliers or "none recorded", row.status, row.current_end or "",
              deadline, "" if row.days_left is None else str(row.days_left), str(row.overdue) if row.overdue else "")
     return Line(row, texts, next_deadline_urgency(row),
-                f"{row.reference} {row.title} {row.suppliers} {row.next_deadline_title or ''}".lower())
+                f"{row.reference} {title} {row.suppliers} {row.next_deadline_title or ''}".lower())
 
 
 @dataclass(frozen=True)
