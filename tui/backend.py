@@ -40,6 +40,7 @@ from contract_tracker.read.views import (
     status_matches,
 )
 from contract_tracker.services.contracts import EDITABLE, ContractFields
+from contract_tracker.services.kpis import award_warning
 from contract_tracker.services.milestones import MilestoneInput
 from contract_tracker.settings import Settings
 from contract_tracker.store.database import Store, register_session
@@ -388,14 +389,16 @@ class Backend:
     def edit_contract(self, reference: str, data: ContractFields, version: int | None = None,
                       was: ContractFields | None = None) -> str:
         """Save `data`; with `was` (what the form started from) only the fields the person changed,
-        so saving again after a reload never puts back what someone else changed meanwhile."""
+        so saving again after a reload never puts back what someone else changed meanwhile. Returns
+        a warning to show, if the change leaves an awarded contract short of KPIs (kpis.award_warning)."""
         changes = {f.name: getattr(data, f.name) for f in fields(data) if f.name in EDITABLE
                    and (was is None or getattr(data, f.name) != getattr(was, f.name))}
         suppliers = data.suppliers if was is None or data.suppliers != was.suppliers else None
         with self.store.session() as session:
             contract = services.edit_contract(session, reference, changes, actor=self._actor,
                                               suppliers=suppliers, expected_version=version)
-            return contract.reference
+            awarding = changes.keys() & {"status", "contract_type"}
+            return award_warning(session, contract.reference) if awarding else ""
 
     def terminate(self, reference: str, termination: Termination, version: int | None = None) -> None:
         with self.store.session() as session:
@@ -421,8 +424,9 @@ class Backend:
                                    actor=self._actor)
 
     def edit_milestone(self, reference: str, milestone_id: int, milestone: MilestoneInput,
-                       version: int | None = None, was: MilestoneInput | None = None) -> None:
-        """Save the milestone; with `was` (what the form started from) only what was changed."""
+                       version: int | None = None, was: MilestoneInput | None = None) -> str:
+        """Save the milestone; with `was` (what the form started from) only what was changed. Returns
+        a warning to show, if an award step met leaves the contract short of KPIs."""
         changes = {"kind": milestone.kind, "name": milestone.name, "due": milestone.due,
                    "owner": milestone.owner, "notes": milestone.notes}
         if milestone.status:
@@ -430,13 +434,17 @@ class Backend:
         if was is not None:
             changes = {name: value for name, value in changes.items() if value != getattr(was, name)}
         with self.store.session() as session:
-            services.edit_milestone(session, reference, milestone_id, changes, actor=self._actor,
-                                    expected_version=version)
+            edited = services.edit_milestone(session, reference, milestone_id, changes, actor=self._actor,
+                                             expected_version=version)
+            return award_warning(session, reference, step_kind=edited.kind) if "status" in changes else ""
 
-    def milestone_met(self, reference: str, milestone_id: int, met_on: date, version: int | None = None) -> None:
+    def milestone_met(self, reference: str, milestone_id: int, met_on: date, version: int | None = None) -> str:
+        """Mark the milestone met; returns a warning to show, if it was an award step and the contract
+        is short of KPIs (kpis.award_warning)."""
         with self.store.session() as session:
-            services.complete_milestone(session, reference, milestone_id, met_on=met_on, today=self.today,
-                                        actor=self._actor, expected_version=version)
+            done = services.complete_milestone(session, reference, milestone_id, met_on=met_on, today=self.today,
+                                               actor=self._actor, expected_version=version)
+            return award_warning(session, reference, step_kind=done.kind)
 
     def reprocure(self, reference: str, successor: Reprocurement) -> str:
         """Plan `successor` to replace `reference` (services.reprocurement); say what was carried over."""

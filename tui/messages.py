@@ -27,6 +27,12 @@ class Change:
         return self.summary(result) if callable(self.summary) else self.summary
 
 
+def with_warning(summary: str) -> Callable[[object], str]:
+    """A change's notice that carries the warning the backend returned, if any (e.g. an award that
+    leaves a contract short of the KPIs the Act asks for)."""
+    return lambda warning: f"{summary}. Warning: {warning}" if warning else summary
+
+
 class Changed(Message):
     """A change went through; the form that asked closes, the app says so and (if `reloads`) reloads."""
 

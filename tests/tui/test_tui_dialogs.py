@@ -185,3 +185,31 @@ async def test_a_refused_milestone_stays_open_with_what_was_typed(demo_app, sett
         assert demo_app.screen is dialog
         assert "cannot be met in the future" in field_errors(dialog)["day"]
         assert dialog.query_one("#day", Input).value == "2026-11-23"
+
+
+async def test_marking_an_award_step_met_warns_when_the_contract_is_short_of_kpis(store, make_app, settle):
+    """As the command line does (kpi_cmds): the signature stands, and the notice says what is missing."""
+    from decimal import Decimal
+
+    from contract_tracker.domain.dates import Span
+    from contract_tracker.services import ContractFields, register_contract
+    from contract_tracker.services.kpis import add_kpi
+    from contract_tracker.services.milestones import add_milestone
+    from tui_helpers import notifications
+
+    with store.session() as session:
+        register_contract(session, ContractFields(
+            reference="HWY-1", title="Highways maintenance", status="planned", regime="PA2023", procedure="open",
+            whole_life_value=Decimal("6000000")), actor="tester")
+        add_kpi(session, "HWY-1", name="Potholes", target="fixed within 28 days", actor="tester")
+        add_milestone(session, "HWY-1", kind="signature", name="Contract signed",
+                      due=Span(date(2026, 11, 20), date(2026, 11, 20)), actor="tester")
+    app = make_app(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_contract(app, pilot, settle, "HWY-1")
+        await pilot.press("d", "ctrl+s")
+        await settle(pilot)
+    said = [note for note in notifications(app) if note.startswith("Marked met: Contract signed")]
+    assert said and "Warning:" in said[0] and "awarded with 1 KPI" in said[0], notifications(app)
+    with store.session() as session:
+        assert session.exec(select(Milestone).where(Milestone.name == "Contract signed")).one().status == "met"

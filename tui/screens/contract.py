@@ -26,7 +26,7 @@ from ..backend import (
     Reprocurement,
     Termination,
 )
-from ..messages import Change
+from ..messages import Change, with_warning
 from ..widgets.facts import ContractFacts
 from ..widgets.gantt import MilestoneGantt
 from ..widgets.money import MoneyPanel
@@ -146,7 +146,8 @@ class ContractScreen(Screen):
 
         def save(fields: ContractFields) -> Change:
             version = self._version()
-            return Change(f"Saved {ref}", lambda backend: backend.edit_contract(ref, fields, version, was=was))
+            return Change(with_warning(f"Saved {ref}"),
+                          lambda backend: backend.edit_contract(ref, fields, version, was=was))
         self.app.push_screen(ContractFormScreen(was, editing=True, save=save))
 
     def _selected_milestone(self) -> MilestoneView | None:
@@ -172,7 +173,7 @@ class ContractScreen(Screen):
 
         def save(result: MilestoneInput) -> Change:
             version = self._version()
-            return Change(f"Saved milestone {result.name}",
+            return Change(with_warning(f"Saved milestone {result.name}"),
                           lambda backend: backend.edit_milestone(ref, milestone.id, result, version, was=was))
         self.app.push_screen(MilestoneFormScreen(milestone, save=save))
 
@@ -184,7 +185,7 @@ class ContractScreen(Screen):
 
         def save(result) -> Change:
             version = self._version()
-            return Change(f"Marked met: {milestone.name}",
+            return Change(with_warning(f"Marked met: {milestone.name}"),
                           lambda backend: backend.milestone_met(ref, milestone.id, result.on, version))
         self.app.push_screen(MarkMetScreen(
             f"Mark met: {milestone.name}", f"Due {milestone.due_date}. On which day was it met?",
