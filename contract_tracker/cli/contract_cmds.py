@@ -193,7 +193,7 @@ def _print_detail(d: ContractDetail) -> None:
         ("Suppliers", "; ".join(f"{name} ({identifier})" if identifier else name
                                 for name, identifier in zip(d.suppliers, d.supplier_identifiers, strict=True))),
         ("Regime", ", ".join(d.regime_parts())),
-        ("Start", iso(d.start_date)), ("Initial term", f"{d.initial_term} to {iso(d.initial_end)}"),
+        ("Start", iso(d.start_date)), ("Initial term", f"{d.initial_term} to {iso(d.initial_end)}" if d.initial_term else "not set yet"),
         ("Current end", iso(d.current_end)), ("Maximum extent", iso(d.maximum_extent)),
         ("Re-procure from", iso(d.reprocurement_start)),
         ("Annual value", _pounds(d.annual_value)), ("Whole-life value", _pounds(d.whole_life_value)),

@@ -119,3 +119,15 @@ async def test_f1_lists_the_keys_of_the_screen_it_is_opened_on(demo_app, settle)
         assert "f2" not in dialog_keys  # not while a dialog is open
         await pilot.press("escape")
         assert demo_app.screen.query_one("#day", Input)  # back in the dialog
+
+
+async def test_the_deadlines_tab_says_how_each_stands_today(demo_app, settle):
+    """As contract show, the reports and the agenda say it: a re-procurement that should have begun
+    on 1 Oct 2025 is overdue, not merely open."""
+    from textual.widgets import DataTable
+
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        screen = await open_contract(demo_app, pilot, settle, "DEMO-CARERS-2021")
+        table = screen.query_one("#table-deadlines", DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    assert ["2025-10-01", "Start re-procurement", "overdue"] in [[r[0], r[2], r[3]] for r in rows], rows

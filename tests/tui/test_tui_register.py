@@ -195,3 +195,13 @@ async def test_a_register_that_calls_for_no_notice_has_no_notices_line(store, ma
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#register-notices", Static).display
+
+
+@pytest.mark.asyncio
+async def test_down_from_the_filter_lands_on_the_first_row(demo_app, settle):
+    """Down then Enter opens the first contract listed (the key used to move the cursor as well)."""
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = demo_app.screen.query_one(RegisterTable)
+        await pilot.press("down")
+        assert demo_app.focused is table and table.cursor_row == 0

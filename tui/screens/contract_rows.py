@@ -16,8 +16,9 @@ TABLES = {
     "deadlines": ("Due", "Days", "Deadline", "State"),
     "history": ("When (UTC)", "Who", "What", "Change", "Reason"),
 }
-STATE_STYLE = {"met": "green", "exercised": "green", "done": "green", "missed": "red", "declined": "dim",
-               "lapsed": "dim", "cancelled": "dim"}
+STATE_STYLE = {"met": "green", "exercised": "green", "done": "green", "missed": "red", "overdue": "bold red",
+               "declined": "dim", "lapsed": "dim", "cancelled": "dim", "passed": "dim", "pending": "dim",
+               "superseded": "dim"}
 
 
 def styled(value: str | None) -> Text:
@@ -40,7 +41,7 @@ def table_rows(view: ContractView) -> dict[str, list[tuple[str, tuple]]]:
     deadlines = [
         (f"{x.kind.value}-{x.ordinal}-{i}",
          (str(x.due_date), Text(str(x.days_left), justify="right"),
-          Text(x.title, style="bold red" if x.overdue else ""), styled(x.state.value)))
+          Text(x.title, style="bold red" if x.overdue else ""), styled(x.standing.value)))
         for i, x in enumerate(d.deadlines)
     ]
     history = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -242,8 +242,11 @@ class RegisterScreen(Screen):
     def _to_table(self) -> None:
         self.query_one(RegisterTable).focus()
 
-    def key_down(self) -> None:
+    def key_down(self, event: events.Key) -> None:
         if isinstance(self.focused, Input):
+            # Into the table, on its first row: the key itself must not also move the cursor there.
+            event.prevent_default()
+            event.stop()
             self.query_one(RegisterTable).focus()
 
     @on(RegisterTable.RowSelected)
