@@ -30,7 +30,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "milestone": ("milestone_cmds", "app", "Add, list, edit and complete procurement and contract milestones."),
     "kpi": ("kpi_cmds", "app", "A contract's key performance indicators (PA 2023 s.52): add, rate, list, remove, check."),
     "authority": ("authority_cmds", "app", "The authority's own settings (name, nation, expected spend, opt-outs) and notices."),
-    "db": ("db_cmds", "app", "Look after the store: where it is, and upgrading its schema."),
+    "db": ("db_cmds", "app", "Look after the store: where it is, its schema, backup, restore and checks."),
     "demo": ("db_cmds", "demo", "Load the demo register (Warwickshire SEND mediation and others) into an empty store."),
     "schedule": ("schedule_cmds", "app", "Procurement schedule templates: plan, apply to a contract, check against statute."),
     "report": ("report_cmds", "app", "Reports of upcoming decisions, breaks, expiries, overdue items, pipeline and spend."),
@@ -163,7 +163,7 @@ def _root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help=f"Database URL or SQLite file (default: ${DB_ENV}, then a file in your user data folder).", show_default=False)] = None,
     user: Annotated[str | None, typer.Option("--user", help=f"Name recorded in the audit trail (default: ${USER_ENV}, then your login).", show_default=False)] = None,
-    today: Annotated[str | None, typer.Option("--today", help="Treat this date as today (YYYY-MM-DD), for what-ifs and tests.", show_default=False)] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Treat this date as today (2026-12-03, 03/12/2026 or 3 Dec 2026), for what-ifs and tests.", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     from .parsing import day
