@@ -278,3 +278,19 @@ def test_db_check_finds_a_kpi_row_written_behind_the_services_back(demo_store):
     report = check_store(demo_store.engine)
     assert report.findings == ["DEMO-SL-2026: KPI 'Staff turnover': has a rating without the day it was rated, "
                                "or a day without a rating"]
+
+
+def test_the_contract_screens_kpi_line(store):
+    """A few words for the contract screen: none and needed none says nothing."""
+    from contract_tracker.read.kpis import kpi_line
+
+    _with_kpis(store, 2)  # BIG: £6m, PA 2023, not light-touch: needs three
+    _with_kpis(store, 0, reference="SMALL", whole_life_value=Decimal("100000"))
+    with store.session() as session:
+        assert kpi_line(session, get_contract(session, BIG)) == "2 of at least 3 (PA 2023 s.52) · not rated 2"
+        rate_kpi(session, BIG, "KPI 1", rating="good", on=TODAY, today=TODAY, actor="tester")
+        add_kpi(session, BIG, name="KPI 3", target="t", actor="tester")
+        assert kpi_line(session, get_contract(session, BIG)) == "3 (PA 2023 s.52 met) · good 1, not rated 2"
+        assert kpi_line(session, get_contract(session, "SMALL")) == ""
+        add_kpi(session, "SMALL", name="Voluntary", target="t", actor="tester")
+        assert kpi_line(session, get_contract(session, "SMALL")) == "1 (not required) · not rated 1"

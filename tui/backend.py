@@ -27,6 +27,7 @@ from contract_tracker.enums import MilestoneKind, MilestoneStatus
 from contract_tracker.errors import DomainError
 from contract_tracker.read.agenda import AgendaItem, NoticesStanding, agenda_items, notices_standing
 from contract_tracker.read.detail import ChangeView, ContractDetail, MilestoneView, OptionView
+from contract_tracker.read.kpis import kpi_line
 from contract_tracker.read.views import (
     NEEDS_REVIEW,
     RegisterPage,
@@ -190,6 +191,7 @@ class ContractView:
     detail: ContractDetail
     history: tuple[ChangeView, ...]
     money: tuple[str, ...]
+    kpis: str = ""  # one line on its KPIs (read.kpis.kpi_line); "" when it has none and needs none
 
 
 def _interrupt(dbapi_connection) -> None:
@@ -292,6 +294,7 @@ class Backend:
                 detail=contract_detail(session, contract, as_of=self.today),
                 history=tuple(change_view(event) for event in history(session, contract)),
                 money=tuple(self._money(session, reference)),
+                kpis=kpi_line(session, contract),
             )
 
     @staticmethod

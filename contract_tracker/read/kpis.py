@@ -11,7 +11,7 @@ from collections import Counter
 
 from sqlmodel import Session, col, func, select
 
-from ..domain.kpis import AWARD_STEPS, KpiStanding, entered_into, kpis_required
+from ..domain.kpis import AWARD_STEPS, CITE_KPIS, MIN_KPIS, KpiStanding, entered_into, kpis_required
 from ..enums import MilestoneStatus, Regime
 from ..services.kpis import kpi_standing, kpis_of
 from ..store.models import Contract, ContractKpi, Milestone
@@ -31,6 +31,23 @@ def contract_kpis(session: Session, contract: Contract) -> dict:
     standing = kpi_standing(session, contract)
     return {"reference": contract.reference, "kpis": [kpi_row(kpi) for kpi in kpis_of(session, contract)],
             "standing": standing.as_dict(), "summary": standing.summary()}
+
+
+def kpi_line(session: Session, contract: Contract) -> str:
+    """The contract's KPIs in a few words for its screen ("" when it has none and needs none): how
+    many against what s.52 asks, and their latest ratings."""
+    standing = kpi_standing(session, contract)
+    kpis = kpis_of(session, contract)
+    if not kpis and not standing.required:
+        return ""
+    if not standing.required:
+        count = f"{len(kpis)} (not required)"
+    elif standing.short:
+        count = f"{len(kpis)} of at least {MIN_KPIS} ({CITE_KPIS})"
+    else:
+        count = f"{len(kpis)} ({CITE_KPIS} met)"
+    ratings = Counter(kpi.rating or "not rated" for kpi in kpis)
+    return " · ".join([count, *([", ".join(f"{rating} {n}" for rating, n in sorted(ratings.items()))] if kpis else [])])
 
 
 def kpi_shortfalls(session: Session) -> list[KpiStanding]:

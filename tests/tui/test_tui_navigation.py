@@ -131,3 +131,23 @@ async def test_the_deadlines_tab_says_how_each_stands_today(demo_app, settle):
         table = screen.query_one("#table-deadlines", DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
     assert ["2025-10-01", "Start re-procurement", "overdue"] in [[r[0], r[2], r[3]] for r in rows], rows
+
+
+def _facts_text(screen) -> str:
+    from rich.console import Console
+
+    console = Console(width=300, color_system=None)
+    with console.capture() as captured:
+        console.print(screen.query_one("#facts").content)
+    return " ".join(captured.get().split())
+
+
+async def test_the_contract_screen_says_how_its_kpis_stand(demo_app, settle):
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        screen = await open_contract(demo_app, pilot, settle, "DEMO-SL-2026")
+        facts = _facts_text(screen)
+        assert "KPIs 3 (not required) · approaching target 1, good 1, not rated 1" in facts, facts
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_contract(demo_app, pilot, settle, "DEMO-LIB-2022")
+        assert "Regime" in _facts_text(screen) and "KPIs" not in _facts_text(screen)  # none, and none needed

@@ -116,7 +116,7 @@ class ContractScreen(Screen):
             return
         d = self.detail = view.detail
         self.query_one("#contract-title", Static).update(Text.assemble((d.reference, "bold"), "  ", d.title))
-        self.query_one("#facts", ContractFacts).show(d)
+        self.query_one("#facts", ContractFacts).show(d, view.kpis)
         self.query_one("#timeline", TimelineBar).show(d)
         self.query_one("#gantt", MilestoneGantt).show(d.milestones, d.as_of)
         self.query_one("#money", MoneyPanel).show(list(view.money))

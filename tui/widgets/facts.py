@@ -28,7 +28,7 @@ class ContractFacts(Static):
     ContractFacts { height: auto; padding: 0 1; }
     """
 
-    def show(self, d: ContractDetail) -> None:
+    def show(self, d: ContractDetail, kpis: str = "") -> None:
         grid = Table.grid(padding=(0, 2), expand=True)
         for _ in range(2):
             grid.add_column(style="bold", no_wrap=True)
@@ -51,6 +51,9 @@ class ContractFacts(Static):
             ("Re-procure by", _long(d.reprocurement_start)),
             ("Replaces", ", ".join(d.replaces) or (f"succeeded by {d.successor}" if d.successor else "—")),
         ]
+        if kpis:
+            left.append(("KPIs", kpis))
+            right.append(("", ""))
         if d.terminated_on:
             right[1] = ("Terminated", Text(f"{_long(d.terminated_on)}: {d.termination_reason}", style="red"))
             right[2] = ("Latest end", f"{_long(d.current_end)} (terminated)")
