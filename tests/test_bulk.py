@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -261,6 +262,83 @@ def test_a_load_that_fails_unexpectedly_into_an_empty_store_leaves_it_as_it_was(
         with store.session() as session:
             assert session.exec(select(Contract)).all() == []
             assert session.exec(select(Deadline)).all() == []
+    finally:
+        store.close()
+
+
+def _header_mode(path) -> str:
+    """The journal mode the database file itself records (bytes 18 and 19 of its header: 1 for a
+    rollback journal, 2 for WAL), read without opening a connection that would take a lock."""
+    with open(path, "rb") as file:
+        header = file.read(20)
+    return {(1, 1): "rollback", (2, 2): "wal"}[(header[18], header[19])]
+
+
+def test_a_first_load_alone_writes_straight_to_the_file_and_leaves_the_store_in_wal(tmp_path):
+    """Into an empty store nobody else has open, the load runs under a rollback journal (pages are
+    written once, not to the WAL and again at the checkpoint); afterwards the store is in WAL again,
+    and so are the connections the pool hands out."""
+    path = tmp_path / "register.sqlite"
+    store = Store.open(f"sqlite:///{path}")
+    seen = []
+
+    def watched():
+        for number, item in enumerate(_register(6)):
+            if number == 4:  # half-way: the first chunks are written
+                seen.append(_header_mode(path))
+            yield item
+
+    try:
+        bulk_load(store, watched(), actor="loader", chunk_size=2)
+        assert seen == ["rollback"]
+        assert _header_mode(path) == "wal"
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with store.session() as session:
+            assert len(session.exec(select(Contract)).all()) == 6
+    finally:
+        store.close()
+
+
+def test_a_load_while_someone_else_has_the_store_open_goes_through_the_wal(tmp_path):
+    """SQLite refuses to leave WAL while another connection is open: the load goes through the WAL,
+    and the other connection's reads are never blocked."""
+    path = tmp_path / "register.sqlite"
+    store = Store.open(f"sqlite:///{path}")
+    other = sqlite3.connect(path)
+    seen = []
+
+    def watched():
+        for number, item in enumerate(_register(6)):
+            if number == 4:
+                seen.append((_header_mode(path), other.execute("SELECT count(*) FROM contract").fetchone()[0]))
+            yield item
+
+    try:
+        other.execute("SELECT count(*) FROM contract").fetchone()
+        bulk_load(store, watched(), actor="loader", chunk_size=2)
+        assert seen == [("wal", 0)]  # the reader saw the store as it was before the load
+        assert other.execute("SELECT count(*) FROM contract").fetchone()[0] == 6
+    finally:
+        other.close()
+        store.close()
+
+
+def test_a_load_that_fails_in_the_rollback_journal_leaves_the_store_in_wal(tmp_path):
+    path = tmp_path / "register.sqlite"
+    store = Store.open(f"sqlite:///{path}")
+
+    def failing_source():
+        yield from _register(5)
+        raise OSError("the import file went away")
+
+    try:
+        with pytest.raises(OSError, match="went away"):
+            bulk_load(store, failing_source(), actor="loader", chunk_size=2)
+        assert _header_mode(path) == "wal"
+        bulk_load(store, _register(3), actor="loader", chunk_size=2)  # and the store takes a load again
+        with store.session() as session:
+            assert len(session.exec(select(Contract)).all()) == 3
     finally:
         store.close()
 

@@ -21,8 +21,8 @@ WRITER = Path(__file__).with_name("crash_writer.py")
 KILL_AFTER = [50, 200]  # contracts registered (and flushed to the database) before the kill
 
 
-def _run_and_kill(url: str, kill_after: int) -> int:
-    process = subprocess.Popen([sys.executable, str(WRITER), url, "100000"], stdout=subprocess.PIPE,
+def _run_and_kill(url: str, kill_after: int, *mode: str) -> int:
+    process = subprocess.Popen([sys.executable, str(WRITER), url, "100000", *mode], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     # A writer that hangs is killed, so the test fails (below) instead of waiting for ever.
     watchdog = threading.Timer(600, process.kill)
@@ -65,5 +65,31 @@ def test_a_killed_import_leaves_the_store_intact_with_none_of_it(demo_store, kil
         with reopened.session() as session:
             edit_contract(session, "WCC-SEND-MED-2025", {"buyer": "after the crash"}, actor="t")
         assert table_rows(reopened.engine) != before
+    finally:
+        reopened.close()
+
+
+def test_a_killed_first_bulk_load_leaves_the_store_empty_intact_and_in_wal(tmp_path):
+    """A first load into an empty SQLite store writes under a rollback journal (services.bulk_load):
+    killed half-way with pages of it in the file, the journal rolls it back when the store is next
+    opened, indexes and all, and the store is in WAL again."""
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    empty = Store.open(url)
+    before = table_rows(empty.engine)
+    with empty.engine.connect() as connection:
+        indexes = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all()
+    empty.close()
+    assert _run_and_kill(url, 200, "bulk") >= 200
+    journal = tmp_path / "register.sqlite-journal"
+    assert journal.exists() and journal.stat().st_size > 10_000  # the load had reached the file
+    reopened = Store.open(url)
+    try:
+        assert table_rows(reopened.engine) == before
+        with reopened.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index'").all() == indexes
+        report = check_store(reopened.engine)
+        assert report.ok, report.findings
     finally:
         reopened.close()

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import pytest
 from sqlalchemy import inspect, text
 
 from contract_tracker import paths
@@ -53,3 +54,22 @@ def test_flag_beats_environment(monkeypatch):
     assert resolve("flag.sqlite").database_url == "sqlite:///flag.sqlite"
     assert resolve().database_url == "sqlite:///env.sqlite"
     assert resolve("postgresql://u@h/db").database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_a_store_being_written_under_a_rollback_journal_is_refused_in_one_line(tmp_path):
+    """A first bulk load into an empty store holds it under a rollback journal: anyone opening it
+    meanwhile is told why it cannot be opened, at once and without a traceback."""
+    from contract_tracker.errors import StoreUnavailable
+
+    path = tmp_path / "register.sqlite"
+    Store.open(f"sqlite:///{path}").close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("PRAGMA journal_mode=DELETE")
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM contract")
+        with pytest.raises(StoreUnavailable, match="database is locked: another process is writing it"):
+            Store.open(f"sqlite:///{path}")
+    finally:
+        writer.close()
+    Store.open(f"sqlite:///{path}").close()  # and opens again once the writer has gone

@@ -201,6 +201,8 @@ class Store:
         except DBAPIError as error:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            if reason == "database is locked":  # e.g. a first load into an empty store (services.bulk_load)
+                reason += ": another process is writing it; try again when it has finished"
             raise StoreUnavailable(f"cannot open the store at {describe_url(url)}: {reason}") from None
         return cls(engine=engine, url=url)
 
