@@ -33,7 +33,8 @@ def _day(day: date) -> str:
 
 
 def _met(snapshot: ContractSnapshot, kind: MilestoneKind) -> bool:
-    return any(m.kind == kind.value and m.status == MilestoneStatus.MET for m in snapshot.milestones)
+    wanted = kind.value
+    return any(m.kind == wanted and m.status == MilestoneStatus.MET for m in snapshot.milestones)
 
 
 def statutory_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:
