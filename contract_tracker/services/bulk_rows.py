@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from sqlalchemy.engine import Dialect
 
 from ..domain.deadlines import deadlines_for
+from ..domain.snapshot import MilestoneFacts
 from ..enums import DeadlineKind, MilestoneStatus, OptionStatus
 from ..errors import InvalidInput
 from ..store.models import AuditEvent, BreakClause, Contract, ContractSupplier, Deadline, ExtensionOption, Milestone
@@ -220,19 +221,19 @@ def check_contract(data: ContractFields, now: datetime) -> CheckedContract:
                            supplier_pairs(data.suppliers, data.supplier_identifiers))
 
 
-def _milestone(item: MilestoneInput, position: int) -> SimpleNamespace:
-    """The milestone as `add_milestone` would store it; `id` is its position until it has one."""
+def _milestone(item: MilestoneInput, position: int) -> MilestoneFacts:
+    """The milestone as `add_milestone` would store it, as the engine's facts: its id is its
+    position until it has one (its row adds the notes)."""
     name = milestone_name(item.name)
     if item.start_date is not None and item.start_date > item.due_date:
         raise InvalidInput(f"milestone {name!r}: a span must run forwards")
-    status = milestone_status(item.status or MilestoneStatus.PLANNED.value)
+    status = MilestoneStatus(milestone_status(item.status or MilestoneStatus.PLANNED.value))
     met_on = item.met_on
     if status == MilestoneStatus.MET and met_on is None:
         met_on = item.due_date
     start = None if item.start_date == item.due_date else item.start_date
-    return SimpleNamespace(id=position, kind=milestone_kind(item.kind), name=name, start_date=start,
-                           due_date=item.due_date, status=status, met_on=met_on, owner=item.owner,
-                           notes=item.notes, template_key=None)
+    return MilestoneFacts(id=position, kind=milestone_kind(item.kind), name=name, due_date=item.due_date,
+                          start_date=start, status=status, met_on=met_on, owner=item.owner)
 
 
 def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
@@ -278,9 +279,9 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
         options += [(position, *(row[name] for name in OPTION_COLUMNS[1:])) for row in contract_options]
         breaks += [(position, *(row[name] for name in BREAK_COLUMNS[1:])) for row in contract_breaks]
         chunk.milestones += [
-            (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status,
-             milestone_day[m.met_on], m.owner, m.notes, None, 1)
-            for m in contract_milestones
+            (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status._value_,
+             milestone_day[m.met_on], m.owner, given.notes, None, 1)
+            for m, given in zip(contract_milestones, item.milestones, strict=True)
         ]
         # As register_contract's event is stamped: the version the contract was created at.
         audit.append((position, position, now, actor, reference, "contract", "created", "", "", "", reason, 1))
@@ -293,11 +294,12 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
 
 
 def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: list[dict],
-                   milestones: list[SimpleNamespace], day: _Encoded, stamp) -> list[tuple]:
+                   milestones: list[MilestoneFacts], day: _Encoded, stamp) -> list[tuple]:
     """The rows `services.refresh_deadlines` would write for this new contract, in its order.
 
-    `snapshot_of` reads attributes, so plain namespaces stand in for model instances. Milestone
-    ids are positions, which ascend as the ids will, so the engine orders them the same way.
+    `snapshot_of` reads attributes, so plain namespaces stand in for model instances (and takes
+    the milestones' facts as they are). Milestone ids are positions, which ascend as the ids will,
+    so the engine orders them the same way.
     """
     snapshot = snapshot_of(
         SimpleNamespace(**contract, id=position),
