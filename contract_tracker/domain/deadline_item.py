@@ -17,7 +17,7 @@ from datetime import date
 from ..enums import DeadlineKind, DeadlineState
 
 
-class _DayTexts(dict):
+class _DayTexts(dict[date | None, str]):
     """`str` of each date (and of None) a fingerprint names, worked out once: formatting the dates
     was half a fingerprint's cost, and a register's deadlines fall on a few thousand days."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from ..enums import ContractStatus, DeadlineKind, DeadlineState, MilestoneKind, MilestoneStatus, OptionStatus
-from .dates import describe_span
+from .dates import describe_day, describe_span
 from .deadline_item import INFORMATIONAL, OPPORTUNITIES, DeadlineItem
 from .durations import ONE_DAY
 from .lifecycle import OptionWindow, break_points, current_end, option_windows, start_to_replace
@@ -30,8 +30,7 @@ __all__ = ["INFORMATIONAL", "OPPORTUNITIES", "RULES", "SOURCES", "DeadlineItem",
 RULES = "2026-12-03 successor named"
 
 
-def _day(day: date) -> str:
-    return describe_span(None, day)
+_day = describe_day  # "1 Sep 2025"
 
 
 def _first_undecided(windows: list[OptionWindow]) -> OptionWindow | None:
