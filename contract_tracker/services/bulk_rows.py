@@ -127,16 +127,28 @@ class _Encoded(dict):
         self.process = process or (lambda value: value)
 
     def __missing__(self, value):
-        self[value] = converted = self.process(value)
+        converted = self.process(value)
+        if len(self) < 65536:  # kept for the whole load: bounded, as amounts of money seldom repeat
+            self[value] = converted
         return converted
 
 
 class Encoder:
     """Per column, the value the driver gets for a Python value (what SQLAlchemy would send)."""
 
-    def __init__(self, dialect: Dialect):
-        self.dialect = dialect
+    def __init__(self, dialect: Dialect | type[Dialect]):
+        self.given = dialect
+        self.dialect = dialect() if isinstance(dialect, type) else dialect
         self._columns: dict[tuple[str, str], _Encoded | None] = {}
+
+    @classmethod
+    def of(cls, dialect: Dialect | type[Dialect]) -> Encoder:
+        """The previous chunk's encoder if it was for the same dialect (class or instance): a load's
+        chunks repeat the same days, each then converted once per load, not once per chunk."""
+        global _last_encoder
+        if _last_encoder is None or _last_encoder.given is not dialect:
+            _last_encoder = cls(dialect)
+        return _last_encoder
 
     def column(self, table, name: str) -> _Encoded | None:
         key = (table.name, name)
@@ -167,6 +179,9 @@ class Encoder:
     def day(self, table) -> _Encoded:
         """The encoding of a DATE column of `table` (identity where the driver takes dates)."""
         return self.column(table, "due_date") or _Encoded(None)
+
+
+_last_encoder: Encoder | None = None
 
 
 _CONTRACT_FIELDS = [f.name for f in fields(ContractFields)
@@ -243,7 +258,7 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
     `dialect` may be a dialect class (as sent to a worker process), which is instantiated here.
     Each contract gets one audit event, "created" with `reason`.
     """
-    encoder = Encoder(dialect() if isinstance(dialect, type) else dialect)
+    encoder = Encoder.of(dialect)
     day = encoder.day(DEADLINE)
     milestone_day = encoder.day(MILESTONE)
     stamp = (encoder.column(DEADLINE, "updated_at") or _Encoded(None))[now]
