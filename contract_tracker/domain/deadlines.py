@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from operator import attrgetter
 
 from ..enums import ContractStatus, DeadlineKind, DeadlineState, MilestoneKind, MilestoneStatus, OptionStatus
 from .dates import describe_day, describe_span
@@ -198,5 +199,9 @@ SOURCES: list[Source] = [
 def deadlines_for(snapshot: ContractSnapshot) -> list[DeadlineItem]:
     """All deadlines of one contract, ordered by date then kind."""
     items = [item for source in SOURCES for item in source(snapshot)]
-    # A StrEnum orders as its text: `item.kind` sorts as `item.kind.value`, without the look-up.
-    return sorted(items, key=lambda item: (item.due_date, item.kind, item.ordinal))
+    return sorted(items, key=_ORDER)
+
+
+# A StrEnum orders as its text: `item.kind` sorts as `item.kind.value`, without the look-up; and
+# attrgetter makes the key in C.
+_ORDER = attrgetter("due_date", "kind", "ordinal")
