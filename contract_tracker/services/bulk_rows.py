@@ -327,9 +327,7 @@ def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: l
     # million and a half of these. Keyed as `wanted_content` keys them (the last of a key wins).
     rows = {}
     for item in deadlines_for(snapshot):
-        # CONTENT's order: the first six values are the days and the state.
-        (start, due, state, holds_from, holds_until, ends_on, *rest) = content_values(item, reference, title, area)
-        rows[item.kind._value_, item.ordinal] = (
-            position, item.ordinal, item.kind._value_, day[start], day[due], state, day[holds_from],
-            day[holds_until], day[ends_on], *rest, 0, stamp)
+        kind = item.kind._value_
+        rows[kind, item.ordinal] = (position, item.ordinal, kind, *content_values(item, reference, title, area, day),
+                                    0, stamp)
     return list(rows.values())
