@@ -236,13 +236,17 @@ def check_contract(data: ContractFields, now: datetime) -> CheckedContract:
                            supplier_pairs(data.suppliers, data.supplier_identifiers))
 
 
+_PLANNED = MilestoneStatus.PLANNED.value
+_MILESTONE_STATUS = {status.value: status for status in MilestoneStatus}  # as MilestoneStatus(text), quicker
+
+
 def _milestone(item: MilestoneInput, position: int) -> MilestoneFacts:
     """The milestone as `add_milestone` would store it, as the engine's facts: its id is its
     position until it has one (its row adds the notes)."""
     name = milestone_name(item.name)
     if item.start_date is not None and item.start_date > item.due_date:
         raise InvalidInput(f"milestone {name!r}: a span must run forwards")
-    status = MilestoneStatus(milestone_status(item.status or MilestoneStatus.PLANNED.value))
+    status = _MILESTONE_STATUS[milestone_status(item.status or _PLANNED)]
     met_on = item.met_on
     if status == MilestoneStatus.MET and met_on is None:
         met_on = item.due_date
