@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import itemgetter
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Dialect
@@ -60,6 +61,10 @@ AUDIT_COLUMNS = ("contract_id", "entity_id", "at", "actor", "contract_reference"
                  "old_value", "new_value", "reason", "contract_version")
 DEADLINE_COLUMNS = ("contract_id", "ordinal", "kind", *CONTENT, "sequence", "updated_at")
 MILESTONE_KIND = DeadlineKind.MILESTONE.value
+# Each row's values from its dict, in its columns' order (after the contract's position).
+_CONTRACT_VALUES = itemgetter(*CONTRACT_COLUMNS)
+_OPTION_VALUES = itemgetter(*OPTION_COLUMNS[1:])
+_BREAK_VALUES = itemgetter(*BREAK_COLUMNS[1:])
 
 
 @dataclass
@@ -293,10 +298,10 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
             raise InvalidInput(f"reference {reference!r} appears twice in the load")
         seen.add(reference)
         chunk.references.append(reference)
-        contracts.append(tuple(contract[name] for name in CONTRACT_COLUMNS))
+        contracts.append(_CONTRACT_VALUES(contract))
         chunk.suppliers += [(position, n, name, identifier) for n, (name, identifier) in enumerate(suppliers, start=1)]
-        options += [(position, *(row[name] for name in OPTION_COLUMNS[1:])) for row in contract_options]
-        breaks += [(position, *(row[name] for name in BREAK_COLUMNS[1:])) for row in contract_breaks]
+        options += [(position, *_OPTION_VALUES(row)) for row in contract_options]
+        breaks += [(position, *_BREAK_VALUES(row)) for row in contract_breaks]
         chunk.milestones += [
             (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status._value_,
              milestone_day[m.met_on], m.owner, given.notes, None, 1)

@@ -5,7 +5,7 @@ milestones come as the engine's facts already."""
 
 from __future__ import annotations
 
-from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import aliased
@@ -48,8 +48,7 @@ def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[Br
     )
 
 
-def _milestone_order(milestone: Milestone | MilestoneFacts) -> tuple[date, int | None]:
-    return milestone.due_date, milestone.id
+_milestone_order = attrgetter("due_date", "id")
 
 
 def _facts(milestone: Milestone | MilestoneFacts) -> MilestoneFacts:
