@@ -241,7 +241,7 @@ def check_contract(data: ContractFields, now: datetime) -> CheckedContract:
                            supplier_pairs(data.suppliers, data.supplier_identifiers))
 
 
-_PLANNED = MilestoneStatus.PLANNED.value
+_PLANNED, _MET = MilestoneStatus.PLANNED.value, MilestoneStatus.MET
 _MILESTONE_STATUS = {status.value: status for status in MilestoneStatus}  # as MilestoneStatus(text), quicker
 
 
@@ -249,15 +249,16 @@ def _milestone(item: MilestoneInput, position: int) -> MilestoneFacts:
     """The milestone as `add_milestone` would store it, as the engine's facts: its id is its
     position until it has one (its row adds the notes)."""
     name = milestone_name(item.name)
-    if item.start_date is not None and item.start_date > item.due_date:
+    due, start = item.due_date, item.start_date
+    if start is not None and start > due:
         raise InvalidInput(f"milestone {name!r}: a span must run forwards")
     status = _MILESTONE_STATUS[milestone_status(item.status or _PLANNED)]
     met_on = item.met_on
-    if status == MilestoneStatus.MET and met_on is None:
-        met_on = item.due_date
-    start = None if item.start_date == item.due_date else item.start_date
-    return MilestoneFacts(id=position, kind=milestone_kind(item.kind), name=name, due_date=item.due_date,
-                          start_date=start, status=status, met_on=met_on, owner=item.owner)
+    if met_on is None and status is _MET:
+        met_on = due
+    # In the fields' order, not by keyword: a class called with keywords packs them in a dict first.
+    return MilestoneFacts(position, milestone_kind(item.kind), name, due, None if start == due else start, status,
+                          met_on, item.owner)
 
 
 def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
