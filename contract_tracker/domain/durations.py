@@ -61,8 +61,14 @@ class Duration:
 
     def in_months(self) -> float:
         """Approximate length in months, for sorting and sums of terms."""
-        return {"days": self.amount / 30.4375, "weeks": self.amount * 7 / 30.4375,
-                "months": float(self.amount), "years": self.amount * 12.0}[self.unit]
+        match self.unit:  # only the unit's own sum (every contract is checked with it)
+            case "days":
+                return self.amount / 30.4375
+            case "weeks":
+                return self.amount * 7 / 30.4375
+            case "months":
+                return float(self.amount)
+        return self.amount * 12.0
 
 
 def parse_duration(text: str | Duration) -> Duration:
