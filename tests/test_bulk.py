@@ -140,6 +140,19 @@ def test_a_bad_milestone_is_refused_naming_its_contract(store):
         bulk_load(store, [item], actor="loader")
 
 
+def test_a_refusal_names_the_first_bad_contract_in_the_load(store):
+    """Deadlines are counted after every contract is checked, yet a contract whose dates cannot be
+    counted is still named before a later one refused by its checks, as if each went in turn."""
+    far = BulkContract(contract=ContractFields(reference="BULK-FAR", title="x", start_date=date(9989, 1, 1),
+                                               initial_term="1y", breaks=[BreakInput(after="12y")]))
+    spaced = BulkContract(contract=ContractFields(reference="BAD 1", title="x", start_date=date(2025, 1, 1),
+                                                  initial_term="1y"))
+    with pytest.raises(InvalidInput, match="BULK-FAR: its dates run outside the years 1 to 9999"):
+        bulk_load(store, [far, spaced], actor="loader")
+    with pytest.raises(InvalidInput, match="BAD 1: reference must not contain spaces"):
+        bulk_load(store, [spaced, far], actor="loader")
+
+
 def test_month_arithmetic_matches_relativedelta():
     """durations computes month shifts directly (for speed); it must agree with dateutil."""
     rng = random.Random(7)

@@ -90,14 +90,33 @@ def parse_span(text: str | date) -> Span:
     return Span(day, day)
 
 
-@lru_cache(maxsize=16384)  # strftime is slow, and deadline texts repeat the same days
+class _DayTexts(dict[date, str]):
+    """Each day's text, made once: strftime is slow, and deadline texts name a few thousand days
+    over and over (a national load, millions of times)."""
+
+    def __missing__(self, day: date) -> str:
+        text = f"{day.day} {day:%b %Y}"
+        if len(self) < 65536:  # bounded, as a long-lived process may meet any number of days
+            self[day] = text
+        return text
+
+
+_DAY_TEXTS = _DayTexts()
+
+
+def describe_day(day: date) -> str:
+    """"1 Sep 2025"."""
+    return _DAY_TEXTS[day]
+
+
+@lru_cache(maxsize=16384)  # deadline texts repeat the same spans
 def describe_span(start: date | None, end: date) -> str:
     """"1 Sep 2025", or "Jul–Aug 2025" for whole months, or "3 Jul – 29 Aug 2025"."""
     if start is None or start == end:
-        return f"{end.day} {end:%b %Y}"
+        return _DAY_TEXTS[end]
     whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
     if whole_months and start.year == end.year:
         if start.month == end.month:
             return f"{end:%B %Y}"
         return f"{start:%b}–{end:%b %Y}"
-    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+    return f"{_DAY_TEXTS[start]} – {_DAY_TEXTS[end]}"

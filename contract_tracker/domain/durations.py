@@ -61,15 +61,25 @@ class Duration:
 
     def in_months(self) -> float:
         """Approximate length in months, for sorting and sums of terms."""
-        return {"days": self.amount / 30.4375, "weeks": self.amount * 7 / 30.4375,
-                "months": float(self.amount), "years": self.amount * 12.0}[self.unit]
+        match self.unit:  # only the unit's own sum (every contract is checked with it)
+            case "days":
+                return self.amount / 30.4375
+            case "weeks":
+                return self.amount * 7 / 30.4375
+            case "months":
+                return float(self.amount)
+        return self.amount * 12.0
+
+
+def parse_duration(text: str | Duration) -> Duration:
+    """Parse "3y", "36 months", "12w" or "90d"; raise InvalidInput with an example otherwise."""
+    if isinstance(text, Duration):  # the engine's usual case: before the cache, which would hash it
+        return text
+    return _parse(text)
 
 
 @lru_cache(maxsize=1024)  # a register uses a handful of periods, parsed millions of times in a bulk load
-def parse_duration(text: str | Duration) -> Duration:
-    """Parse "3y", "36 months", "12w" or "90d"; raise InvalidInput with an example otherwise."""
-    if isinstance(text, Duration):
-        return text
+def _parse(text: str) -> Duration:
     match = _PATTERN.match(str(text).lower())
     if not match or match.group(2) not in _UNITS:
         raise InvalidInput(
@@ -137,6 +147,8 @@ def period_end(start: date, period: Duration | str) -> date:
     months = period.amount * (12 if period.unit == "years" else 1)
     carry, month0 = divmod(start.month - 1 + months, 12)
     year, month = start.year + carry, month0 + 1
+    if start.day <= 28:  # every month has the day (most starts): no month length to look up
+        return date(year, month, start.day) - ONE_DAY
     last = calendar.monthrange(year, month)[1]
     if start.day > last:  # no corresponding date (31 Jan -> April): the month's last day
         return date(year, month, last)

@@ -43,16 +43,17 @@ def parse_money(text: str | int | Decimal | None, *, field: str = "value") -> De
 
 def check_money(amount: Decimal, *, field: str = "value", shown: object = None) -> Decimal:
     """`amount` as whole pence, between £0 and MAX_POUNDS; InvalidInput otherwise."""
-    shown = _shown(amount if shown is None else shown)
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise InvalidInput(f"{field}: not an amount of money: {shown}")
-    if amount < 0:
-        raise InvalidInput(f"{field}: must not be negative: {shown}")
-    if amount > MAX_POUNDS:
-        raise InvalidInput(f"{field}: more than the most the register holds ({format_money(MAX_POUNDS)}): {shown}")
-    if amount != amount.quantize(PENNY):
-        raise InvalidInput(f"{field}: no fractions of a penny: {shown}")
-    return amount.quantize(PENNY)
+        problem = "not an amount of money"
+    elif amount < 0:
+        problem = "must not be negative"
+    elif amount > MAX_POUNDS:
+        problem = f"more than the most the register holds ({format_money(MAX_POUNDS)})"
+    elif amount != (pence := amount.quantize(PENNY)):
+        problem = "no fractions of a penny"
+    else:
+        return pence
+    raise InvalidInput(f"{field}: {problem}: {_shown(amount if shown is None else shown)}")
 
 
 def _shown(value: object) -> str:

@@ -78,13 +78,23 @@ def _when(milestone: MilestoneFacts) -> str:
     return f"{_d(happened_on(milestone))} ({'met' if actual else 'planned'})"
 
 
+_UNUSABLE = (MilestoneStatus.CANCELLED, MilestoneStatus.MISSED)
+
+
+def _order(milestone: MilestoneFacts) -> tuple[date, int]:
+    return happened_on(milestone), milestone.id
+
+
 def _usable(snapshot: ContractSnapshot) -> list[MilestoneFacts]:
-    skip = (MilestoneStatus.CANCELLED, MilestoneStatus.MISSED)
-    return sorted((m for m in snapshot.milestones if m.status not in skip), key=lambda m: (happened_on(m), m.id))
+    return sorted((m for m in snapshot.milestones if m.status not in _UNUSABLE), key=_order)
 
 
 def first_of(snapshot: ContractSnapshot, kind: MilestoneKind) -> MilestoneFacts | None:
-    return next((m for m in _usable(snapshot) if m.kind == kind.value), None)
+    """The first of `_usable` of that kind; found without sorting them all, as the deadline engine
+    asks this of every contract."""
+    wanted = kind.value
+    return min((m for m in snapshot.milestones if m.kind == wanted and m.status not in _UNUSABLE), key=_order,
+               default=None)
 
 
 def milestone_for_step(snapshot: ContractSnapshot, template: Template, step: Step) -> MilestoneFacts | None:

@@ -7,10 +7,9 @@ the UK-wide statutory calendar.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from ..enums import ContractStatus, DeadlineKind, DeadlineState, MilestoneKind, MilestoneStatus, OptionStatus, Regime
-from .dates import describe_span
+from .dates import describe_day
 from .deadline_item import DeadlineItem
 from .durations import ONE_DAY
 from .lifecycle import current_end, option_windows
@@ -27,13 +26,12 @@ from .statutory import (
     uk11_due,
 )
 
-
-def _day(day: date) -> str:
-    return describe_span(None, day)
+_day = describe_day  # "1 Sep 2025"
 
 
 def _met(snapshot: ContractSnapshot, kind: MilestoneKind) -> bool:
-    return any(m.kind == kind.value and m.status == MilestoneStatus.MET for m in snapshot.milestones)
+    wanted = kind.value
+    return any(m.kind == wanted and m.status == MilestoneStatus.MET for m in snapshot.milestones)
 
 
 def statutory_deadlines(snapshot: ContractSnapshot) -> Iterable[DeadlineItem]:

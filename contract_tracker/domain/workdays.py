@@ -40,6 +40,13 @@ def _bank_holidays(nation: str, year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("GB", subdiv=nation, years=year).items())
 
 
+@lru_cache(maxsize=256)
+def _holidays_in_any(nations: tuple[str, ...], year: int) -> frozenset[date]:
+    """The year's bank holidays of any of `nations`: one look-up per day counted, not one per
+    nation (a bulk load counts standstill periods for every contract)."""
+    return frozenset().union(*(_bank_holidays(nation, year) for nation in nations))
+
+
 @dataclass(frozen=True)
 class WorkingDays:
     """A working-day calendar: Monday to Friday, less the chosen nations' bank holidays and closures."""
@@ -72,7 +79,7 @@ class WorkingDays:
     def is_working_day(self, day: date) -> bool:
         if day.weekday() >= 5 or day in self.closures:
             return False
-        return not any(day in _bank_holidays(nation, day.year) for nation in self.nations)
+        return day not in _holidays_in_any(self.nations, day.year)
 
     def holidays_between(self, first: date, last: date) -> dict[date, str]:
         """Bank holidays and closures from `first` to `last` inclusive, weekdays and weekends alike."""

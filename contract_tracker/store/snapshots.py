@@ -1,9 +1,11 @@
 """The adapter from the tables to the engine's facts: a contract's rows as a frozen snapshot.
 
-Reads attributes only, so the bulk path's plain rows can stand in for model instances."""
+Reads attributes only, so the bulk path's plain rows can stand in for model instances; its
+milestones come as the engine's facts already."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import aliased
@@ -46,11 +48,24 @@ def terms_of(contract: Contract, options: list[ExtensionOption], breaks: list[Br
     )
 
 
+_milestone_order = attrgetter("due_date", "id")
+
+
+def _facts(milestone: Milestone | MilestoneFacts) -> MilestoneFacts:
+    if isinstance(milestone, MilestoneFacts):  # the bulk path makes its milestones' facts directly
+        return milestone
+    return MilestoneFacts(
+        id=milestone.id, kind=milestone.kind, name=milestone.name, due_date=milestone.due_date,
+        start_date=milestone.start_date, status=MilestoneStatus(milestone.status), met_on=milestone.met_on,
+        owner=milestone.owner, template_key=milestone.template_key,
+    )
+
+
 def snapshot_of(
     contract: Contract,
     options: list[ExtensionOption],
     breaks: list[BreakClause],
-    milestones: list[Milestone],
+    milestones: list[Milestone] | list[MilestoneFacts],
     successor: str = "",
 ) -> ContractSnapshot:
     return ContractSnapshot(
@@ -63,14 +78,7 @@ def snapshot_of(
         light_touch=contract.light_touch,
         has_successor=contract.successor_id is not None,
         terms=terms_of(contract, options, breaks),
-        milestones=tuple(
-            MilestoneFacts(
-                id=m.id, kind=m.kind, name=m.name, due_date=m.due_date, start_date=m.start_date,
-                status=MilestoneStatus(m.status), met_on=m.met_on, owner=m.owner,
-                template_key=m.template_key,
-            )
-            for m in sorted(milestones, key=lambda m: (m.due_date, m.id))
-        ),
+        milestones=tuple(_facts(m) for m in sorted(milestones, key=_milestone_order)),
         procedure=contract.procedure,
         successor=successor if contract.successor_id is not None else "",
     )
