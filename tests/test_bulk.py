@@ -220,6 +220,30 @@ def test_deadlines_loaded_by_workers_equal_what_the_services_write(store):
         _assert_the_services_write_the_same(session, contracts, loaded)
 
 
+def test_ids_given_in_advance_follow_the_rows_already_in_the_store(tmp_path):
+    """A load holding the write lock (into a SQLite store with no deadlines yet) gives rows their
+    ids as it prepares them: after the contracts and milestones already there, chunk after chunk,
+    with workers too, and each milestone's deadline names its own milestone."""
+    store = Store.open(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    try:
+        bulk_load(store, _register(3), actor="loader")
+        with store.engine.begin() as connection:  # contracts and milestones, but no deadlines
+            connection.exec_driver_sql("DELETE FROM deadline")
+            connection.exec_driver_sql("DELETE FROM milestone WHERE id = (SELECT max(id) FROM milestone)")
+        more = [BulkContract(item.contract, item.milestones) for item in _register(12)[3:]]
+        bulk_load(store, more, actor="loader", chunk_size=2, workers=1)
+        with store.session() as session:
+            contracts = session.exec(select(Contract).order_by(Contract.id)).all()
+            assert [c.id for c in contracts] == list(range(1, 13))
+            milestones = session.exec(select(Milestone).order_by(Milestone.id)).all()
+            assert [m.id for m in milestones] == sorted({m.id for m in milestones})
+            loaded = {c.id: _deadline_rows(session, c.id) for c in contracts[3:]}
+            assert all(loaded.values())
+            _assert_the_services_write_the_same(session, contracts[3:], loaded)
+    finally:
+        store.close()
+
+
 def test_a_bad_contract_prepared_by_a_worker_is_named_and_rejects_its_chunk(store):
     items = _register(7)
     items[5].contract.initial_term = "3 fortnights"

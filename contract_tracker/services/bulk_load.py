@@ -46,6 +46,7 @@ from .bulk_rows import (
     SUPPLIER,
     SUPPLIER_COLUMNS,
     BulkContract,
+    FirstIds,
     PreparedChunk,
     pack,
     prepare_chunk,
@@ -113,18 +114,21 @@ class _Writer:
             cursor.close()
 
     def write(self, chunk: PreparedChunk) -> LoadResult:
-        """Insert every row of `chunk`, swapping contract and milestone positions for their ids."""
+        """Insert every row of `chunk`, swapping contract and milestone positions for their ids
+        (unless the chunk was prepared with its ids)."""
         taken = self.select("SELECT reference FROM contract WHERE reference IN (...) LIMIT 1", chunk.references)
         if taken:
             raise InvalidInput(f"a contract with reference {taken[0][0]!r} already exists")
-        self.insert(CONTRACT, CONTRACT_COLUMNS, chunk.contracts)
+        if chunk.with_ids:
+            return self._write_as_prepared(chunk)
+        self.insert(CONTRACT, CONTRACT_COLUMNS, [row[1:] for row in chunk.contracts])
         ids = dict(self.select("SELECT reference, id FROM contract WHERE reference IN (...)", chunk.references))
         contract_ids = [ids[reference] for reference in chunk.references]
         for table, columns, rows in ((SUPPLIER, SUPPLIER_COLUMNS, chunk.suppliers),
                                      (OPTION, OPTION_COLUMNS, chunk.options),
-                                     (BREAK, BREAK_COLUMNS, chunk.breaks),
-                                     (MILESTONE, MILESTONE_COLUMNS, chunk.milestones)):
+                                     (BREAK, BREAK_COLUMNS, chunk.breaks)):
             self.insert(table, columns, [(contract_ids[row[0]], *row[1:]) for row in rows])
+        self.insert(MILESTONE, MILESTONE_COLUMNS, [(contract_ids[row[1]], *row[2:]) for row in chunk.milestones])
         self.insert(AUDIT, AUDIT_COLUMNS, [(contract_ids[row[0]], contract_ids[row[1]], *row[2:])
                                            for row in chunk.audit])
         milestone_ids = self._milestone_ids(chunk, contract_ids)
@@ -132,6 +136,17 @@ class _Writer:
             (contract_ids[row[0]], milestone_ids[row[1]] if row[2] == MILESTONE_KIND else row[1], *row[2:])
             for row in chunk.deadlines
         ])
+        return LoadResult(contracts=len(chunk.contracts), deadlines=len(chunk.deadlines))
+
+    def _write_as_prepared(self, chunk: PreparedChunk) -> LoadResult:
+        for table, columns, rows in ((CONTRACT, ("id", *CONTRACT_COLUMNS), chunk.contracts),
+                                     (SUPPLIER, SUPPLIER_COLUMNS, chunk.suppliers),
+                                     (OPTION, OPTION_COLUMNS, chunk.options),
+                                     (BREAK, BREAK_COLUMNS, chunk.breaks),
+                                     (MILESTONE, ("id", *MILESTONE_COLUMNS), chunk.milestones),
+                                     (AUDIT, AUDIT_COLUMNS, chunk.audit),
+                                     (DEADLINE, DEADLINE_COLUMNS, chunk.deadlines)):
+            self.insert(table, columns, rows)
         return LoadResult(contracts=len(chunk.contracts), deadlines=len(chunk.deadlines))
 
     def _milestone_ids(self, chunk: PreparedChunk, contract_ids: list[int]) -> list[int]:
@@ -143,7 +158,7 @@ class _Writer:
             "SELECT id FROM milestone WHERE contract_id IN (...) ORDER BY contract_id, id", contract_ids)]
         positions = range(len(chunk.milestones))
         if contract_ids != sorted(contract_ids):  # the query orders by contract id; so must we
-            positions = sorted(positions, key=lambda n: contract_ids[chunk.milestones[n][0]])
+            positions = sorted(positions, key=lambda n: contract_ids[chunk.milestones[n][1]])
         ids = [0] * len(fresh)
         for position, milestone_id in zip(positions, fresh, strict=True):
             ids[position] = milestone_id
@@ -254,23 +269,42 @@ def default_workers() -> int:
     return max(0, min((os.cpu_count() or 1) - 1, 3))
 
 
+def _first_ids(connection: Connection) -> FirstIds:
+    """The ids the next contract and milestone will have, for a load that holds the write lock
+    throughout (nobody else can take them meanwhile)."""
+    return FirstIds(*(connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one()
+                      for table in ("contract", "milestone")))
+
+
+def _with_first_ids(chunks: Iterator[list[BulkContract]],
+                    first: FirstIds | None) -> Iterator[tuple[list[BulkContract], FirstIds | None]]:
+    """Each chunk with the ids its first contract and milestone will have: ids are taken in
+    order, so each chunk's follow from the counts of the chunks before it."""
+    for chunk in chunks:
+        yield chunk, first
+        if first is not None:
+            first = FirstIds(first.contract + len(chunk), first.milestone + sum(len(item.milestones) for item in chunk))
+
+
 def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialect,
-              workers: int, reason: str = "bulk load") -> Iterator[PreparedChunk]:
+              workers: int, reason: str = "bulk load", first: FirstIds | None = None) -> Iterator[PreparedChunk]:
     """Each chunk, prepared in order: in this process, or by `workers` processes a few chunks ahead
-    of the writer. A load of one chunk is prepared here (a worker would only cost its start-up)."""
-    chunks = _chunks(items, chunk_size)
+    of the writer. A load of one chunk is prepared here (a worker would only cost its start-up).
+    With `first` (the load holds the write lock), rows carry their ids and the writer has nothing
+    to look up or swap."""
+    chunks = _with_first_ids(_chunks(items, chunk_size), first)
     ahead = list(islice(chunks, 2))
     if workers <= 0 or len(ahead) < 2:
-        for chunk in chain(ahead, chunks):
-            yield prepare_chunk(chunk, utcnow(), actor, dialect, reason)
+        for chunk, ids in chain(ahead, chunks):
+            yield prepare_chunk(chunk, utcnow(), actor, dialect, reason, first_ids=ids)
         return
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
     # Workers only build chunks' rows, freed by reference counting: no cyclic collector (see gc_pause).
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
     try:
         pending: deque = deque()
-        for chunk in chain(ahead, chunks):
-            pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason))
+        for chunk, ids in chain(ahead, chunks):
+            pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason, ids))
             if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
                 yield pending.popleft().result()
         while pending:
@@ -293,7 +327,8 @@ def bulk_load(store, items: Iterable[BulkContract], *, actor: str, chunk_size: i
         deferred = _begin(connection)
         writer = _Writer(connection)
         try:
-            with closing(_prepared(items, chunk_size, actor, connection.dialect, workers)) as chunks:
+            first = _first_ids(connection) if deferred is not None else None
+            with closing(_prepared(items, chunk_size, actor, connection.dialect, workers, first=first)) as chunks:
                 for chunk in chunks:
                     with _chunk_transaction(connection, deferred):
                         loaded = writer.write(chunk)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from operator import itemgetter
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy.engine import Dialect
 
@@ -103,15 +104,25 @@ def unpack(packed: list[tuple]) -> list[BulkContract]:
     return items
 
 
+class FirstIds(NamedTuple):
+    """The ids a chunk's first contract and first milestone will have, when the writer knows them
+    in advance (a load holding the write lock throughout)."""
+
+    contract: int
+    milestone: int
+
+
 def prepare_packed(packed: list[tuple], now: datetime, actor: str, dialect: type[Dialect],
-                   reason: str = "bulk load") -> PreparedChunk:
+                   reason: str = "bulk load", first_ids: FirstIds | None = None) -> PreparedChunk:
     """`prepare_chunk` of a chunk `pack`ed for a worker process."""
-    return prepare_chunk(unpack(packed), now, actor, dialect, reason)
+    return prepare_chunk(unpack(packed), now, actor, dialect, reason, first_ids)
 
 
 @dataclass
 class PreparedChunk:
-    """Rows of a chunk, encoded; contract ids (and milestone ordinals) still positions."""
+    """Rows of a chunk, encoded. Contract and milestone rows start with their own id, every other
+    row names its contract (and a milestone's deadline its milestone) by id: ids if the chunk was
+    prepared `with_ids`, else positions in the chunk, for the writer to swap."""
 
     references: list[str]
     contracts: list[tuple]
@@ -121,6 +132,7 @@ class PreparedChunk:
     milestones: list[tuple]
     audit: list[tuple]
     deadlines: list[tuple]
+    with_ids: bool = False
 
 
 class _Encoded(dict):
@@ -261,8 +273,8 @@ def _milestone(item: MilestoneInput, position: int) -> MilestoneFacts:
                           met_on, item.owner)
 
 
-def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
-                  dialect: Dialect | type[Dialect], reason: str = "bulk load") -> PreparedChunk:
+def prepare_chunk(items: list[BulkContract], now: datetime, actor: str, dialect: Dialect | type[Dialect],
+                  reason: str = "bulk load", first_ids: FirstIds | None = None) -> PreparedChunk:
     """Check every contract of a chunk and build all its rows; InvalidInput names a bad contract.
 
     `dialect` may be a dialect class (as sent to a worker process), which is instantiated here.
@@ -272,15 +284,19 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
     code then stays in the processor's caches from one contract to the next (6% less CPU than
     doing both for each contract in turn). A refusal names the same contract as one pass would:
     the first, in the order each contract is checked, its deadlines counted, its reference matched.
+
+    With `first_ids`, every row names its contract and milestone by id (counted from those) instead
+    of by position; "position" below is then the contract's id.
     """
     encoder = Encoder.of(dialect)
     milestone_day = encoder.day(MILESTONE)
-    chunk = PreparedChunk([], [], [], [], [], [], [], [])
+    chunk = PreparedChunk([], [], [], [], [], [], [], [], with_ids=first_ids is not None)
+    first_contract, first_milestone = first_ids or (0, 0)
     contracts, options, breaks, audit = [], [], [], []
     counted: list[tuple[int, str, CheckedContract, list[MilestoneFacts]]] = []  # whose deadlines to count
     refusal: InvalidInput | None = None  # raised once the deadlines of every contract before it are counted
     seen: set[str] = set()
-    for position, item in enumerate(items):
+    for position, item in enumerate(items, start=first_contract):
         data = item.contract
         try:
             if item.checked is None:
@@ -288,7 +304,7 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
             else:  # suppliers again: an importer may have matched their numbers since
                 checked = item.checked
                 checked.suppliers = supplier_pairs(data.suppliers, data.supplier_identifiers)
-            first = len(chunk.milestones)
+            first = first_milestone + len(chunk.milestones)
             contract_milestones = [_milestone(m, first + n) for n, m in enumerate(item.milestones)]
         except (InvalidInput, OverflowError, ValueError) as error:
             refusal = _refusal(data.reference, error)
@@ -302,12 +318,12 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
             break
         seen.add(reference)
         chunk.references.append(reference)
-        contracts.append(_CONTRACT_VALUES(contract))
+        contracts.append((position, *_CONTRACT_VALUES(contract)))
         chunk.suppliers += [(position, n, name, identifier) for n, (name, identifier) in enumerate(suppliers, start=1)]
         options += [(position, *_OPTION_VALUES(row)) for row in contract_options]
         breaks += [(position, *_BREAK_VALUES(row)) for row in contract_breaks]
         chunk.milestones += [
-            (position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status._value_,
+            (m.id, position, m.kind, m.name, milestone_day[m.start_date], milestone_day[m.due_date], m.status._value_,
              milestone_day[m.met_on], m.owner, given.notes, None, 1)
             for m, given in zip(contract_milestones, item.milestones, strict=True)
         ]
@@ -316,7 +332,7 @@ def prepare_chunk(items: list[BulkContract], now: datetime, actor: str,
     chunk.deadlines = _deadlines_of(counted, encoder, now)
     if refusal is not None:
         raise refusal from None
-    chunk.contracts = encoder.rows(CONTRACT, CONTRACT_COLUMNS, contracts)
+    chunk.contracts = encoder.rows(CONTRACT, ("id", *CONTRACT_COLUMNS), contracts)
     chunk.options = encoder.rows(OPTION, OPTION_COLUMNS, options)
     chunk.breaks = encoder.rows(BREAK, BREAK_COLUMNS, breaks)
     chunk.audit = encoder.rows(AUDIT, AUDIT_COLUMNS, audit)
