@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -80,6 +80,9 @@ class BulkContract:
 _FIELDS = [f.name for f in fields(ContractFields)]
 _MILESTONE_FIELDS = [f.name for f in fields(MilestoneInput)]
 _BREAK_FIELDS = [f.name for f in fields(BreakInput)]
+# Each object's field values as a tuple, in its fields' order, taken in C.
+_CONTRACT_OF, _MILESTONE_OF, _BREAK_OF = (attrgetter(*names) for names in (_FIELDS, _MILESTONE_FIELDS, _BREAK_FIELDS))
+_BREAKS_AT = _FIELDS.index("breaks")
 
 
 def pack(items: list[BulkContract]) -> list[tuple]:
@@ -88,18 +91,16 @@ def pack(items: list[BulkContract]) -> list[tuple]:
     packed = []
     for item in items:
         data = item.contract
-        values = [getattr(data, name) for name in _FIELDS]
-        values[_FIELDS.index("breaks")] = [tuple(getattr(b, name) for name in _BREAK_FIELDS) for b in data.breaks]
-        milestones = [tuple(getattr(m, name) for name in _MILESTONE_FIELDS) for m in item.milestones]
-        packed.append((values, milestones, item.checked))
+        values = list(_CONTRACT_OF(data))
+        values[_BREAKS_AT] = [_BREAK_OF(clause) for clause in data.breaks]
+        packed.append((values, [_MILESTONE_OF(m) for m in item.milestones], item.checked))
     return packed
 
 
 def unpack(packed: list[tuple]) -> list[BulkContract]:
-    breaks = _FIELDS.index("breaks")
     items = []
     for values, milestones, checked in packed:
-        values[breaks] = [BreakInput(*clause) for clause in values[breaks]]
+        values[_BREAKS_AT] = [BreakInput(*clause) for clause in values[_BREAKS_AT]]
         items.append(BulkContract(ContractFields(*values), [MilestoneInput(*m) for m in milestones], checked))
     return items
 
