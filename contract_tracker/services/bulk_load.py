@@ -301,12 +301,21 @@ def _prepared(items: Iterable[BulkContract], chunk_size: int, actor: str, dialec
     # "spawn": a clean interpreter, whatever the caller holds (open connections, threads).
     # Workers only build chunks' rows, freed by reference counting: no cyclic collector (see gc_pause).
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
+    pending: deque = deque()
+
+    def submit(chunk: list[BulkContract], ids: FirstIds | None) -> None:
+        pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason, ids))
+
     try:
-        pending: deque = deque()
-        for chunk, ids in chain(ahead, chunks):
-            pending.append(pool.submit(prepare_packed, pack(chunk), utcnow(), actor, type(dialect), reason, ids))
-            if len(pending) > workers + 1:  # a chunk in hand for each worker, and one queued
-                yield pending.popleft().result()
+        later = chain(ahead[1:], chunks)
+        for chunk, ids in islice(later, workers + 1):  # a chunk in hand for each worker, and one queued
+            submit(chunk, ids)
+        # A worker takes about a second to start: this process prepares the first chunk meanwhile.
+        chunk, ids = ahead[0]
+        yield prepare_chunk(chunk, utcnow(), actor, dialect, reason, first_ids=ids)
+        for chunk, ids in later:
+            submit(chunk, ids)
+            yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
     finally:
