@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..enums import DeadlineKind, DeadlineState
+from .quick_init import quick_init
 
 
 class _DayTexts(dict[date | None, str]):
@@ -31,7 +32,8 @@ class _DayTexts(dict[date | None, str]):
 _DAY_TEXT = _DayTexts({None: "None"})
 
 
-@dataclass(frozen=True, init=False)
+@quick_init
+@dataclass(frozen=True)
 class DeadlineItem:
     kind: DeadlineKind
     ordinal: int
@@ -39,29 +41,11 @@ class DeadlineItem:
     title: str
     action: str
     owner: str
-    state: DeadlineState
-    start_date: date | None  # set for a span (e.g. "July/August 2025") or a notice's window
-    holds_from: date | None  # first day the deadline applies; None: from the start
-    holds_until: date | None  # last day it applies; None: for good
-    ends_on: date | None  # the contract end it decides or prepares for (option, break, re-procurement)
-
-    def __init__(self, kind: DeadlineKind, ordinal: int, due_date: date, title: str, action: str, owner: str,
-                 state: DeadlineState = DeadlineState.OPEN, start_date: date | None = None,
-                 holds_from: date | None = None, holds_until: date | None = None, ends_on: date | None = None):
-        # Still frozen, but filled in through its __dict__: the dataclass's own __init__ sets each
-        # field with object.__setattr__, twice the cost, and a national load makes 1.5 million items.
-        fields = self.__dict__
-        fields["kind"] = kind
-        fields["ordinal"] = ordinal
-        fields["due_date"] = due_date
-        fields["title"] = title
-        fields["action"] = action
-        fields["owner"] = owner
-        fields["state"] = state
-        fields["start_date"] = start_date
-        fields["holds_from"] = holds_from
-        fields["holds_until"] = holds_until
-        fields["ends_on"] = ends_on
+    state: DeadlineState = DeadlineState.OPEN
+    start_date: date | None = None  # set for a span (e.g. "July/August 2025") or a notice's window
+    holds_from: date | None = None  # first day the deadline applies; None: from the start
+    holds_until: date | None = None  # last day it applies; None: for good
+    ends_on: date | None = None  # the contract end it decides or prepares for (option, break, re-procurement)
 
     def fingerprint(self) -> str:
         """Changes whenever what a person would see, or the days it applies, change."""

@@ -12,8 +12,10 @@ from functools import cached_property
 
 from ..enums import BreakParty, ContractStatus, LifecycleStatus, OptionStatus
 from .durations import ONE_DAY, Duration, last_day_to_give_notice, parse_duration, period_end
+from .quick_init import quick_init
 
 
+@quick_init
 @dataclass(frozen=True)
 class OptionTerms:
     ordinal: int
@@ -23,6 +25,7 @@ class OptionTerms:
     decided_on: date | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class BreakTerms:
     notice: Duration
@@ -31,6 +34,7 @@ class BreakTerms:
     party: BreakParty = BreakParty.EITHER  # who may break
 
 
+@quick_init
 @dataclass(frozen=True)
 class ContractTerms:
     start: date | None
@@ -70,6 +74,7 @@ class ContractTerms:
         return tuple(_option_windows(self, None))
 
 
+@quick_init
 @dataclass(frozen=True)
 class OptionWindow:
     """When option `ordinal` would run and by when it must be decided."""
@@ -83,6 +88,7 @@ class OptionWindow:
     status: OptionStatus  # as recorded, or (with as_of) OVERDUE or LAPSED as time runs out
 
 
+@quick_init
 @dataclass(frozen=True)
 class BreakPoint:
     break_date: date  # the last day of the contract if the break is taken

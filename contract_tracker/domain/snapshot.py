@@ -8,9 +8,11 @@ from datetime import date
 
 from ..enums import MilestoneStatus, Regime
 from .lifecycle import ContractTerms
+from .quick_init import quick_init
 
 
-@dataclass(frozen=True, init=False)
+@quick_init
+@dataclass(frozen=True)
 class MilestoneFacts:
     id: int
     kind: str
@@ -20,23 +22,10 @@ class MilestoneFacts:
     status: MilestoneStatus
     met_on: date | None
     owner: str
-    template_key: str | None  # set by `schedule apply`: "<template>:<step>"
-
-    def __init__(self, id: int, kind: str, name: str, due_date: date, start_date: date | None,
-                 status: MilestoneStatus, met_on: date | None, owner: str, template_key: str | None = None):
-        # Filled in through its __dict__, as DeadlineItem is: a bulk load makes a million.
-        fields = self.__dict__
-        fields["id"] = id
-        fields["kind"] = kind
-        fields["name"] = name
-        fields["due_date"] = due_date
-        fields["start_date"] = start_date
-        fields["status"] = status
-        fields["met_on"] = met_on
-        fields["owner"] = owner
-        fields["template_key"] = template_key
+    template_key: str | None = None  # set by `schedule apply`: "<template>:<step>"
 
 
+@quick_init
 @dataclass(frozen=True)
 class ContractSnapshot:
     id: int

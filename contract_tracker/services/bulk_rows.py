@@ -146,7 +146,7 @@ class _Encoded(dict):
 
     def __missing__(self, value):
         converted = self.process(value)
-        if len(self) < 65536:  # kept for the whole load: bounded, as amounts of money seldom repeat
+        if len(self) < 16384:  # kept from chunk to chunk (Encoder.of): bounded, as amounts of money seldom repeat
             self[value] = converted
         return converted
 
@@ -172,7 +172,7 @@ class Encoder:
         key = (table.name, name)
         if key not in self._columns:
             # The dialect's own implementation of the column's type (SQLite's DATE, Pence on a
-            # BIGINT), as SQLAlchemy binds it; looked up once per column and chunk.
+            # BIGINT), as SQLAlchemy binds it; looked up once per column and encoder.
             process = table.columns[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)
             self._columns[key] = _Encoded(process) if process is not None else None
         return self._columns[key]

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from ..domain.dates import Span
 from ..domain.limits import clean_text, column_length, computed_dates
+from ..domain.quick_init import quick_init
 from ..enums import MilestoneStatus
 from ..errors import InvalidInput
 from ..store.concurrency import check_version
@@ -19,7 +20,8 @@ from .sync import refresh_deadlines
 from .validation import milestone_kind, milestone_status
 
 
-@dataclass(frozen=True, init=False)
+@quick_init  # a national load's worker processes unpack a million of these
+@dataclass(frozen=True)
 class MilestoneInput:
     """A milestone as every way in gives it (the app's form, the bulk path, imports): one day
     (start_date None) or a span ending on due_date. A status of None means planned when adding
@@ -28,25 +30,11 @@ class MilestoneInput:
     kind: str
     name: str
     due_date: date
-    start_date: date | None
-    status: str | None
-    met_on: date | None
-    owner: str
-    notes: str
-
-    def __init__(self, kind: str, name: str, due_date: date, start_date: date | None = None,
-                 status: str | None = None, met_on: date | None = None, owner: str = "", notes: str = ""):
-        # Filled in through its __dict__, as the engine's DeadlineItem is: a national load
-        # unpacks a million of these in its worker processes.
-        fields = self.__dict__
-        fields["kind"] = kind
-        fields["name"] = name
-        fields["due_date"] = due_date
-        fields["start_date"] = start_date
-        fields["status"] = status
-        fields["met_on"] = met_on
-        fields["owner"] = owner
-        fields["notes"] = notes
+    start_date: date | None = None
+    status: str | None = None
+    met_on: date | None = None
+    owner: str = ""
+    notes: str = ""
 
     @classmethod
     def spanning(cls, due: Span, **fields) -> MilestoneInput:
