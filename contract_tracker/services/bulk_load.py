@@ -217,18 +217,24 @@ def _back_to_wal(connection: Connection) -> None:
         connection.invalidate()
 
 
+# Deadline indexes that cost a load next to nothing, so are kept: rows arrive in contract order
+# (each insert lands at the index's end), and the authority's rows are not the load's.
+KEPT_WHILE_LOADING = frozenset({"ix_deadline_contract_id", "ux_deadline_authority"})
+
+
 def defer_deadline_indexes(connection: Connection) -> list[str] | None:
     """In a SQLite transaction that holds the write lock, on a store with no deadlines yet: drop
-    the deadline table's secondary indexes and return their CREATE statements, for
-    `restore_indexes` once the rows are in (one sort, instead of inserting each deadline into
-    each index at a random place). None, and nothing dropped, on other stores and databases."""
+    the deadline table's secondary indexes (but those KEPT_WHILE_LOADING) and return their CREATE
+    statements, for `restore_indexes` once the rows are in (one sort, instead of inserting each
+    deadline into each index at a random place). None, and nothing dropped, on other stores and
+    databases."""
     if connection.dialect.name != "sqlite":
         return None
     if connection.exec_driver_sql("SELECT 1 FROM deadline LIMIT 1").first() is not None:
         return None
-    indexes = connection.exec_driver_sql(
+    indexes = [(name, sql) for name, sql in connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline' AND sql IS NOT NULL"
-    ).all()
+    ) if name not in KEPT_WHILE_LOADING]
     for name, _ in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]  # the store's own definitions, recreated word for word
