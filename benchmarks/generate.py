@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, help="database URL or SQLite file (created and migrated)")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="processes preparing chunks while this one writes (default: one per spare core, 0: none)")
+                        help="processes preparing chunks as this one writes (default: one per core, up to 3; 0: none)")
     args = parser.parse_args(argv)
     from contract_tracker.settings import normalise_url
     from contract_tracker.store.database import Store
