@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from ..errors import InvalidInput
+from .memo import Memo
 
 _MONTHS = {
     name.lower(): number
@@ -90,18 +91,9 @@ def parse_span(text: str | date) -> Span:
     return Span(day, day)
 
 
-class _DayTexts(dict[date, str]):
-    """Each day's text, made once: strftime is slow, and deadline texts name a few thousand days
-    over and over (a national load, millions of times)."""
-
-    def __missing__(self, day: date) -> str:
-        text = f"{day.day} {day:%b %Y}"
-        if len(self) < 65536:  # bounded, as a long-lived process may meet any number of days
-            self[day] = text
-        return text
-
-
-_DAY_TEXTS = _DayTexts()
+# Each day's text, made once: strftime is slow, and deadline texts name a few thousand days over
+# and over (a national load, millions of times).
+_DAY_TEXTS: Memo[date, str] = Memo(lambda day: f"{day.day} {day:%b %Y}")
 
 
 def describe_day(day: date) -> str:

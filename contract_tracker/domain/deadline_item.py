@@ -15,21 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..enums import DeadlineKind, DeadlineState
+from .memo import Memo
 from .quick_init import quick_init
 
-
-class _DayTexts(dict[date | None, str]):
-    """`str` of each date (and of None) a fingerprint names, worked out once: formatting the dates
-    was half a fingerprint's cost, and a register's deadlines fall on a few thousand days."""
-
-    def __missing__(self, day: date | None) -> str:
-        text = str(day)
-        if len(self) < 65536:  # bounded, as a long-lived process may meet any number of days
-            self[day] = text
-        return text
-
-
-_DAY_TEXT = _DayTexts({None: "None"})
+# `str` of each date (and of None) a fingerprint names, worked out once: formatting the dates was
+# half a fingerprint's cost, and a register's deadlines fall on a few thousand days.
+_DAY_TEXT: Memo[date | None, str] = Memo(str)
 
 
 @quick_init

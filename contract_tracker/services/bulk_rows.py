@@ -19,6 +19,7 @@ from typing import NamedTuple
 from sqlalchemy.engine import Dialect
 
 from ..domain.deadlines import deadlines_for
+from ..domain.memo import Memo
 from ..domain.snapshot import MilestoneFacts
 from ..enums import DeadlineKind, MilestoneStatus, OptionStatus
 from ..errors import InvalidInput
@@ -136,19 +137,14 @@ class PreparedChunk:
     with_ids: bool = False
 
 
-class _Encoded(dict):
-    """A column's bind processor with each distinct value converted once (dates repeat a lot):
-    a hit is one dict look-up in C."""
+def _encoded(process) -> Memo:
+    """A column's bind processor with each distinct value converted once (dates repeat a lot);
+    kept from chunk to chunk (Encoder.of), and bounded, as amounts of money seldom repeat."""
+    return Memo(process or _as_is, limit=16384, known={None: None})
 
-    def __init__(self, process):
-        super().__init__({None: None})
-        self.process = process or (lambda value: value)
 
-    def __missing__(self, value):
-        converted = self.process(value)
-        if len(self) < 16384:  # kept from chunk to chunk (Encoder.of): bounded, as amounts of money seldom repeat
-            self[value] = converted
-        return converted
+def _as_is(value):
+    return value
 
 
 class Encoder:
@@ -157,7 +153,7 @@ class Encoder:
     def __init__(self, dialect: Dialect | type[Dialect]):
         self.given = dialect
         self.dialect = dialect() if isinstance(dialect, type) else dialect
-        self._columns: dict[tuple[str, str], _Encoded | None] = {}
+        self._columns: dict[tuple[str, str], Memo | None] = {}
 
     @classmethod
     def of(cls, dialect: Dialect | type[Dialect]) -> Encoder:
@@ -168,13 +164,13 @@ class Encoder:
             _last_encoder = cls(dialect)
         return _last_encoder
 
-    def column(self, table, name: str) -> _Encoded | None:
+    def column(self, table, name: str) -> Memo | None:
         key = (table.name, name)
         if key not in self._columns:
             # The dialect's own implementation of the column's type (SQLite's DATE, Pence on a
             # BIGINT), as SQLAlchemy binds it; looked up once per column and encoder.
             process = table.columns[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)
-            self._columns[key] = _Encoded(process) if process is not None else None
+            self._columns[key] = _encoded(process) if process is not None else None
         return self._columns[key]
 
     def rows(self, table, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
@@ -190,13 +186,13 @@ class Encoder:
                 try:
                     values[index] = encoded[values[index]]
                 except TypeError:  # unhashable: convert without the cache
-                    values[index] = encoded.process(values[index])
+                    values[index] = encoded.make(values[index])
             out.append(tuple(values))
         return out
 
-    def day(self, table) -> _Encoded:
+    def day(self, table) -> Memo:
         """The encoding of a DATE column of `table` (identity where the driver takes dates)."""
-        return self.column(table, "due_date") or _Encoded(None)
+        return self.column(table, "due_date") or _encoded(None)
 
 
 _last_encoder: Encoder | None = None
@@ -353,7 +349,7 @@ def _deadlines_of(counted: list[tuple[int, str, CheckedContract, list[MilestoneF
     """The deadline rows of each contract in `counted`, in order; InvalidInput names the first
     whose dates cannot be counted."""
     day = encoder.day(DEADLINE)
-    stamp = (encoder.column(DEADLINE, "updated_at") or _Encoded(None))[now]
+    stamp = (encoder.column(DEADLINE, "updated_at") or _encoded(None))[now]
     rows: list[tuple] = []
     for position, reference, checked, milestones in counted:
         try:
@@ -365,7 +361,7 @@ def _deadlines_of(counted: list[tuple[int, str, CheckedContract, list[MilestoneF
 
 
 def _deadline_rows(position: int, contract: dict, options: list[dict], breaks: list[dict],
-                   milestones: list[MilestoneFacts], day: _Encoded, stamp) -> list[tuple]:
+                   milestones: list[MilestoneFacts], day: Memo, stamp) -> list[tuple]:
     """The rows `services.refresh_deadlines` would write for this new contract, in its order.
 
     `snapshot_of` reads attributes, so plain namespaces stand in for model instances (and takes

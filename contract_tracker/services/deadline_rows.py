@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ..domain.deadline_item import DeadlineItem
+from ..domain.memo import Memo
 from ..enums import DeadlineState
 
 Key = tuple[str, int]  # (kind, ordinal): a deadline's identity within its contract
@@ -22,16 +23,8 @@ CONTENT = ("start_date", "due_date", "state", "holds_from", "holds_until", "ends
 
 
 
-class _AsGiven(dict[date | None, Any]):
-    """Each day as it is (a dict, so that a look-up costs no Python call)."""
-
-    def __missing__(self, day: date | None) -> date | None:
-        if len(self) < 65536:  # bounded, as a long-lived process may meet any number of days
-            self[day] = day
-        return day
-
-
-_AS_GIVEN = _AsGiven()
+# Each day as it is (a dict, so that a look-up costs no Python call).
+_AS_GIVEN: Memo[date | None, Any] = Memo(lambda day: day)
 
 
 def content_values(item: DeadlineItem, reference: str, title: str, service_area: str,
